@@ -1,0 +1,916 @@
+/**
+ * Regions (行政区划). A tenant is a district (区县, 6-digit GB/T 2260 code); below it are township-level
+ * units (街道/镇/乡, 9 digits), village-level units (社区居委会/村委会, 12 digits) and, as a district's own
+ * data, grids (网格: a community code followed by more digits).
+ *
+ * Kinds follow the national statistical division code rules (统计用区划代码编制规则):
+ * township digits 7–9: 001–099 街道, 100–199 镇, 200–399 乡, 400–599 类似乡级单位 (development or bonded
+ * zones — e.g. 440310401 深圳坪山综合保税区 is not a 街道); village digits 10–12: 001–199 居委会,
+ * 200–399 村委会, 400 and above 虚拟社区 and similar units (e.g. 440310401498).
+ *
+ * A region tree is data with an edition (`asOf`) and a `source`, never hard-coded: load it with
+ * {@link fromJson} or {@link fromCsv}, which check every rule and report every problem at once.
+ *
+ * @since 0.1.0
+ */
+import type { FastCheck } from "effect"
+import { Effect, Option, ParseResult, Schema } from "effect"
+import { dual } from "effect/Function"
+import type { Inspectable } from "effect/Inspectable"
+import { NodeInspectSymbol } from "effect/Inspectable"
+import type { Pipeable } from "effect/Pipeable"
+import { pipeArguments } from "effect/Pipeable"
+import * as internal from "./internal/region.js"
+
+// ---------------------------------------------------------------------------------------------
+// models
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Level of a region in the tree: district (区县) → street (街道/乡镇) → community (社区/村) → grid (网格).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RegionLevel = Schema.Literal("district", "street", "community", "grid").annotations({
+  identifier: "RegionLevel",
+  title: "区划层级"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RegionLevel = typeof RegionLevel.Type
+
+/**
+ * Kind of a region, read from its code: `district` 区县; township level `subdistrict` 街道, `town` 镇,
+ * `township` 乡, `township-like` 类似乡级单位 (开发区、保税区…); village level `residents-committee`
+ * 居委会 (社区), `villagers-committee` 村委会, `virtual-community` 虚拟社区等; and `grid` 网格.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RegionKind = Schema.Literal(
+  "district",
+  "subdistrict",
+  "town",
+  "township",
+  "township-like",
+  "residents-committee",
+  "villagers-committee",
+  "virtual-community",
+  "grid"
+).annotations({ identifier: "RegionKind", title: "区划类别" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RegionKind = typeof RegionKind.Type
+
+type FastCheckModule = typeof FastCheck
+
+const codeArbitrary = (fc: FastCheckModule) => {
+  const digits = (from: number, to: number, width: number) =>
+    fc.integer({ min: from, max: to }).map((n) => String(n).padStart(width, "0"))
+  return fc
+    .tuple(
+      digits(100000, 999999, 6),
+      fc.option(digits(1, 599, 3), { nil: "" }),
+      fc.option(digits(1, 499, 3), { nil: "" }),
+      fc.option(fc.stringMatching(/^\d{1,6}$/), { nil: "" })
+    )
+    .map(([district, street, community, grid]) =>
+      street === "" ? district : community === "" ? district + street : district + street + community + grid
+    )
+}
+
+const nameArbitrary = (fc: FastCheckModule) =>
+  fc
+    .oneof(
+      fc.constantFrom("坪山街道", "沙坣社区居委会", "新和社区居委会", "深圳坪山综合保税区"),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 })
+    )
+    .filter((name) => internal.nameProblems(name).length === 0)
+
+/**
+ * A region code: 6 digits (district), 9 (street), 12 (community) or 13–24 (grid). Digits 7–9 and
+ * 10–12 are never `000`.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import { Schema } from "effect"
+ * import { RegionCode } from "@gongzhi/core/Region"
+ *
+ * const xinhe = Schema.decodeUnknownSync(RegionCode)("440310001005")
+ */
+export const RegionCode = Schema.String.pipe(
+  Schema.filter((code) => internal.codeProblems(code)[0], {
+    arbitrary: () => codeArbitrary
+  }),
+  Schema.brand("@gongzhi/core/RegionCode"),
+  Schema.annotations({ identifier: "RegionCode", title: "区划代码" })
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RegionCode = typeof RegionCode.Type
+
+/**
+ * A region name, kept exactly as given (never trimmed or normalised, so 沙坣 U+5763 round-trips):
+ * not empty, no surrounding whitespace, no line breaks, at most 100 characters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RegionName = Schema.String.pipe(
+  Schema.filter((name) => internal.nameProblems(name)[0], {
+    arbitrary: () => nameArbitrary
+  }),
+  Schema.annotations({ identifier: "RegionName", title: "区划名称" })
+)
+
+const regionFieldProblems = (region: {
+  readonly code: string
+  readonly level: RegionLevel
+  readonly kind: RegionKind
+  readonly parentCode?: string | undefined
+}): Array<Schema.FilterIssue> => {
+  const issues: Array<Schema.FilterIssue> = []
+  const level = internal.levelOfLength(region.code.length)
+  const kind = internal.kindOfCode(region.code)
+  if (level !== region.level) issues.push({ path: ["level"], message: `${region.code} 的层级应为 ${level}` })
+  if (kind !== region.kind) issues.push({ path: ["kind"], message: `${region.code} 的类别应为 ${kind}` })
+  if (region.level === "district") {
+    if (region.parentCode !== undefined) issues.push({ path: ["parentCode"], message: "区县不应有上级代码" })
+  } else {
+    const parent = region.parentCode
+    const minimum = region.level === "street" ? 6 : region.level === "community" ? 9 : 12
+    const fits =
+      parent !== undefined &&
+      region.code.startsWith(parent) &&
+      (region.level === "grid"
+        ? parent.length >= minimum && parent.length < region.code.length
+        : parent.length === minimum)
+    if (!fits) issues.push({ path: ["parentCode"], message: `上级代码应为 ${region.code} 的上一级代码` })
+  }
+  return issues
+}
+
+const parentOfGeneratedCode = (code: string): string | undefined =>
+  code.length === 6
+    ? undefined
+    : code.length === 9
+      ? code.slice(0, 6)
+      : code.length === 12
+        ? code.slice(0, 9)
+        : code.slice(0, 12)
+
+/**
+ * A region: its code, exact name, level, kind (read from the code) and parent code (absent only for
+ * the district).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Region extends Schema.Class<Region>("@gongzhi/core/Region")(
+  Schema.Struct({
+    code: RegionCode,
+    name: RegionName,
+    level: RegionLevel,
+    kind: RegionKind,
+    parentCode: Schema.optional(RegionCode)
+  }).pipe(
+    Schema.filter(regionFieldProblems, {
+      arbitrary: () => (fc) =>
+        fc.tuple(codeArbitrary(fc), nameArbitrary(fc)).map(([code, name]) => {
+          const parentCode = parentOfGeneratedCode(code)
+          return {
+            code: code as RegionCode,
+            name,
+            level: internal.levelOfLength(code.length)!,
+            kind: internal.kindOfCode(code)!,
+            ...(parentCode === undefined ? {} : { parentCode: parentCode as RegionCode })
+          }
+        })
+    })
+  ),
+  { identifier: "Region", title: "行政区划" }
+) {}
+
+// ---------------------------------------------------------------------------------------------
+// documents
+// ---------------------------------------------------------------------------------------------
+
+const Text = Schema.String
+const OptionalText = Schema.optionalWith(Text, { nullable: true })
+
+/**
+ * The generic file format of a region tree: `{ asOf, source?, regions: [{ code, name, parentCode?, level? }] }`.
+ * A region without `parentCode` is a root; there must be exactly one, the district. `level`, when given,
+ * must match the code length. This is also what {@link toJson} writes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RegionTreeDocument = Schema.Struct({
+  asOf: OptionalText,
+  source: OptionalText,
+  regions: Schema.Array(
+    Schema.Struct({
+      code: Text,
+      name: Text,
+      parentCode: OptionalText,
+      level: Schema.optionalWith(RegionLevel, { nullable: true })
+    })
+  )
+}).annotations({ identifier: "RegionTreeDocument", title: "区划数据（通用格式）" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RegionTreeDocument = typeof RegionTreeDocument.Type
+
+/**
+ * The divisions file format used by `examples/pingshan/data/pingshan-divisions.json`:
+ * `{ asOf?, source, district: { code, name }, streets: [{ code, name }],
+ * communities: [{ code, name, streetCode }], grids?: [{ code, name, communityCode }] }`.
+ * Extra fields (e.g. `cityCode`) are ignored.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const DivisionsDocument = Schema.Struct({
+  asOf: OptionalText,
+  source: OptionalText,
+  district: Schema.Struct({ code: Text, name: Text }),
+  streets: Schema.Array(Schema.Struct({ code: Text, name: Text })),
+  communities: Schema.Array(Schema.Struct({ code: Text, name: Text, streetCode: Text })),
+  grids: Schema.optionalWith(Schema.Array(Schema.Struct({ code: Text, name: Text, communityCode: Text })), {
+    nullable: true
+  })
+}).annotations({ identifier: "DivisionsDocument", title: "区划数据（区县—街道—社区格式）" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type DivisionsDocument = typeof DivisionsDocument.Type
+
+// ---------------------------------------------------------------------------------------------
+// errors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One problem found in region data, with the offending code (and CSV line) where there is one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RegionProblem extends Schema.Class<RegionProblem>("@gongzhi/core/RegionProblem")({
+  code: Schema.optional(Schema.String),
+  line: Schema.optional(Schema.Int),
+  message: Schema.String
+}) {
+  /**
+   * The problem as one Chinese line, e.g. `第 3 行 440310009：上级 440310 不存在`.
+   *
+   * @since 0.1.0
+   */
+  get text(): string {
+    const where = [this.line === undefined ? undefined : `第 ${this.line} 行`, this.code].filter(
+      (part) => part !== undefined
+    )
+    return where.length === 0 ? this.message : `${where.join(" ")}：${this.message}`
+  }
+}
+
+/**
+ * Region data that could not be loaded. Lists every problem found, not only the first.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRegionTree extends Schema.TaggedError<InvalidRegionTree>()("InvalidRegionTree", {
+  source: Schema.optional(Schema.String),
+  problems: Schema.Array(RegionProblem)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    const from = this.source === undefined ? "" : `（${this.source}）`
+    const lines = this.problems.map((problem, i) => `${i + 1}. ${problem.text}`)
+    return `区划数据${from}有 ${this.problems.length} 处问题：\n${lines.join("\n")}\n / invalid region data: ${this.problems.length} problem(s)`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the tree
+// ---------------------------------------------------------------------------------------------
+
+const TypeId: unique symbol = Symbol.for("@gongzhi/core/RegionTree")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * A validated region tree of one district with its edition (`asOf`, e.g. "2023" for the NBS 2023
+ * edition) and `source`. Lookups use prebuilt maps. `regions` is sorted by code, which is a
+ * pre-order walk (a parent before its children).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RegionTree extends Pipeable, Inspectable {
+  readonly [TypeId]: TypeId
+  readonly asOf: string
+  readonly source: string | undefined
+  readonly root: Region
+  readonly regions: ReadonlyArray<Region>
+}
+
+class RegionTreeImpl implements RegionTree {
+  readonly [TypeId]: TypeId = TypeId
+  readonly root: Region
+  readonly byCode: ReadonlyMap<string, Region>
+  readonly childrenOf: ReadonlyMap<string, ReadonlyArray<Region>>
+  readonly byName: ReadonlyMap<string, ReadonlyArray<Region>>
+  readonly byNameVariant: ReadonlyMap<string, ReadonlyArray<Region>>
+  constructor(
+    readonly asOf: string,
+    readonly source: string | undefined,
+    readonly regions: ReadonlyArray<Region>
+  ) {
+    const byCode = new Map<string, Region>()
+    const childrenOf = new Map<string, Array<Region>>()
+    const byName = new Map<string, Array<Region>>()
+    const byNameVariant = new Map<string, Array<Region>>()
+    const push = (map: Map<string, Array<Region>>, key: string, region: Region) => {
+      const list = map.get(key)
+      if (list === undefined) map.set(key, [region])
+      else list.push(region)
+    }
+    for (const region of regions) {
+      byCode.set(region.code, region)
+      if (region.parentCode !== undefined) push(childrenOf, region.parentCode, region)
+      push(byName, region.name, region)
+      for (const variant of internal.nameVariants(region.name)) {
+        if (variant !== region.name) push(byNameVariant, variant, region)
+      }
+    }
+    this.root = regions.find((region) => region.level === "district")!
+    this.byCode = byCode
+    this.childrenOf = childrenOf
+    this.byName = byName
+    this.byNameVariant = byNameVariant
+  }
+  pipe() {
+    // biome-ignore lint/complexity/noArguments: the Pipeable protocol
+    return pipeArguments(this, arguments)
+  }
+  toJSON() {
+    return { _id: "RegionTree", asOf: this.asOf, source: this.source, root: this.root.code, size: this.regions.length }
+  }
+  toString() {
+    return `RegionTree(${this.root.code} ${this.root.name}, ${this.asOf}, ${this.regions.length} regions)`
+  }
+  [NodeInspectSymbol]() {
+    return this.toJSON()
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export const isRegionTree = (u: unknown): u is RegionTree => typeof u === "object" && u !== null && TypeId in u
+
+const impl = (tree: RegionTree): RegionTreeImpl => tree as RegionTreeImpl
+
+// ---------------------------------------------------------------------------------------------
+// loaders
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Options of the loaders: the edition (`asOf`) when the data carries none, and a `source` label.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const LoadOptions = Schema.Struct({
+  asOf: Schema.optional(
+    Schema.String.pipe(
+      Schema.filter((s) => (s.length > 0 && s.trim() === s && s.length <= 40) || "版本 asOf 应为非空字符串，例如 2023")
+    )
+  ),
+  source: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type LoadOptions = typeof LoadOptions.Type
+
+const zhExpected = (expected: string): string =>
+  expected === "string"
+    ? "字符串"
+    : expected.startsWith("ReadonlyArray<")
+      ? "数组"
+      : expected.startsWith("{")
+        ? "对象"
+        : expected
+
+const pathText = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`),
+    ""
+  )
+
+const parseErrorProblems = (error: ParseResult.ParseError, input: unknown): Array<RegionProblem> =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
+    const where = issue.path.length === 0 ? "数据" : `字段 ${pathText(issue.path)}`
+    let code: string | undefined
+    const [list, index] = issue.path
+    if (typeof index === "number" && typeof list === "string") {
+      const item = (input as Record<string, unknown> | undefined)?.[list]
+      const entry = Array.isArray(item) ? (item[index] as { code?: unknown } | undefined) : undefined
+      if (typeof entry?.code === "string") code = entry.code
+    } else if (list === "district") {
+      const district = (input as { district?: { code?: unknown } }).district
+      if (typeof district?.code === "string") code = district.code
+    }
+    const expected = /^Expected (.+), actual (.+)$/s.exec(issue.message)
+    const message =
+      issue._tag === "Missing"
+        ? `缺少${where}`
+        : expected !== null
+          ? `${where} 应为${zhExpected(expected[1])}，实际为 ${expected[2]}`
+          : `${where}：${issue.message}`
+    return new RegionProblem(code === undefined ? { message } : { code, message })
+  })
+
+const fail = (source: string | undefined, problems: ReadonlyArray<RegionProblem>) =>
+  Effect.fail(new InvalidRegionTree(source === undefined ? { problems } : { source, problems }))
+
+const toProblem = (problem: internal.Problem): RegionProblem =>
+  new RegionProblem({
+    message: problem.message,
+    ...(problem.code === undefined ? {} : { code: problem.code }),
+    ...(problem.line === undefined ? {} : { line: problem.line })
+  })
+
+const build = (
+  raw: ReadonlyArray<internal.RawRegion>,
+  asOf: string | undefined,
+  source: string | undefined,
+  earlier: ReadonlyArray<RegionProblem> = []
+): Effect.Effect<RegionTree, InvalidRegionTree> => {
+  const problems = [...earlier]
+  if (asOf === undefined) {
+    problems.push(new RegionProblem({ message: '缺少区划版本 asOf（可在选项中给出，例如 { asOf: "2023" }）' }))
+  }
+  const checked = internal.checkRegions(raw)
+  if (checked._tag === "Left") problems.push(...checked.problems.map(toProblem))
+  if (problems.length > 0 || checked._tag === "Left" || asOf === undefined) return fail(source, problems)
+  const regions = checked.regions.map(
+    (region) =>
+      new Region(
+        {
+          code: region.code as RegionCode,
+          name: region.name,
+          level: region.level,
+          kind: region.kind,
+          ...(region.parentCode === undefined ? {} : { parentCode: region.parentCode as RegionCode })
+        },
+        { disableValidation: true }
+      )
+  )
+  return Effect.succeed(new RegionTreeImpl(asOf, source, regions))
+}
+
+const decodeLoadOptions = Schema.decodeUnknownEither(LoadOptions, { errors: "all" })
+const decodeRegionTreeDocument = Schema.decodeUnknownEither(RegionTreeDocument, { errors: "all" })
+const decodeDivisionsDocument = Schema.decodeUnknownEither(DivisionsDocument, { errors: "all" })
+
+const decodeOptions = (options: unknown) => decodeLoadOptions(options ?? {})
+
+const resolveAsOf = (
+  fromFile: string | undefined,
+  fromOptions: string | undefined,
+  problems: Array<RegionProblem>
+): string | undefined => {
+  if (fromFile !== undefined && fromOptions !== undefined && fromFile !== fromOptions) {
+    problems.push(new RegionProblem({ message: `数据中的版本 asOf「${fromFile}」与选项中的「${fromOptions}」不一致` }))
+  }
+  if (fromFile !== undefined && (fromFile.length === 0 || fromFile.trim() !== fromFile)) {
+    problems.push(new RegionProblem({ message: "数据中的版本 asOf 应为非空字符串，例如 2023" }))
+  }
+  return fromFile ?? fromOptions
+}
+
+/**
+ * Loads a region tree from parsed JSON in either format: {@link RegionTreeDocument}
+ * (`{ asOf, source?, regions }`) or {@link DivisionsDocument} (`{ source, district, streets,
+ * communities, grids? }`). `options.asOf` supplies the edition when the data has none (if both are
+ * present they must agree). Fails with {@link InvalidRegionTree} listing every problem: a code that
+ * does not extend its parent's code, a code whose length does not match its level, duplicate codes,
+ * a missing parent, not exactly one district root, malformed codes or names.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import * as Region from "@gongzhi/core/Region"
+ *
+ * const program = Region.fromJson(
+ *   {
+ *     source: "NBS 2023",
+ *     district: { code: "440310", name: "坪山区" },
+ *     streets: [{ code: "440310002", name: "马峦街道" }],
+ *     communities: [{ code: "440310002004", name: "沙坣社区居委会", streetCode: "440310002" }]
+ *   },
+ *   { asOf: "2023" }
+ * ).pipe(Effect.map((tree) => Region.findByName(tree, "沙坣").map(Region.displayName))) // ["沙坣社区"]
+ */
+export const fromJson = (input: unknown, options?: LoadOptions): Effect.Effect<RegionTree, InvalidRegionTree> =>
+  Effect.suspend(() => {
+    const problems: Array<RegionProblem> = []
+    const decodedOptions = decodeOptions(options)
+    if (decodedOptions._tag === "Left") problems.push(...parseErrorProblems(decodedOptions.left, options))
+    const opts: LoadOptions = decodedOptions._tag === "Right" ? decodedOptions.right : {}
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return fail(opts.source, [...problems, new RegionProblem({ message: "区划数据应为 JSON 对象" })])
+    }
+    if ("regions" in input) {
+      const decoded = decodeRegionTreeDocument(input)
+      if (decoded._tag === "Left") return fail(opts.source, [...problems, ...parseErrorProblems(decoded.left, input)])
+      const document = decoded.right
+      const source = document.source ?? opts.source
+      const asOf = resolveAsOf(document.asOf, opts.asOf, problems)
+      return build(document.regions, asOf, source, problems)
+    }
+    if ("district" in input) {
+      const decoded = decodeDivisionsDocument(input)
+      if (decoded._tag === "Left") return fail(opts.source, [...problems, ...parseErrorProblems(decoded.left, input)])
+      const document = decoded.right
+      const source = document.source ?? opts.source
+      const asOf = resolveAsOf(document.asOf, opts.asOf, problems)
+      const raw: Array<internal.RawRegion> = [
+        { code: document.district.code, name: document.district.name, level: "district" },
+        ...document.streets.map((s) => ({ code: s.code, name: s.name, parentCode: document.district.code })),
+        ...document.communities.map((c) => ({ code: c.code, name: c.name, parentCode: c.streetCode })),
+        ...(document.grids ?? []).map((g) => ({ code: g.code, name: g.name, parentCode: g.communityCode }))
+      ]
+      return build(raw, asOf, source, problems)
+    }
+    return fail(opts.source, [
+      ...problems,
+      new RegionProblem({
+        message: "无法识别的区划数据格式：应包含 regions 字段，或 district/streets/communities 字段"
+      })
+    ])
+  })
+
+/**
+ * Loads a region tree from CSV text with the header `code,name,parentCode` (columns in any order,
+ * names case-insensitive; an optional `level` column; other columns are ignored). An empty
+ * `parentCode` marks the district root. Reads RFC 4180 CSV: quoted fields with commas, line breaks
+ * and doubled quotes, a leading BOM, CRLF or LF line ends. Names are kept byte for byte.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import * as Region from "@gongzhi/core/Region"
+ *
+ * const tree = Region.fromCsv(
+ *   "code,name,parentCode\r\n440310,坪山区,\r\n440310002,马峦街道,440310\r\n440310002004,沙坣社区居委会,440310002\r\n",
+ *   { asOf: "2023" }
+ * )
+ */
+export const fromCsv = (
+  text: string,
+  options: LoadOptions & { readonly asOf: string }
+): Effect.Effect<RegionTree, InvalidRegionTree> =>
+  Effect.suspend(() => {
+    const problems: Array<RegionProblem> = []
+    const decodedOptions = decodeOptions(options)
+    if (decodedOptions._tag === "Left") problems.push(...parseErrorProblems(decodedOptions.left, options))
+    const opts: LoadOptions = decodedOptions._tag === "Right" ? decodedOptions.right : {}
+    if (typeof text !== "string")
+      return fail(opts.source, [...problems, new RegionProblem({ message: "CSV 应为文本" })])
+    const parsed = internal.parseCsv(text)
+    problems.push(...parsed.problems.map(toProblem))
+    const [header, ...rows] = parsed.records
+    if (header === undefined)
+      return fail(opts.source, [...problems, new RegionProblem({ message: "CSV 为空，缺少表头 code,name,parentCode" })])
+    const column = (name: string) =>
+      header.fields.findIndex((field) => field.trim().toLowerCase() === name.toLowerCase())
+    const columns = {
+      code: column("code"),
+      name: column("name"),
+      parentCode: column("parentCode"),
+      level: column("level")
+    }
+    const missing = (["code", "name", "parentCode"] as const).filter((name) => columns[name] < 0)
+    if (missing.length > 0) {
+      problems.push(
+        new RegionProblem({ line: header.line, message: `表头应为 code,name,parentCode，缺少 ${missing.join("、")}` })
+      )
+      return fail(opts.source, problems)
+    }
+    const raw: Array<internal.RawRegion> = []
+    for (const row of rows) {
+      const code = row.fields[columns.code] ?? ""
+      const extra = row.fields.slice(header.fields.length).some((field) => field !== "")
+      if (row.fields.length < header.fields.length || extra) {
+        problems.push(
+          new RegionProblem({
+            line: row.line,
+            ...(code === "" ? {} : { code }),
+            message: `应有 ${header.fields.length} 列，实际 ${row.fields.length} 列`
+          })
+        )
+        continue
+      }
+      const parentCode = row.fields[columns.parentCode]
+      const level = columns.level < 0 ? "" : row.fields[columns.level]
+      if (level !== "" && !Schema.is(RegionLevel)(level)) {
+        problems.push(
+          new RegionProblem({
+            line: row.line,
+            code,
+            message: `层级「${level}」应为 district、street、community 或 grid`
+          })
+        )
+        continue
+      }
+      raw.push({
+        code,
+        name: row.fields[columns.name],
+        line: row.line,
+        ...(parentCode === "" ? {} : { parentCode }),
+        ...(level === "" ? {} : { level })
+      })
+    }
+    return build(raw, opts.asOf, opts.source, problems)
+  })
+
+/**
+ * Writes a tree in the generic {@link RegionTreeDocument} format (with levels); `fromJson` reads it back.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const toJson = (tree: RegionTree): typeof RegionTreeDocument.Encoded => ({
+  asOf: tree.asOf,
+  ...(tree.source === undefined ? {} : { source: tree.source }),
+  regions: tree.regions.map((region) => ({
+    code: region.code,
+    name: region.name,
+    level: region.level,
+    ...(region.parentCode === undefined ? {} : { parentCode: region.parentCode })
+  }))
+})
+
+/**
+ * Writes a tree as CSV (`code,name,parentCode`, LF line ends, quoting only where needed);
+ * `fromCsv` reads it back.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const toCsv = (tree: RegionTree): string =>
+  internal.formatCsv([
+    ["code", "name", "parentCode"],
+    ...tree.regions.map((region) => [region.code, region.name, region.parentCode ?? ""])
+  ])
+
+// ---------------------------------------------------------------------------------------------
+// classification
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The level a well-formed code belongs to (by its length), or none for a malformed code.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const levelOf = (code: string): Option.Option<RegionLevel> =>
+  internal.codeProblems(code).length > 0 ? Option.none() : Option.fromNullable(internal.levelOfLength(code.length))
+
+/**
+ * The kind a well-formed code belongs to (e.g. `440310001` → `subdistrict`, `440310401` →
+ * `township-like`, `440310401498` → `virtual-community`), or none for a malformed code.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const kindOf = (code: string): Option.Option<RegionKind> =>
+  internal.codeProblems(code).length > 0 ? Option.none() : Option.fromNullable(internal.kindOfCode(code))
+
+const kindLabels: Record<RegionKind, string> = {
+  district: "区县",
+  subdistrict: "街道",
+  town: "镇",
+  township: "乡",
+  "township-like": "类似乡级单位",
+  "residents-committee": "居委会",
+  "villagers-committee": "村委会",
+  "virtual-community": "虚拟社区",
+  grid: "网格"
+}
+
+/**
+ * The Chinese label of a kind, e.g. `subdistrict` → "街道", `township-like` → "类似乡级单位".
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const kindLabel = (kind: RegionKind): string => kindLabels[kind]
+
+/**
+ * The everyday name of a region: drops 居委会 / 居民委员会 after 社区 ("沙坣社区居委会" → "沙坣社区"),
+ * turns a bare "XX居委会" into "XX社区" and "XX村委会" / "XX村民委员会" into "XX村"; other names are
+ * returned unchanged.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const displayName = (region: { readonly name: string }): string => internal.displayName(region.name)
+
+// ---------------------------------------------------------------------------------------------
+// queries
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The region with this code.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const findByCode: {
+  (code: string): (tree: RegionTree) => Option.Option<Region>
+  (tree: RegionTree, code: string): Option.Option<Region>
+} = dual(2, (tree: RegionTree, code: string) => Option.fromNullable(impl(tree).byCode.get(code)))
+
+/**
+ * Every region whose name is `name`, then every region whose name is `name` followed by one of the
+ * suffixes 街道, 社区, 居委会, 社区居委会, 居民委员会, 社区居民委员会, 村委会, 村民委员会 (so "沙坣" and
+ * "沙坣社区" both find 沙坣社区居委会, and "坪山" finds both 坪山街道 and 坪山社区居委会). The query
+ * itself is matched as given: "坪山街道" finds 坪山街道 only. Each group is in code order.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const findByName: {
+  (name: string): (tree: RegionTree) => ReadonlyArray<Region>
+  (tree: RegionTree, name: string): ReadonlyArray<Region>
+} = dual(
+  2,
+  (tree: RegionTree, name: string): ReadonlyArray<Region> => [
+    ...(impl(tree).byName.get(name) ?? []),
+    ...(impl(tree).byNameVariant.get(name) ?? [])
+  ]
+)
+
+/**
+ * The direct children of a region, in code order (empty for an unknown code or a leaf).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const children: {
+  (code: string): (tree: RegionTree) => ReadonlyArray<Region>
+  (tree: RegionTree, code: string): ReadonlyArray<Region>
+} = dual(2, (tree: RegionTree, code: string): ReadonlyArray<Region> => impl(tree).childrenOf.get(code) ?? [])
+
+/**
+ * The parent of a region (none for the district or an unknown code).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const parent: {
+  (code: string): (tree: RegionTree) => Option.Option<Region>
+  (tree: RegionTree, code: string): Option.Option<Region>
+} = dual(2, (tree: RegionTree, code: string) => {
+  const parentCode = impl(tree).byCode.get(code)?.parentCode
+  return parentCode === undefined ? Option.none() : Option.fromNullable(impl(tree).byCode.get(parentCode))
+})
+
+/**
+ * The ancestors of a region, **nearest first**: parent, grandparent, …, the district last. The region
+ * itself is not included; empty for the district or an unknown code. Reverse it for a root-first
+ * breadcrumb.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const ancestors: {
+  (code: string): (tree: RegionTree) => ReadonlyArray<Region>
+  (tree: RegionTree, code: string): ReadonlyArray<Region>
+} = dual(2, (tree: RegionTree, code: string): ReadonlyArray<Region> => {
+  const { byCode } = impl(tree)
+  const out: Array<Region> = []
+  for (let p = byCode.get(code)?.parentCode; p !== undefined; ) {
+    const region = byCode.get(p)
+    if (region === undefined) break
+    out.push(region)
+    p = region.parentCode
+  }
+  return out
+})
+
+/**
+ * Every region below `code` in pre-order (a parent before its children, siblings in code order),
+ * optionally only those of one level. The region itself is not included.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const descendants: {
+  (code: string, options?: { readonly level?: RegionLevel }): (tree: RegionTree) => ReadonlyArray<Region>
+  (tree: RegionTree, code: string, options?: { readonly level?: RegionLevel }): ReadonlyArray<Region>
+} = dual(
+  (args) => isRegionTree(args[0]),
+  (tree: RegionTree, code: string, options?: { readonly level?: RegionLevel }): ReadonlyArray<Region> => {
+    const { childrenOf } = impl(tree)
+    const out: Array<Region> = []
+    const walk = (at: string) => {
+      for (const child of childrenOf.get(at) ?? []) {
+        if (options?.level === undefined || child.level === options.level) out.push(child)
+        walk(child.code)
+      }
+    }
+    walk(code)
+    return out
+  }
+)
+
+/**
+ * The district's township-level units of kind 街道 (`subdistrict`), in code order; with
+ * `{ all: true }` every township-level unit (镇, 乡, and units such as bonded zones too).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const streets: {
+  (options?: { readonly all?: boolean }): (tree: RegionTree) => ReadonlyArray<Region>
+  (tree: RegionTree, options?: { readonly all?: boolean }): ReadonlyArray<Region>
+} = dual(
+  (args) => isRegionTree(args[0]),
+  (tree: RegionTree, options?: { readonly all?: boolean }): ReadonlyArray<Region> =>
+    children(tree, tree.root.code).filter((region) => options?.all === true || region.kind === "subdistrict")
+)
+
+/**
+ * The village-level units (社区/村, every kind) of one street, or of the whole district when no
+ * street code is given, in code order.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const communities: {
+  (streetCode?: string): (tree: RegionTree) => ReadonlyArray<Region>
+  (tree: RegionTree, streetCode?: string): ReadonlyArray<Region>
+} = dual(
+  (args) => isRegionTree(args[0]),
+  (tree: RegionTree, streetCode?: string): ReadonlyArray<Region> =>
+    streetCode === undefined
+      ? tree.regions.filter((region) => region.level === "community")
+      : children(tree, streetCode).filter((region) => region.level === "community")
+)
+
+/**
+ * Whether the region `code` lies within `ancestorCode` (inclusive: a region contains itself). Both
+ * must be in the tree. Because every code in a tree begins with its ancestors' codes and a code that
+ * begins with another region's code always descends from it, this equals code-prefix containment.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const contains: {
+  (ancestorCode: string, code: string): (tree: RegionTree) => boolean
+  (tree: RegionTree, ancestorCode: string, code: string): boolean
+} = dual(3, (tree: RegionTree, ancestorCode: string, code: string): boolean => {
+  const { byCode } = impl(tree)
+  if (!byCode.has(ancestorCode)) return false
+  for (
+    let at = byCode.get(code);
+    at !== undefined;
+    at = at.parentCode === undefined ? undefined : byCode.get(at.parentCode)
+  ) {
+    if (at.code === ancestorCode) return true
+  }
+  return false
+})
