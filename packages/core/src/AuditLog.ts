@@ -6,8 +6,10 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
+import type { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, ParseResult, Schema } from "effect"
 import { canonicalJson } from "./internal/canonicalJson.js"
+import * as SqlAuditLog from "./internal/sql/auditLog.js"
 import * as Page from "./Page.js"
 import type { StorageError } from "./StorageError.js"
 import { TenantId } from "./Tenant.js"
@@ -161,7 +163,10 @@ export const link = (
     )
     const now = yield* Clock.currentTimeMillis
     // normalise details through JSON so that what is hashed is exactly what a store keeps
-    const details = JSON.parse(canonicalJson(entry.details)) as unknown
+    const details = yield* Effect.try({
+      try: () => JSON.parse(canonicalJson(entry.details)) as unknown,
+      catch: () => new AuditInputError({ detail: "details 无法编码为 JSON / details are not JSON-serialisable" })
+    })
     const unhashed = {
       ...entry,
       details,
@@ -273,6 +278,20 @@ export const makeMemory: Effect.Effect<AuditLogShape> = Effect.map(makeMemoryWit
  * @category layers
  */
 export const layerMemory: Layer.Layer<AuditLog> = Layer.effect(AuditLog, makeMemory)
+
+/**
+ * The audit log over `@effect/sql`'s `SqlClient` (SQLite, PostgreSQL, MySQL/MariaDB; tables
+ * `gongzhi_audit_log` and `gongzhi_audit_head` from `CoreMigrations`). Appends join the caller's
+ * transaction and queue per tenant on the chain head, so concurrent appends never fork the chain;
+ * `verify` also notices entries cut off the end of the chain.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSql: Layer.Layer<AuditLog, never, SqlClient.SqlClient> = Layer.effect(
+  AuditLog,
+  SqlAuditLog.make({ AuditEntry, AuditInputError, GENESIS_HASH, NewAuditEntry, link, verifyPages })
+)
 
 /**
  * Appends an entry through the `AuditLog` in context.

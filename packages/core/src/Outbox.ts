@@ -6,8 +6,10 @@
  *
  * @since 0.1.0
  */
+import type { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, ParseResult, Schema } from "effect"
 import { uuidV7 } from "./internal/ids.js"
+import * as SqlOutbox from "./internal/sql/outbox.js"
 import * as Page from "./Page.js"
 import { StorageError } from "./StorageError.js"
 import { TenantId } from "./Tenant.js"
@@ -383,6 +385,20 @@ export const makeMemory: Effect.Effect<OutboxShape> = Effect.sync(() => {
  * @category layers
  */
 export const layerMemory: Layer.Layer<Outbox> = Layer.effect(Outbox, makeMemory)
+
+/**
+ * The outbox over `@effect/sql`'s `SqlClient` (SQLite, PostgreSQL, MySQL/MariaDB; table
+ * `gongzhi_outbox` from `CoreMigrations`). Appends join the caller's transaction; several workers
+ * may claim at once (`FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL, a single atomic statement on
+ * SQLite). Times come from Effect's `Clock`, never from the database clock.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSql: Layer.Layer<Outbox, never, SqlClient.SqlClient> = Layer.effect(
+  Outbox,
+  SqlOutbox.make({ prepare, decodeClaimOptions, OutboxEvent, OutboxInputError, OutboxStatus })
+)
 
 /**
  * Appends events through the `Outbox` in context.

@@ -1,7 +1,7 @@
 import { MysqlClient } from "@effect/sql-mysql2"
 import { Repository, Transactor } from "@gongzhi/core"
 import { Effect, Layer, Redacted } from "effect"
-import { repositorySuite } from "../../core/src/internal/conformance/repository.js"
+import { repositorySuite } from "@gongzhi/core/testing"
 
 const database = `gz_t_${Math.random().toString(36).slice(2, 10)}`
 const admin = MysqlClient.layer({ url: Redacted.make("mysql://root@127.0.0.1:3306/test") })

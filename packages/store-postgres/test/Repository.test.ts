@@ -1,7 +1,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { Repository, Transactor } from "@gongzhi/core"
 import { Effect, Layer, Redacted } from "effect"
-import { repositorySuite } from "../../core/src/internal/conformance/repository.js"
+import { repositorySuite } from "@gongzhi/core/testing"
 
 const schema = `gz_t_${Math.random().toString(36).slice(2, 10)}`
 const admin = PgClient.layer({ url: Redacted.make("postgres://postgres@127.0.0.1:5432/test") })

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Repository, Transactor } from "@gongzhi/core"
-import { repositorySuite } from "../../core/src/internal/conformance/repository.js"
 import { Effect, Layer } from "effect"
 import { afterAll } from "vitest"
+import { repositorySuite } from "@gongzhi/core/testing"
 
 const dir = mkdtempSync(join(tmpdir(), "gz-repo-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,0 +1,140 @@
+/**
+ * The database migrations of the kernel (内核数据表迁移): the outbox table and the audit-log tables. Store
+ * packages run them with `Migrations.run`, together with the migrations of the domain modules in use.
+ * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly.
+ *
+ * Conventions shared by every Gongzhi table:
+ * - every primary key and every index begins with `tenant_id`, so a distributed PostgreSQL (Citus)
+ *   can shard by tenant without a schema change;
+ * - times are `BIGINT` epoch milliseconds, the same on every dialect: SQLite has no time type,
+ *   MySQL's `DATETIME` drops milliseconds unless declared `DATETIME(3)` and converts time zones on
+ *   `TIMESTAMP`, and an integer compares and indexes identically everywhere. The implementations
+ *   pass "now" from Effect's `Clock` as a parameter, never the database clock, so tests can move
+ *   time with `TestClock` on every backend;
+ * - `VARCHAR` lengths keep every key within MySQL's index limit in `utf8mb4` (4 bytes a character:
+ *   the longest key here, the outbox claim index, is 32 + 16 + 64 characters plus a `BIGINT`, 456
+ *   bytes, below even the old 767-byte limit); MySQL tables use `utf8mb4_bin` and PostgreSQL keys
+ *   `COLLATE "C"`, so keys compare byte by byte as they do in JavaScript and in SQLite;
+ * - JSON is `JSONB` on PostgreSQL, `JSON` on MySQL/MariaDB and `TEXT` on SQLite.
+ *
+ * @since 0.1.0
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import type { Migration } from "./Migrations.js"
+
+/**
+ * The SQL dialects the kernel's tables are written for (MySQL covers MariaDB).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Dialect = "pg" | "mysql" | "sqlite"
+
+const dialect: Effect.Effect<Dialect, never, SqlClient.SqlClient> = Effect.map(SqlClient.SqlClient, (sql) =>
+  sql.onDialectOrElse({ pg: () => "pg" as const, mysql: () => "mysql" as const, orElse: () => "sqlite" as const })
+)
+
+const jsonType: Record<Dialect, string> = { pg: "JSONB", mysql: "JSON", sqlite: "TEXT" }
+
+/** `COLLATE "C"` on PostgreSQL keys: byte order, as in SQLite and JavaScript. */
+const keyCollation: Record<Dialect, string> = { pg: ` COLLATE "C"`, mysql: "", sqlite: "" }
+
+const tableOptions: Record<Dialect, string> = {
+  pg: "",
+  mysql: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+  sqlite: ""
+}
+
+const run = (statements: (d: Dialect) => ReadonlyArray<string>): Effect.Effect<void, unknown, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+    const d = yield* dialect
+    for (const statement of statements(d)) yield* sql.unsafe(statement)
+  })
+
+/**
+ * The SQL of the outbox table for a dialect (for review, or for a DBA to run by hand).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const outboxStatements = (d: Dialect): ReadonlyArray<string> => {
+  const key = keyCollation[d]
+  const claimIndex = "gongzhi_outbox_claim_idx"
+  const claimColumns = "(tenant_id, status, available_at, id)"
+  const table = `CREATE TABLE IF NOT EXISTS gongzhi_outbox (
+  tenant_id VARCHAR(32)${key} NOT NULL,
+  id VARCHAR(64)${key} NOT NULL,
+  type VARCHAR(128) NOT NULL,
+  aggregate_type VARCHAR(64) NOT NULL,
+  aggregate_id VARCHAR(128) NOT NULL,
+  payload ${jsonType[d]} NOT NULL,
+  occurred_at BIGINT NOT NULL,
+  status VARCHAR(16)${key} NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  available_at BIGINT NOT NULL,
+  claimed_by VARCHAR(128) NULL,
+  lease_until BIGINT NULL,
+  last_error TEXT NULL,
+  PRIMARY KEY (tenant_id, id)${d === "mysql" ? `,\n  INDEX ${claimIndex} ${claimColumns}` : ""}
+)${tableOptions[d]}`
+  // MySQL has no CREATE INDEX IF NOT EXISTS: its index is declared inside CREATE TABLE above
+  return d === "mysql" ? [table] : [table, `CREATE INDEX IF NOT EXISTS ${claimIndex} ON gongzhi_outbox ${claimColumns}`]
+}
+
+/**
+ * The SQL of the audit-log tables for a dialect. `gongzhi_audit_head` holds each tenant's chain head
+ * (sequence and hash of the newest entry): appends lock that one row, so concurrent appends of a
+ * tenant queue up instead of racing (and, on MySQL, without the gap locks that a locking read of the
+ * log itself would take, which deadlock concurrent inserts); it also lets `verify` notice entries
+ * cut off the end of the chain.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const auditLogStatements = (d: Dialect): ReadonlyArray<string> => {
+  const key = keyCollation[d]
+  return [
+    `CREATE TABLE IF NOT EXISTS gongzhi_audit_log (
+  tenant_id VARCHAR(32)${key} NOT NULL,
+  sequence BIGINT NOT NULL,
+  recorded_at BIGINT NOT NULL,
+  actor_kind VARCHAR(32) NOT NULL,
+  actor_id VARCHAR(128) NOT NULL,
+  action VARCHAR(128) NOT NULL,
+  target_type VARCHAR(64) NOT NULL,
+  target_id VARCHAR(128) NOT NULL,
+  details ${jsonType[d]} NOT NULL,
+  prev_hash CHAR(64) NOT NULL,
+  hash CHAR(64) NOT NULL,
+  PRIMARY KEY (tenant_id, sequence)
+)${tableOptions[d]}`,
+    `CREATE TABLE IF NOT EXISTS gongzhi_audit_head (
+  tenant_id VARCHAR(32)${key} NOT NULL,
+  sequence BIGINT NOT NULL,
+  hash CHAR(64) NOT NULL,
+  PRIMARY KEY (tenant_id)
+)${tableOptions[d]}`
+  ]
+}
+
+/**
+ * The kernel's migrations, in order.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { CoreMigrations } from "@gongzhi/core"
+ *
+ * // a store package hands this to the migration runner; by hand:
+ * const upAll = Effect.forEach(CoreMigrations.migrations.migrations, (migration) => migration.up)
+ */
+export const migrations: { readonly module: "core"; readonly migrations: ReadonlyArray<Migration> } = {
+  module: "core",
+  migrations: [
+    { id: 1, name: "create_outbox", up: run(outboxStatements) },
+    { id: 2, name: "create_audit_log", up: run(auditLogStatements) }
+  ]
+}
