@@ -1,0 +1,413 @@
+/**
+ * Gongzhi storage on PostgreSQL (the scale-out engine), pooled through `@effect/sql-pg`. Provides the
+ * `SqlClient`, the `Transactor`, and runs the migrations of the modules in use at start-up.
+ *
+ * @since 0.1.0
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { SqlClient } from "@effect/sql"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import * as Migrations from "@gongzhi/core/Migrations"
+import * as Transactor from "@gongzhi/core/Transactor"
+import type { ConfigError, Scope } from "effect"
+import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { configProblem, driverError, scrub, unreachableCodes } from "./internal/config.js"
+
+/**
+ * The store could not start because a setting is wrong: a bad URL, an unreachable server, a missing
+ * database, a bad number. The message (Chinese, then English) names the setting, never a password.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StoreConfigError extends Schema.TaggedError<StoreConfigError>("@gongzhi/store-postgres/StoreConfigError")(
+  "StoreConfigError",
+  {
+    setting: Schema.String,
+    message: Schema.String
+  }
+) {
+  constructor(props: { readonly setting: string; readonly message: string }) {
+    super(props)
+    // A configuration mistake is not a bug: report one line, not a stack trace.
+    this.stack = `StoreConfigError: ${this.message}`
+  }
+}
+
+/**
+ * Where to connect: either `url` (`postgres://user:password@host:5432/database?sslmode=require`) or
+ * the separate fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgStoreOptions {
+  readonly url?: Redacted.Redacted | undefined
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  readonly database?: string | undefined
+  readonly username?: string | undefined
+  readonly password?: Redacted.Redacted | undefined
+  readonly ssl?: boolean | undefined
+  /** Pool size. Default 10. */
+  readonly maxConnections?: number | undefined
+  /** How long to wait for a connection at start-up. Default 5 seconds. */
+  readonly connectTimeout?: Duration.DurationInput | undefined
+  /**
+   * The schema the store's tables live in (sets `search_path` on every connection). It must exist.
+   * Default: the server's `search_path` (normally `public`).
+   */
+  readonly schema?: string | undefined
+  /** The migrations of the modules in use, run at start-up. */
+  readonly migrations?: ReadonlyArray<Migrations.ModuleMigrations> | undefined
+  /** Shown in `pg_stat_activity`. Default `"gongzhi"`. */
+  readonly applicationName?: string | undefined
+}
+
+/**
+ * A started store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgStore {
+  readonly client: PgClient.PgClient
+  readonly transactor: Transactor.TransactorShape
+  /** The migrations applied at start-up (empty when the database was up to date). */
+  readonly applied: ReadonlyArray<Migrations.AppliedMigration>
+}
+
+const fail = (setting: string, chinese: string, english: string) =>
+  new StoreConfigError({ setting, message: `${chinese} / ${english}` })
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+interface Target {
+  /** The connection string handed to the driver (with `options=-c search_path=…` when a schema is set). */
+  readonly url: Redacted.Redacted
+  /** `host:port`, for messages. */
+  readonly address: string
+  readonly database: string
+  readonly secrets: ReadonlyArray<string>
+}
+
+const decode = (text: string): string => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** Parses or builds the connection string; never puts the password into an error. */
+const resolveTarget = (
+  options: Pick<PgStoreOptions, "url" | "host" | "port" | "database" | "username" | "password" | "schema">,
+  setting: string,
+  schemaSetting: string
+): Either.Either<Target, StoreConfigError> => {
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    return Either.left(
+      fail(
+        schemaSetting,
+        `${schemaSetting} 无效：模式名应由字母、数字、下划线组成，且不以数字开头`,
+        `${schemaSetting} must be a plain identifier (letters, digits, underscores)`
+      )
+    )
+  }
+  let url: URL
+  if (options.url !== undefined) {
+    const raw = Redacted.value(options.url).trim()
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(raw)?.[1]?.toLowerCase()
+    if (scheme !== undefined && scheme !== "postgres" && scheme !== "postgresql") {
+      return Either.left(
+        fail(
+          setting,
+          `${setting} 无效：协议 ${scheme}: 不是 PostgreSQL（应为 postgres://用户:密码@主机:5432/数据库）`,
+          `${setting} is not a PostgreSQL URL (scheme ${scheme}:)`
+        )
+      )
+    }
+    try {
+      url = new URL(raw)
+    } catch {
+      return Either.left(
+        fail(
+          setting,
+          `${setting} 无效：不是合法的 URL（应为 postgres://用户:密码@主机:5432/数据库）`,
+          `${setting} is not a valid URL`
+        )
+      )
+    }
+    if (url.hostname === "" && !url.searchParams.has("host")) {
+      return Either.left(
+        fail(setting, `${setting} 无效：缺少主机名（postgres://用户:密码@主机:5432/数据库）`, `${setting} has no host`)
+      )
+    }
+  } else {
+    const host = options.host ?? "localhost"
+    const user = options.username === undefined ? "" : encodeURIComponent(options.username)
+    const password = options.password === undefined ? "" : `:${encodeURIComponent(Redacted.value(options.password))}`
+    const hostPart = host.startsWith("/") ? encodeURIComponent(host) : host.includes(":") ? `[${host}]` : host
+    try {
+      url = new URL(
+        `postgres://${user}${password}${user === "" && password === "" ? "" : "@"}${hostPart}:${options.port ?? 5432}/${encodeURIComponent(options.database ?? "")}`
+      )
+    } catch {
+      return Either.left(fail(setting, `${setting} 无效：主机名或端口不合法`, `${setting}: invalid host or port`))
+    }
+  }
+  if (options.schema !== undefined) {
+    const existing = url.searchParams.get("options")
+    const searchPath = `-c search_path=${options.schema}`
+    url.searchParams.set("options", existing === null ? searchPath : `${existing} ${searchPath}`)
+  }
+  const host = url.hostname === "" ? (url.searchParams.get("host") ?? "localhost") : decode(url.hostname)
+  const username = decode(url.username)
+  const database = decode(url.pathname.replace(/^\//, "")) || username || "postgres"
+  const password = decode(url.password)
+  return Either.right({
+    url: Redacted.make(url.toString()),
+    address: `${host}:${url.port === "" ? "5432" : url.port}`,
+    database,
+    secrets: password === "" ? [] : [password, url.password]
+  })
+}
+
+/** A start-up failure of the driver, told as a configuration problem. */
+const connectError = (target: Target, setting: string, error: unknown): StoreConfigError => {
+  const driver = driverError(error)
+  const code = typeof driver.code === "string" ? driver.code : undefined
+  const raw =
+    typeof driver.message === "string" && driver.message !== ""
+      ? driver.message
+      : error instanceof Error
+        ? error.message
+        : String(error)
+  const text = scrub(raw, target.secrets)
+  if (code === "3D000") {
+    return fail(
+      setting,
+      `数据库 ${target.database} 不存在（${target.address}，${setting}）`,
+      `database "${target.database}" does not exist`
+    )
+  }
+  if (code === "28P01" || code === "28000") {
+    return fail(
+      setting,
+      `无法登录数据库 ${target.address}（${setting}）：用户名或密码错误，或该用户无权连接`,
+      `authentication failed: ${text}`
+    )
+  }
+  if ((code !== undefined && unreachableCodes.has(code)) || /timed? ?out/i.test(text)) {
+    return fail(
+      setting,
+      `无法连接数据库 ${target.address}（${setting}）：服务器未响应，请确认 PostgreSQL 已启动、地址和端口正确`,
+      `cannot connect to ${target.address}: ${code ?? text}`
+    )
+  }
+  return fail(
+    setting,
+    `无法连接数据库 ${target.address}（${setting}）：${code === undefined ? "" : `${code} `}${text}`,
+    "cannot connect to the database"
+  )
+}
+
+const decodeCount = (setting: string, value: number | undefined, fallback: number) =>
+  value === undefined
+    ? Effect.succeed(fallback)
+    : Number.isInteger(value) && value >= 1 && value <= 10_000
+      ? Effect.succeed(value)
+      : Effect.fail(fail(setting, `${setting} 无效：应为 1 到 10000 之间的整数`, `${setting} must be an integer ≥ 1`))
+
+const decodeDuration = (setting: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
+  if (input === undefined) return Effect.succeed(fallback)
+  const decoded = Duration.decodeUnknown(input)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value) && Duration.toMillis(decoded.value) > 0
+    ? Effect.succeed(decoded.value)
+    : Effect.fail(fail(setting, `${setting} 无效：不是有效的时长`, `${setting} is not a valid duration`))
+}
+
+/** The names of the settings, for messages: option names, or environment variables. */
+interface Settings {
+  readonly url: string
+  readonly maxConnections: string
+  readonly connectTimeout: string
+  readonly schema: string
+}
+
+const makeWith = (
+  options: PgStoreOptions,
+  settings: Settings
+): Effect.Effect<PgStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const target = yield* resolveTarget(options, settings.url, settings.schema)
+    const maxConnections = yield* decodeCount(settings.maxConnections, options.maxConnections, 10)
+    const connectTimeout = yield* decodeDuration(settings.connectTimeout, options.connectTimeout, Duration.seconds(5))
+    const client = yield* PgClient.make({
+      url: target.url,
+      ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+      maxConnections,
+      connectTimeout,
+      applicationName: options.applicationName ?? "gongzhi"
+    }).pipe(
+      Effect.provide(Reactivity.layer),
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.failCause(cause as Cause.Cause<never>)
+          : Effect.fail(connectError(target, settings.url, Cause.squash(cause as Cause.Cause<unknown>)))
+      )
+    )
+    // Eager: a bad setting fails here, at start-up, not at the first command.
+    yield* client`SELECT 1`.pipe(Effect.mapError((error) => connectError(target, settings.url, error)))
+    if (options.schema !== undefined) {
+      const found = yield* client<{ readonly present: number }>`SELECT 1 AS present FROM pg_namespace WHERE nspname = ${
+        options.schema
+      }`.pipe(Effect.mapError((error) => connectError(target, settings.url, error)))
+      if (found.length === 0) {
+        return yield* fail(
+          settings.schema,
+          `模式（schema）${options.schema} 在数据库 ${target.database} 中不存在，请先创建：CREATE SCHEMA ${options.schema}`,
+          `schema "${options.schema}" does not exist`
+        )
+      }
+    }
+    const applied = yield* Migrations.run(options.migrations ?? []).pipe(
+      Effect.provideService(SqlClient.SqlClient, client)
+    )
+    const transactor = yield* Layer.build(Transactor.layerSql).pipe(
+      Effect.map(Context.get(Transactor.Transactor)),
+      Effect.provideService(SqlClient.SqlClient, client)
+    )
+    return { client, transactor, applied }
+  })
+
+/**
+ * Opens the pool, connects once (so that a wrong address, database or password fails here), checks
+ * the schema, and runs the migrations. Closes the pool when the scope closes. A bad setting fails with
+ * {@link StoreConfigError}; a failing migration with `MigrationError`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: PgStoreOptions
+): Effect.Effect<PgStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
+  makeWith(options, {
+    url: options.url === undefined ? "host" : "url",
+    maxConnections: "maxConnections",
+    connectTimeout: "connectTimeout",
+    schema: "schema"
+  })
+
+const toContext = (store: PgStore) =>
+  Context.make(PgClient.PgClient, store.client).pipe(
+    Context.add(SqlClient.SqlClient, store.client),
+    Context.add(Transactor.Transactor, store.transactor)
+  )
+
+/**
+ * The store as a layer: `SqlClient`, the driver's `PgClient` and the `Transactor`.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Redacted } from "effect"
+ * import * as PgStore from "@gongzhi/store-postgres/PgStore"
+ *
+ * const StoreLive = PgStore.layer({
+ *   url: Redacted.make("postgres://gongzhi:secret@127.0.0.1:5432/gongzhi"),
+ *   maxConnections: 20,
+ *   migrations: []
+ * })
+ */
+export const layer = (
+  options: PgStoreOptions
+): Layer.Layer<
+  SqlClient.SqlClient | PgClient.PgClient | Transactor.Transactor,
+  StoreConfigError | Migrations.MigrationError
+> => Layer.scopedContext(Effect.map(make(options), toContext))
+
+/**
+ * The settings read by {@link layerConfig}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgStoreConfig {
+  readonly url: Redacted.Redacted
+  readonly maxConnections: Option.Option<number>
+  readonly connectTimeoutMs: Option.Option<number>
+  readonly schema: Option.Option<string>
+  readonly ssl: Option.Option<boolean>
+}
+
+/**
+ * Reads the settings from the environment: `GONGZHI_DATABASE_URL` (required, secret),
+ * `GONGZHI_DATABASE_MAX_CONNECTIONS` (default 10), `GONGZHI_DATABASE_CONNECT_TIMEOUT_MS` (default
+ * 5000), `GONGZHI_DATABASE_SCHEMA` (optional), `GONGZHI_DATABASE_SSL` (optional boolean).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const config: Config.Config<PgStoreConfig> = Config.all({
+  url: Config.redacted("GONGZHI_DATABASE_URL"),
+  maxConnections: Config.option(Config.integer("GONGZHI_DATABASE_MAX_CONNECTIONS")),
+  connectTimeoutMs: Config.option(Config.integer("GONGZHI_DATABASE_CONNECT_TIMEOUT_MS")),
+  schema: Config.option(Config.string("GONGZHI_DATABASE_SCHEMA")),
+  ssl: Config.option(Config.boolean("GONGZHI_DATABASE_SSL"))
+})
+
+const fromConfigError = (error: ConfigError.ConfigError): StoreConfigError => {
+  const problem = configProblem(error)
+  return problem.missing
+    ? fail(
+        problem.setting,
+        `${problem.setting} 未设置${problem.setting === "GONGZHI_DATABASE_URL" ? "，例如 postgres://gongzhi:密码@127.0.0.1:5432/gongzhi" : ""}`,
+        `${problem.setting} is not set`
+      )
+    : fail(problem.setting, `${problem.setting} 无效：${problem.message}`, `${problem.setting} is invalid`)
+}
+
+/**
+ * The store configured from the environment (see {@link config}), or from the `Config` given.
+ * Fails at start-up with one {@link StoreConfigError} naming the setting at fault.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import * as PgStore from "@gongzhi/store-postgres/PgStore"
+ *
+ * // GONGZHI_DATABASE_URL=postgres://gongzhi:secret@db:5432/gongzhi GONGZHI_DATABASE_MAX_CONNECTIONS=20
+ * const StoreLive = PgStore.layerConfig({ migrations: [] })
+ */
+export const layerConfig = (
+  options: {
+    readonly migrations?: ReadonlyArray<Migrations.ModuleMigrations> | undefined
+    readonly config?: Config.Config<PgStoreConfig> | undefined
+  } = {}
+): Layer.Layer<
+  SqlClient.SqlClient | PgClient.PgClient | Transactor.Transactor,
+  StoreConfigError | Migrations.MigrationError
+> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const settings = yield* Effect.mapError(options.config ?? config, fromConfigError)
+      const store = yield* makeWith(
+        {
+          url: settings.url,
+          maxConnections: Option.getOrUndefined(settings.maxConnections),
+          connectTimeout: Option.getOrUndefined(Option.map(settings.connectTimeoutMs, Duration.millis)),
+          schema: Option.getOrUndefined(settings.schema),
+          ssl: Option.getOrUndefined(settings.ssl),
+          migrations: options.migrations
+        },
+        {
+          url: "GONGZHI_DATABASE_URL",
+          maxConnections: "GONGZHI_DATABASE_MAX_CONNECTIONS",
+          connectTimeout: "GONGZHI_DATABASE_CONNECT_TIMEOUT_MS",
+          schema: "GONGZHI_DATABASE_SCHEMA"
+        }
+      )
+      return toContext(store)
+    })
+  )

@@ -1,0 +1,353 @@
+/**
+ * Gongzhi storage on embedded SQLite (the default): one database file in WAL mode, opened through
+ * `@effect/sql-sqlite-node` (better-sqlite3). Provides the `SqlClient`, the `Transactor`, and runs the
+ * migrations of the modules in use at start-up.
+ *
+ * @since 0.1.0
+ */
+
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { SqlClient } from "@effect/sql"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as Migrations from "@gongzhi/core/Migrations"
+import * as Transactor from "@gongzhi/core/Transactor"
+import type { ConfigError, Scope } from "effect"
+import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { configProblem, filenameFromUrl as parseUrl } from "./internal/config.js"
+
+/**
+ * The store could not start because a setting is wrong: a bad URL, a file that cannot be written, a
+ * bad number. The message (Chinese, then English) names the setting, never a password.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StoreConfigError extends Schema.TaggedError<StoreConfigError>("@gongzhi/store-sqlite/StoreConfigError")(
+  "StoreConfigError",
+  {
+    setting: Schema.String,
+    message: Schema.String
+  }
+) {
+  constructor(props: { readonly setting: string; readonly message: string }) {
+    super(props)
+    // A configuration mistake is not a bug: report one line, not a stack trace.
+    this.stack = `StoreConfigError: ${this.message}`
+  }
+}
+
+/**
+ * How durable a commit is. `NORMAL` (default, with WAL): a commit survives a crash of the process but
+ * the last commits may be lost if the machine loses power. `FULL`: every commit is synced to disk
+ * (slower writes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Synchronous = Schema.Literal("NORMAL", "FULL")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Synchronous = typeof Synchronous.Type
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SqliteStoreOptions {
+  /** Path of the database file (created if missing), or `":memory:"` for a private in-memory database. */
+  readonly filename: string
+  /** The migrations of the modules in use, run at start-up. */
+  readonly migrations?: ReadonlyArray<Migrations.ModuleMigrations> | undefined
+  /** Open the file read-only (no migrations then). Default `false`. */
+  readonly readonly?: boolean | undefined
+  /** How long a writer waits for another process's write lock before `SQLITE_BUSY`. Default 5 seconds. */
+  readonly busyTimeout?: Duration.DurationInput | undefined
+  /** Default `"NORMAL"`; see {@link Synchronous}. */
+  readonly synchronous?: Synchronous | undefined
+}
+
+/**
+ * A started store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SqliteStore {
+  readonly client: SqliteClient.SqliteClient
+  readonly transactor: Transactor.TransactorShape
+  /** The migrations applied at start-up (empty when the database was up to date). */
+  readonly applied: ReadonlyArray<Migrations.AppliedMigration>
+}
+
+const Options = Schema.Struct({
+  filename: Schema.String.pipe(Schema.minLength(1, { message: () => "不能为空 / must not be empty" })),
+  readonly: Schema.optional(Schema.Boolean),
+  busyTimeout: Schema.optional(Schema.Unknown),
+  synchronous: Schema.optional(Synchronous)
+})
+
+const fail = (setting: string, chinese: string, english: string) =>
+  new StoreConfigError({ setting, message: `${chinese} / ${english}` })
+
+const decodeDuration = (setting: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
+  if (input === undefined) return Effect.succeed(fallback)
+  const decoded = Duration.decodeUnknown(input)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value)
+    ? Effect.succeed(decoded.value)
+    : Effect.fail(fail(setting, `${setting} 不是有效的时长`, `${setting} is not a valid duration`))
+}
+
+/** Driver failures while opening the file, described for a clerk (no stack, no parameters). */
+const openError = (setting: string, filename: string, readonly: boolean, error: unknown): StoreConfigError => {
+  const cause = (typeof error === "object" && error !== null ? error : {}) as {
+    readonly code?: unknown
+    readonly message?: unknown
+    readonly cause?: unknown
+  }
+  const driver = (
+    typeof cause.cause === "object" && cause.cause !== null && "code" in cause.cause ? cause.cause : cause
+  ) as { readonly code?: unknown; readonly message?: unknown }
+  const code = typeof driver.code === "string" ? driver.code : undefined
+  const detail = typeof driver.message === "string" ? driver.message : String(error)
+  const suffix = `${code === undefined ? "" : `${code}: `}${detail}`
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return fail(
+      setting,
+      `${filename} 不是有效的 SQLite 数据库文件（${setting}）`,
+      `not a SQLite database: ${filename} (${suffix})`
+    )
+  }
+  if (readonly) {
+    return fail(
+      setting,
+      `无法以只读方式打开 SQLite 文件：${filename}（${setting}），文件不存在或不可读`,
+      `cannot open SQLite file read-only (${suffix})`
+    )
+  }
+  return fail(
+    setting,
+    `SQLite 文件不可写：${filename}（${setting}），请检查目录是否存在、是否有写权限`,
+    `SQLite file is not writable (${suffix})`
+  )
+}
+
+const makeWith = (
+  options: SqliteStoreOptions,
+  setting: string
+): Effect.Effect<SqliteStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const decoded = yield* Schema.decodeUnknown(Options)(options).pipe(
+      Effect.mapError((error) => fail(setting, `SQLite 存储配置无效：${error.message}`, "invalid SQLite store options"))
+    )
+    const filename = decoded.filename
+    const readonly = decoded.readonly ?? false
+    const busyTimeout = yield* decodeDuration("busyTimeout", options.busyTimeout, Duration.seconds(5))
+    const synchronous = decoded.synchronous ?? "NORMAL"
+    const migrations = options.migrations ?? []
+    if (readonly && migrations.length > 0) {
+      return yield* fail(
+        "readonly",
+        "只读模式下不能执行数据库迁移：请去掉 migrations，或先由可写的进程完成迁移",
+        "a read-only store cannot run migrations"
+      )
+    }
+
+    const client = yield* SqliteClient.make({ filename, readonly, disableWAL: readonly }).pipe(
+      Effect.provide(Reactivity.layer),
+      Effect.catchAllDefect((defect) => Effect.fail(openError(setting, filename, readonly, defect)))
+    )
+    const settings = Effect.gen(function* () {
+      yield* client.unsafe(`PRAGMA busy_timeout = ${Math.round(Duration.toMillis(busyTimeout))}`)
+      yield* client`PRAGMA foreign_keys = ON`
+      if (!readonly) yield* client.unsafe(`PRAGMA synchronous = ${synchronous}`)
+      yield* client`SELECT 1`
+      if (!readonly && filename !== ":memory:" && filename !== "") {
+        // Fail now, not at the first command, when the file or its directory (for -wal and -shm)
+        // cannot be written. (Probing with a write would wait on another writer's lock.)
+        yield* Effect.try(() => {
+          Fs.accessSync(filename, Fs.constants.W_OK)
+          Fs.accessSync(Path.dirname(Path.resolve(filename)), Fs.constants.W_OK)
+        })
+      }
+    })
+    yield* settings.pipe(
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.failCause(cause as Cause.Cause<never>)
+          : Effect.fail(openError(setting, filename, readonly, Cause.squash(cause as Cause.Cause<unknown>)))
+      )
+    )
+    const [mode] = yield* client<{ readonly journal_mode: string }>`PRAGMA journal_mode`.pipe(Effect.orDie)
+    if (!readonly && filename !== ":memory:" && mode?.journal_mode.toLowerCase() !== "wal") {
+      yield* Effect.logWarning(
+        `SQLite 未能启用 WAL 模式（当前 ${mode?.journal_mode}）：${filename} / WAL mode is not enabled`
+      )
+    }
+
+    const applied = yield* Migrations.run(migrations).pipe(Effect.provideService(SqlClient.SqlClient, client))
+    const transactor = yield* Layer.build(Transactor.layerSql).pipe(
+      Effect.map(Context.get(Transactor.Transactor)),
+      Effect.provideService(SqlClient.SqlClient, client)
+    )
+    return { client, transactor, applied }
+  })
+
+/**
+ * Opens (or creates) the database file, sets `journal_mode = WAL`, `busy_timeout`,
+ * `foreign_keys = ON` and `synchronous`, checks that the file can be written, and runs the
+ * migrations. Closes the file when the scope closes. A bad setting fails with
+ * {@link StoreConfigError}; a failing migration with `MigrationError`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: SqliteStoreOptions
+): Effect.Effect<SqliteStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
+  makeWith(options, "filename")
+
+const toContext = (store: SqliteStore) =>
+  Context.make(SqliteClient.SqliteClient, store.client).pipe(
+    Context.add(SqlClient.SqlClient, store.client),
+    Context.add(Transactor.Transactor, store.transactor)
+  )
+
+/**
+ * The store as a layer: `SqlClient`, the driver's `SqliteClient` (for `backup`) and the `Transactor`.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
+ *
+ * const StoreLive = SqliteStore.layer({ filename: "/var/lib/gongzhi/gongzhi.db", migrations: [] })
+ */
+export const layer = (
+  options: SqliteStoreOptions
+): Layer.Layer<
+  SqlClient.SqlClient | SqliteClient.SqliteClient | Transactor.Transactor,
+  StoreConfigError | Migrations.MigrationError
+> => Layer.scopedContext(Effect.map(make(options), toContext))
+
+/**
+ * The settings read by {@link layerConfig}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SqliteStoreConfig {
+  /** `sqlite:///absolute/path.db`, `sqlite:relative.db`, `file:/path.db` or `sqlite::memory:`. */
+  readonly url: string
+  readonly readonly: boolean
+  readonly busyTimeoutMs: Option.Option<number>
+  readonly synchronous: Option.Option<Synchronous>
+}
+
+/**
+ * Reads the settings from the environment: `GONGZHI_DATABASE_URL` (required),
+ * `GONGZHI_DATABASE_READONLY` (default false), `GONGZHI_SQLITE_BUSY_TIMEOUT_MS` (default 5000),
+ * `GONGZHI_SQLITE_SYNCHRONOUS` (`NORMAL` or `FULL`, default `NORMAL`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const config: Config.Config<SqliteStoreConfig> = Config.all({
+  url: Config.map(Config.redacted("GONGZHI_DATABASE_URL"), (url) => Redacted.value(url)),
+  readonly: Config.withDefault(Config.boolean("GONGZHI_DATABASE_READONLY"), false),
+  busyTimeoutMs: Config.option(
+    Config.integer("GONGZHI_SQLITE_BUSY_TIMEOUT_MS").pipe(
+      Config.validate({
+        message: "应为非负整数（毫秒） / must be a non-negative integer (ms)",
+        validation: (ms) => ms >= 0
+      })
+    )
+  ),
+  synchronous: Config.option(Config.literal("NORMAL", "FULL")("GONGZHI_SQLITE_SYNCHRONOUS"))
+})
+
+const URL_SETTING = "GONGZHI_DATABASE_URL"
+
+/**
+ * Turns a `GONGZHI_DATABASE_URL` value into a file name, or explains why it is not a SQLite URL.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const filenameFromUrl = (url: string): Either.Either<string, StoreConfigError> => {
+  const parsed = parseUrl(url)
+  switch (parsed._tag) {
+    case "File":
+      return Either.right(parsed.filename)
+    case "OtherScheme":
+      return Either.left(
+        fail(
+          URL_SETTING,
+          `${URL_SETTING} 无效：协议 ${parsed.scheme}: 不是 SQLite（应为 sqlite:///路径/文件.db 或 file:/路径/文件.db）；使用 PostgreSQL 或 MySQL 请改用 @gongzhi/store-postgres 或 @gongzhi/store-mysql`,
+          `${URL_SETTING} is not a SQLite URL (scheme ${parsed.scheme}:)`
+        )
+      )
+    case "Invalid":
+      return Either.left(
+        fail(
+          URL_SETTING,
+          `${URL_SETTING} 无效：应为 sqlite:///路径/文件.db、file:/路径/文件.db 或 sqlite::memory:`,
+          `${URL_SETTING} is not a valid SQLite URL`
+        )
+      )
+  }
+}
+
+const fromConfigError = (error: ConfigError.ConfigError): StoreConfigError => {
+  const problem = configProblem(error)
+  return problem.missing
+    ? fail(
+        problem.setting,
+        `${problem.setting} 未设置${problem.setting === URL_SETTING ? "，例如 sqlite:///var/lib/gongzhi/gongzhi.db" : ""}`,
+        `${problem.setting} is not set`
+      )
+    : fail(problem.setting, `${problem.setting} 无效：${problem.message}`, `${problem.setting} is invalid`)
+}
+
+/**
+ * The store configured from the environment (see {@link config}), or from the `Config` given.
+ * Fails at start-up with one {@link StoreConfigError} naming the setting at fault.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
+ *
+ * // GONGZHI_DATABASE_URL=sqlite:///var/lib/gongzhi/gongzhi.db
+ * const StoreLive = SqliteStore.layerConfig({ migrations: [] })
+ */
+export const layerConfig = (
+  options: {
+    readonly migrations?: ReadonlyArray<Migrations.ModuleMigrations> | undefined
+    readonly config?: Config.Config<SqliteStoreConfig> | undefined
+  } = {}
+): Layer.Layer<
+  SqlClient.SqlClient | SqliteClient.SqliteClient | Transactor.Transactor,
+  StoreConfigError | Migrations.MigrationError
+> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const settings = yield* Effect.mapError(options.config ?? config, fromConfigError)
+      const filename = yield* filenameFromUrl(settings.url)
+      const store = yield* makeWith(
+        {
+          filename,
+          readonly: settings.readonly,
+          migrations: options.migrations,
+          busyTimeout: Option.getOrUndefined(Option.map(settings.busyTimeoutMs, Duration.millis)),
+          synchronous: Option.getOrUndefined(settings.synchronous)
+        },
+        URL_SETTING
+      )
+      return toContext(store)
+    })
+  )
