@@ -421,6 +421,11 @@ export const makeMemory = <A, I>(definition: Definition<A, I>): Effect.Effect<Re
 
 type Dialect = "sqlite" | "pg" | "mysql"
 
+export interface SqlOptions {
+  /** Emit a tracing span for every SQL statement (default false: spans cost more than a point read). */
+  readonly statementSpans?: boolean
+}
+
 const columnDdl = (dialect: Dialect, column: Column<any>): string => {
   switch (column.type) {
     case "text":
@@ -486,9 +491,21 @@ class Builder {
 
 const MAX_PARAMS = 30_000
 
-export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repository<A>, never, SqlClient.SqlClient> =>
+export const makeSql = <A, I>(
+  definition: Definition<A, I>,
+  options: SqlOptions = {}
+): Effect.Effect<Repository<A>, never, SqlClient.SqlClient> =>
   Effect.map(SqlClient.SqlClient, (sql) => {
     define(definition)
+    // A span per statement costs more than a point read on SQLite; they are off unless asked for.
+    const traced = options.statementSpans === true
+    const selectRows = <R extends object>(
+      text: string,
+      params: ReadonlyArray<unknown>
+    ): Effect.Effect<ReadonlyArray<R>, SqlError> =>
+      traced ? sql.unsafe<R>(text, params) : Effect.withTracerEnabled(sql.unsafe<R>(text, params), false)
+    const executeRaw = (text: string, params: ReadonlyArray<unknown>): Effect.Effect<unknown, SqlError> =>
+      traced ? sql.unsafe(text, params).raw : Effect.withTracerEnabled(sql.unsafe(text, params).raw, false)
     const dialect = dialectOf(sql)
     const codec = makeCodec(definition)
     const columns = columnEntries(definition)
@@ -555,13 +572,11 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
       return Number(header?.affectedRows ?? header?.changes ?? header?.rowCount ?? 0)
     }
     const run = (text: string, params: ReadonlyArray<unknown>) =>
-      dialect === "mysql"
-        ? sql.unsafe(text, params).raw
-        : (sql.unsafe(text, params) as Effect.Effect<unknown, SqlError>)
+      dialect === "mysql" ? executeRaw(text, params) : (selectRows(text, params) as Effect.Effect<unknown, SqlError>)
 
     const conflict = (tenantId: string, id: string, expectedVersion: number) =>
       Effect.flatMap(
-        Effect.mapError(sql.unsafe<{ version: unknown }>(versionText, [tenantId, id]), readError("version")),
+        Effect.mapError(selectRows<{ version: unknown }>(versionText, [tenantId, id]), readError("version")),
         (rows) =>
           Effect.fail(
             new VersionConflict({
@@ -617,7 +632,7 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
             const ok = rowParams(tenantId, value, params)
             if (Either.isLeft(ok)) return Effect.fail(ok.left)
           }
-          statements.push(sql.unsafe(insertHead + tuples.join(", "), params).raw)
+          statements.push(executeRaw(insertHead + tuples.join(", "), params))
         }
         return Effect.as(
           Effect.mapError(
@@ -634,7 +649,7 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
       insertMany,
       get: (tenantId, id) =>
         Effect.flatMap(
-          Effect.mapError(sql.unsafe<{ version: unknown; doc: unknown }>(getText, [tenantId, id]), readError("get")),
+          Effect.mapError(selectRows<{ version: unknown; doc: unknown }>(getText, [tenantId, id]), readError("get")),
           (rows) => (rows.length === 0 ? Effect.succeed(Option.none()) : Effect.map(readRow(rows[0]), Option.some))
         ),
       getOrFail: (tenantId, id) =>
@@ -670,7 +685,7 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
             Math.floor(limit)
           )}`
           return Effect.flatMap(
-            Effect.mapError(sql.unsafe<{ version: unknown; doc: unknown }>(text, builder.params), readError("find")),
+            Effect.mapError(selectRows<{ version: unknown; doc: unknown }>(text, builder.params), readError("find")),
             (rows) => readRows(rows)
           )
         }),
@@ -702,7 +717,7 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
           const text = `SELECT ${select} FROM ${t} WHERE ${where}${keyset} ORDER BY ${order} LIMIT ${Math.floor(query.limit) + 1}`
           return Effect.flatMap(
             Effect.mapError(
-              sql.unsafe<{ version: unknown; doc: unknown; id: string; order_key?: unknown }>(text, builder.params),
+              selectRows<{ version: unknown; doc: unknown; id: string; order_key?: unknown }>(text, builder.params),
               readError("page")
             ),
             (rows) => {
@@ -726,7 +741,7 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
           const builder = new Builder(dialect)
           const text = `SELECT COUNT(*) AS n FROM ${t} WHERE ${whereText(tenantId, where, builder)}`
           return Effect.map(
-            Effect.mapError(sql.unsafe<{ n: unknown }>(text, builder.params), readError("count")),
+            Effect.mapError(selectRows<{ n: unknown }>(text, builder.params), readError("count")),
             (rows) => Number(rows[0]?.n ?? 0)
           )
         }),
@@ -737,7 +752,7 @@ export const makeSql = <A, I>(definition: Definition<A, I>): Effect.Effect<Repos
           const builder = new Builder(dialect)
           const text = `SELECT ${column} AS k, COUNT(*) AS n FROM ${t} WHERE ${whereText(tenantId, where, builder)} GROUP BY ${column} ORDER BY ${column}`
           return Effect.map(
-            Effect.mapError(sql.unsafe<{ k: unknown; n: unknown }>(text, builder.params), readError("countBy")),
+            Effect.mapError(selectRows<{ k: unknown; n: unknown }>(text, builder.params), readError("countBy")),
             (rows) =>
               // engines disagree on where NULL sorts: order here, nulls first, like the memory store
               rows

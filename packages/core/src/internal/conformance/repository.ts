@@ -100,30 +100,32 @@ export const repositorySuite = <R>(backend: RepositoryBackend<R>) =>
       )
 
       if (backend.sql) {
-        it.effect("what is stored can be read back with raw SQL: tenant first, typed columns, JSON document", () =>
-          Effect.gen(function* () {
-            const repo = yield* Residents
-            const sql = yield* SqlClient.SqlClient
-            const tenant = freshTenant()
-            const resident = makeResident(3)
-            yield* repo.insert(tenant, resident)
-            const rows = yield* sql.unsafe<Record<string, unknown>>(
-              `SELECT tenant_id, id, version, doc, code, street, status, score, joined_at, verified, grid FROM ${residentDefinition.table} WHERE tenant_id = ${sql.onDialectOrElse({ pg: () => "$1", orElse: () => "?" })}`,
-              [tenant]
-            )
-            assert.strictEqual(rows.length, 1)
-            const row = rows[0]
-            assert.strictEqual(row.tenant_id, tenant)
-            assert.strictEqual(row.id, resident.id)
-            assert.strictEqual(Number(row.version), 1)
-            assert.strictEqual(row.street, resident.street)
-            assert.strictEqual(Number(row.score), 30)
-            assert.strictEqual(Number(row.joined_at), resident.joinedAt.getTime())
-            assert.strictEqual(Number(row.verified), 1)
-            assert.strictEqual(row.grid, "G3")
-            const doc = typeof row.doc === "string" ? JSON.parse(row.doc) : row.doc
-            assert.deepStrictEqual(doc, Schema.encodeSync(Resident)(resident))
-          })
+        it.effect(
+          "what is stored can be read back with raw SQL: tenant first, typed columns, JSON document",
+          () =>
+            Effect.gen(function* () {
+              const repo = yield* Residents
+              const sql = yield* SqlClient.SqlClient
+              const tenant = freshTenant()
+              const resident = makeResident(3)
+              yield* repo.insert(tenant, resident)
+              const rows = yield* sql.unsafe<Record<string, unknown>>(
+                `SELECT tenant_id, id, version, doc, code, street, status, score, joined_at, verified, grid FROM ${residentDefinition.table} WHERE tenant_id = ${sql.onDialectOrElse({ pg: () => "$1", orElse: () => "?" })}`,
+                [tenant]
+              )
+              assert.strictEqual(rows.length, 1)
+              const row = rows[0]
+              assert.strictEqual(row.tenant_id, tenant)
+              assert.strictEqual(row.id, resident.id)
+              assert.strictEqual(Number(row.version), 1)
+              assert.strictEqual(row.street, resident.street)
+              assert.strictEqual(Number(row.score), 30)
+              assert.strictEqual(Number(row.joined_at), resident.joinedAt.getTime())
+              assert.strictEqual(Number(row.verified), 1)
+              assert.strictEqual(row.grid, "G3")
+              const doc = typeof row.doc === "string" ? JSON.parse(row.doc) : row.doc
+              assert.deepStrictEqual(doc, Schema.encodeSync(Resident)(resident))
+            }) as Effect.Effect<void, unknown, Residents>
         )
       }
 
