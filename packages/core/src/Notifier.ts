@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Effect, Layer, ParseResult, Schema } from "effect"
 import { TenantId } from "./Tenant.js"
 
 /**
@@ -178,15 +178,44 @@ export const makeConsole = (
   return {
     channel,
     send: (notification) =>
-      Effect.map(
-        Effect.clockWith((clock) => clock.currentTimeMillis),
-        (now) => {
-          write(`【${notification.subject}】→ ${maskAddress(notification.recipient)}\n${notification.body.text}`)
-          return new Receipt({ channel, deliveredAt: new Date(now) })
-        }
+      Effect.zipRight(
+        validate(channel, notification),
+        Effect.map(
+          Effect.clockWith((clock) => clock.currentTimeMillis),
+          (now) => {
+            write(`【${notification.subject}】→ ${maskAddress(notification.recipient)}\n${notification.body.text}`)
+            return new Receipt({ channel, deliveredAt: new Date(now) })
+          }
+        )
       )
   }
 }
+
+const NotificationFields = Schema.Struct(Notification.fields)
+
+/**
+ * Checks a notification before sending (a `Notification` built without its constructor, or cast,
+ * may be invalid): fails with a permanent {@link NotifyError} naming the invalid fields.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const validate = (channel: string, notification: Notification): Effect.Effect<Notification, NotifyError> =>
+  Schema.validate(NotificationFields, { errors: "all" })(notification).pipe(
+    Effect.mapError((error) => {
+      const fields = [
+        ...new Set(
+          ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join(".") || "notification")
+        )
+      ]
+      return new NotifyError({
+        channel,
+        reason: `通知内容无效（${fields.join("、")}）/ invalid notification: ${fields.join(", ")}`,
+        retryable: false
+      })
+    }),
+    Effect.as(notification)
+  )
 
 const maskAddress = (address: string): string => {
   const chars = [...address]

@@ -16,6 +16,7 @@ import { Context, Effect, Layer } from "effect"
 import * as AuditLog from "./AuditLog.js"
 import * as auditLogConformance from "./internal/conformance/auditLog.js"
 import * as kit from "./internal/conformance/kit.js"
+import * as notifierConformance from "./internal/conformance/notifier.js"
 import * as outboxConformance from "./internal/conformance/outbox.js"
 import * as repositoryConformance from "./internal/conformance/repository.js"
 import * as transactorConformance from "./internal/conformance/transactor.js"
@@ -202,3 +203,33 @@ export const sampleEvent: (tenantId: TenantId, i: number, payload?: unknown) => 
  */
 export const sampleAuditEntry: (tenantId: TenantId, i: number, details?: unknown) => AuditLog.NewAuditEntry =
   kit.sampleAuditEntry
+
+/**
+ * A notifier under test: its layer, and a probe reading what the receiving side really got.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export type NotifierBackend<R = never> = notifierConformance.NotifierBackend<R>
+
+/**
+ * @since 0.1.0
+ * @category testing
+ */
+export type NotifierProbe = notifierConformance.NotifierProbe
+
+/**
+ * @since 0.1.0
+ * @category testing
+ */
+export type ReceivedNotification = notifierConformance.ReceivedNotification
+
+/**
+ * Runs the Notifier suite: Chinese text arrives intact, receipts name the channel, the idempotency
+ * key reaches the receiver, invalid input and failures are typed `NotifyError`s with the right
+ * `retryable` (see docs/custom-notifier.md).
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const notifierSuite: <R>(backend: NotifierBackend<R>) => void = notifierConformance.notifierSuite
