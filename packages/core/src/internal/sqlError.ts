@@ -47,7 +47,8 @@ export const fromSqlError = (operation: string, error: SqlError): StorageError =
   return new StorageError({
     operation,
     reason: code ? `${code}: ${reason}` : reason,
-    retryable: code !== undefined && retryableCodes.has(code),
+    // extended SQLite codes such as SQLITE_BUSY_SNAPSHOT (a WAL reader that must restart) are retryable too
+    retryable: code !== undefined && (retryableCodes.has(code) || /^SQLITE_(BUSY|LOCKED)_/.test(code)),
     cause: error
   })
 }
