@@ -1,0 +1,838 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as AuditLog from "@gongzhi/core/AuditLog"
+import * as Outbox from "@gongzhi/core/Outbox"
+import * as Subscription from "@gongzhi/core/Subscription"
+import * as Template from "@gongzhi/core/Template"
+import { Effect, Either, Option, Redacted, Schema, TestClock } from "effect"
+import * as Analysis from "../src/Analysis.js"
+import * as Generator from "../src/Generator.js"
+import * as Opinion from "../src/Opinion.js"
+import * as OpinionNotifications from "../src/OpinionNotifications.js"
+import * as Report from "../src/Report.js"
+import * as ReportRepo from "../src/ReportRepo.js"
+import * as Routing from "../src/Routing.js"
+import {
+  admin,
+  auditEntries,
+  cityHandler,
+  clerk,
+  dispatcher,
+  events,
+  MONDAY_9AM,
+  otherResident,
+  otherStreetDispatcher,
+  pingshan,
+  ports,
+  resident,
+  routingTable,
+  scheduler,
+  streetDispatcher,
+  submission,
+  supervisor,
+  tenantId,
+  volunteer,
+  waterHandler,
+  withService
+} from "./fixtures/workflow.js"
+
+/** Deep equality without the static types (branded strings compare as plain strings). */
+const same = (actual: unknown, expected: unknown, message?: string) => assert.deepStrictEqual(actual, expected, message)
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+const waterLeak = (overrides: Partial<Opinion.SubmitInput> = {}) =>
+  submission({
+    category: "GF01",
+    kind: "complaint",
+    content: "小区停水三天，水务没有通知",
+    contactPhone: "13812345678",
+    ...overrides
+  })
+
+/** Submit, dispatch (to the routed department), accept, start handling. */
+const inHandling = (input: Opinion.SubmitInput = waterLeak()) =>
+  Effect.gen(function* () {
+    const opinion = yield* Opinion.Opinion
+    const report = yield* opinion.submit(resident, input)
+    yield* opinion.dispatch(dispatcher, { reportId: report.id })
+    yield* opinion.accept(waterHandler, { reportId: report.id })
+    return yield* opinion.startHandling(waterHandler, { reportId: report.id })
+  })
+
+describe("Opinion", () => {
+  it.effect("a report goes around the closed loop with events, audit entries and history", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const submitted = yield* opinion.submit(resident, waterLeak())
+        assert.match(submitted.id, /^R20260302[0-9A-Z]{8}$/)
+        assert.strictEqual(submitted.status, "received")
+        assert.strictEqual(submitted.bucket, "open")
+        assert.strictEqual(submitted.location.streetCode, "440310001")
+        assert.strictEqual(submitted.suggestedDepartment, "ps-water")
+        same(submitted.reporter, { _tag: "Resident", userId: "U1001" })
+        // a complaint: 13 working days after Monday 2026-03-02
+        assert.strictEqual(submitted.deadline.dueDate, "2026-03-19")
+        assert.isTrue(submitted.deadline.certain)
+
+        const dispatched = yield* opinion.dispatch(dispatcher, { reportId: submitted.id, note: "请尽快核实" })
+        assert.strictEqual(dispatched.department, "ps-water")
+        yield* opinion.accept(waterHandler, { reportId: submitted.id })
+        yield* opinion.startHandling(waterHandler, { reportId: submitted.id })
+        yield* opinion.addInternalNote(waterHandler, { reportId: submitted.id, text: "管网抢修中，预计周四恢复" })
+        yield* TestClock.adjust(DAY)
+        const replied = yield* opinion.reply(waterHandler, { reportId: submitted.id, text: "已恢复供水，感谢反映" })
+        assert.strictEqual(replied.status, "replied")
+        assert.strictEqual(replied.followUpDue, "2026-03-04")
+        const followed = yield* opinion.followUp(dispatcher, { reportId: submitted.id, satisfaction: "satisfied" })
+        assert.strictEqual(followed.satisfaction, "satisfied")
+        const closed = yield* opinion.close(dispatcher, { reportId: submitted.id })
+        assert.strictEqual(closed.status, "closed")
+        assert.strictEqual(closed.bucket, "closed-resolved")
+        assert.deepStrictEqual(closed.closedAt, new Date(MONDAY_9AM + DAY))
+        assert.isUndefined(closed.dueAt)
+        assert.isUndefined(closed.nextEscalationAt)
+
+        assert.deepStrictEqual(
+          closed.history.map((h) => [h.command, h.from ?? null, h.to]),
+          [
+            ["submit", null, "received"],
+            ["dispatch", "received", "dispatched"],
+            ["accept", "dispatched", "accepted"],
+            ["startHandling", "accepted", "in-progress"],
+            ["reply", "in-progress", "replied"],
+            ["followUp", "replied", "followed-up"],
+            ["close", "followed-up", "closed"]
+          ]
+        )
+        assert.deepStrictEqual(closed.history[1].by, { kind: "Staff", id: "S100" })
+        assert.strictEqual(closed.history[1].note, "请尽快核实")
+
+        const types = (yield* events).map((e) => e.event._tag)
+        assert.deepStrictEqual(types, [
+          "ReportReceived",
+          "ReportDispatched",
+          "ReportAccepted",
+          "HandlingStarted",
+          "ReplyPublished",
+          "FollowUpRequested",
+          "SatisfactionRecorded",
+          "ReportClosed"
+        ])
+        const all = yield* events
+        const dispatchedEvent = all[1].event
+        assert.strictEqual(all[1].type, "opinion.ReportDispatched")
+        assert.strictEqual(all[1].raw.aggregateId, submitted.id)
+        if (dispatchedEvent._tag === "ReportDispatched") {
+          assert.strictEqual(dispatchedEvent.departmentName, "坪山区水务局")
+          assert.strictEqual(dispatchedEvent.dueDate, "2026-03-19")
+        }
+        const audit = yield* auditEntries
+        assert.deepStrictEqual(
+          audit.map((entry) => entry.action),
+          [
+            "opinion.reports.submit",
+            "opinion.reports.dispatch",
+            "opinion.reports.accept",
+            "opinion.reports.startHandling",
+            "opinion.reports.note",
+            "opinion.reports.reply",
+            "opinion.reports.followUp",
+            "opinion.reports.close"
+          ]
+        )
+        assert.deepStrictEqual(
+          audit.map((entry) => entry.actorId),
+          ["U1001", "S100", "S200", "S200", "S200", "S200", "S100", "S100"]
+        )
+        const verified = yield* Effect.flatMap(AuditLog.AuditLog, (log) => log.verify(tenantId))
+        assert.strictEqual(verified._tag, "Intact")
+      })
+    )
+  )
+
+  it.effect("a command the workflow does not allow fails with the state and command in Chinese", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(resident, waterLeak())
+        const tooEarly = yield* Effect.flip(opinion.accept(waterHandler, { reportId: report.id }))
+        assert.strictEqual(tooEarly._tag, "TransitionNotAllowed")
+        assert.include(tooEarly.message, `诉求 ${report.id} 当前状态为「已受理」，不能执行「签收」`)
+        const closed = yield* opinion.close(admin, { reportId: report.id, unresolved: true }).pipe(Effect.flip)
+        assert.strictEqual(closed._tag, "TransitionNotAllowed")
+        const missing = yield* Effect.flip(opinion.dispatch(dispatcher, { reportId: "R404" }))
+        assert.strictEqual(missing._tag, "ReportNotFound")
+        assert.include(missing.message, "未找到诉求 R404")
+        const invalid = yield* Effect.flip(opinion.dispatch(dispatcher, { reportId: report.id, department: "nope" }))
+        assert.strictEqual(invalid._tag, "InvalidInput")
+        assert.include(invalid.message, "承办单位 nope 不在本区承办单位中")
+        // nothing happened to the report
+        const stored = yield* Effect.flatMap(ReportRepo.ReportRepo, (repo) => repo.get(tenantId, report.id))
+        assert.strictEqual(Option.getOrThrow(stored).version, 1)
+        assert.strictEqual((yield* events).length, 1)
+      })
+    )
+  )
+
+  it.effect("a retried submission with the same idempotency key returns the first report", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const input = waterLeak({ idempotencyKey: "mp-7f3c2a" })
+        const first = yield* opinion.submit(resident, input)
+        yield* TestClock.adjust(HOUR)
+        const again = yield* opinion.submit(resident, input)
+        assert.strictEqual(again.id, first.id)
+        // concurrent retries also converge on one report
+        const racing = yield* Effect.all(
+          Array.from({ length: 5 }, () => opinion.submit(resident, waterLeak({ idempotencyKey: "mp-race" }))),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(new Set(racing.map((r) => r.id)).size, 1)
+        const repo = yield* ReportRepo.ReportRepo
+        assert.strictEqual(yield* repo.count(tenantId), 2)
+        assert.strictEqual((yield* events).filter((e) => e.event._tag === "ReportReceived").length, 2)
+        // the same key from someone else is refused, not answered with another person's report
+        const stolen = yield* Effect.flip(opinion.submit(otherResident, input))
+        assert.strictEqual(stolen._tag, "InvalidInput")
+        assert.include(stolen.message, "幂等键")
+      })
+    )
+  )
+
+  it.effect(
+    "the phone number is stored encrypted and masked, revealed only with permission, never in events or audit",
+    () =>
+      withService(
+        Effect.gen(function* () {
+          const opinion = yield* Opinion.Opinion
+          const report = yield* opinion.submit(
+            clerk,
+            waterLeak({ contactPhone: "+86 138-1234-5678", channel: "hotline" })
+          )
+          same(report.reporter, { _tag: "Anonymous" })
+          assert.match(report.contact!.phone, /^gz1\./)
+          assert.strictEqual(report.contact!.phoneMasked, "138****5678")
+          assert.notInclude(JSON.stringify(report), "13812345678")
+          yield* opinion.dispatch(dispatcher, { reportId: report.id })
+          const outbox = yield* Outbox.Outbox
+          const stored = yield* outbox.list(tenantId, { limit: 100 })
+          assert.notInclude(JSON.stringify(stored.items.map((i) => i.event.payload)), "5678")
+          assert.notInclude(JSON.stringify((yield* auditEntries).map((e) => e.details)), "5678")
+          const revealed = yield* opinion.revealContact(dispatcher, { reportId: report.id })
+          assert.strictEqual(Redacted.value(Option.getOrThrow(revealed)), "13812345678")
+          assert.strictEqual(String(Option.getOrThrow(revealed)), "<redacted>")
+          assert.strictEqual((yield* auditEntries).at(-1)?.action, "opinion.reports.contact.reveal")
+          const refused = yield* Effect.flip(opinion.revealContact(waterHandler, { reportId: report.id }))
+          assert.strictEqual(refused._tag, "Forbidden")
+          // reports of the same number can be found through the blind index
+          yield* opinion.submit(clerk, waterLeak({ contactPhone: "13812345678", channel: "hotline", kind: "enquiry" }))
+          const repo = yield* ReportRepo.ReportRepo
+          assert.strictEqual(yield* repo.count(tenantId, { contactIndex: report.contact!.phoneIndex }), 2)
+          // an invalid number is refused without repeating it
+          const invalid = yield* Effect.flip(opinion.submit(clerk, waterLeak({ contactPhone: "12345098765" })))
+          assert.strictEqual(invalid._tag, "InvalidInput")
+          assert.include(invalid.message, "联系电话不是有效的手机号码")
+          assert.notInclude(invalid.message, "098765")
+        })
+      )
+  )
+
+  it.effect("intake validates category, kind, channel and place against the district's data", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const bad = yield* Effect.flip(
+          opinion.submit(
+            resident,
+            submission({
+              category: "ZZ09",
+              kind: "praise",
+              channel: "fax",
+              location: { communityCode: "440310009001", gridCode: "440310001002001" }
+            })
+          )
+        )
+        assert.strictEqual(bad._tag, "InvalidInput")
+        if (bad._tag === "InvalidInput") {
+          assert.strictEqual(bad.issues.length, 5)
+          assert.include(bad.message, "分类 ZZ09 不在本区诉求分类中")
+          assert.include(bad.message, "440310009001 不是本区的社区")
+        }
+        const empty = yield* Effect.flip(opinion.submit(resident, submission({ content: "   " })))
+        assert.include(empty.message, "诉求内容不能为空")
+        const shapeless = yield* Effect.flip(opinion.submit(resident, { nonsense: true } as never))
+        assert.strictEqual(shapeless._tag, "InvalidInput")
+        // a resident may only report in their own name; backdating needs a permission
+        const impersonation = yield* Effect.flip(
+          opinion.submit(resident, submission({ reporter: { _tag: "Resident", userId: "U1002" } }))
+        )
+        assert.include(impersonation.message, "居民只能以本人名义反映诉求")
+        const backdated = yield* Effect.flip(
+          opinion.submit(resident, submission({ receivedAt: new Date(MONDAY_9AM - DAY).toISOString() }))
+        )
+        assert.strictEqual(backdated._tag, "Forbidden")
+        const recorded = yield* opinion.submit(clerk, submission({ receivedAt: new Date(MONDAY_9AM - 3 * DAY) }))
+        assert.deepStrictEqual(recorded.receivedAt, new Date(MONDAY_9AM - 3 * DAY))
+        const future = yield* Effect.flip(opinion.submit(clerk, submission({ receivedAt: new Date(MONDAY_9AM + DAY) })))
+        assert.include(future.message, "受理时间不能晚于当前时间")
+      })
+    )
+  )
+
+  it.effect("a volunteer's visit record carries the volunteer as reporter and is routed by category then street", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(
+          volunteer,
+          submission({
+            location: { communityCode: "440310002001" },
+            category: "GL02",
+            kind: "suggestion",
+            channel: "volunteer-visit",
+            content: "马峦社区路口占道经营，建议规范"
+          })
+        )
+        same(report.reporter, { _tag: "Volunteer", volunteerId: "V0001" })
+        assert.strictEqual(report.suggestedDepartment, "ps-cg")
+        const inStreet = yield* opinion.submit(
+          resident,
+          submission({ category: "GL02", kind: "complaint", content: "坪山街道夜市噪音" })
+        )
+        assert.strictEqual(inStreet.suggestedDepartment, "ps-001-cg")
+        const general = yield* opinion.submit(resident, submission({ category: "CX02" }))
+        assert.strictEqual(general.suggestedDepartment, "ps-001")
+        const elsewhere = yield* opinion.submit(
+          resident,
+          submission({ category: "CX02", location: { communityCode: "440310003001" } })
+        )
+        assert.strictEqual(elsewhere.suggestedDepartment, "ps-center")
+      })
+    )
+  )
+
+  it.effect("only the department a report is assigned to works on it; a returned report goes back to dispatch", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(resident, waterLeak())
+        yield* opinion.dispatch(dispatcher, { reportId: report.id })
+        const wrong = yield* Effect.flip(opinion.accept(cityHandler, { reportId: report.id }))
+        assert.strictEqual(wrong._tag, "NotAssigned")
+        assert.include(wrong.message, "派给「坪山区水务局」")
+        assert.include(wrong.message, "坪山区城市管理和综合执法局")
+        const forbidden = yield* Effect.flip(opinion.accept(resident, { reportId: report.id }))
+        assert.strictEqual(forbidden._tag, "Forbidden")
+        const returned = yield* opinion.returnReport(waterHandler, { reportId: report.id, reason: "不属于本单位职责" })
+        assert.strictEqual(returned.status, "returned")
+        assert.isUndefined(returned.department)
+        const noReason = yield* Effect.flip(opinion.returnReport(waterHandler, { reportId: report.id, reason: "" }))
+        assert.strictEqual(noReason._tag, "InvalidInput")
+        const redispatched = yield* opinion.dispatch(dispatcher, { reportId: report.id, department: "ps-cg" })
+        assert.strictEqual(redispatched.department, "ps-cg")
+        yield* opinion.accept(cityHandler, { reportId: report.id })
+        // a role granting any department stands in
+        const started = yield* opinion.startHandling(admin, { reportId: report.id })
+        assert.strictEqual(started.status, "in-progress")
+      })
+    )
+  )
+
+  it.effect("residents see their own reports without internal notes; departments and streets see what is theirs", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* inHandling()
+        yield* opinion.addInternalNote(waterHandler, { reportId: report.id, text: "内部：涉及施工单位责任" })
+        yield* opinion.reply(waterHandler, { reportId: report.id, text: "已修复" })
+
+        const own = yield* opinion.get(resident, { reportId: report.id })
+        assert.strictEqual(own._tag, "Public")
+        assert.notInclude(JSON.stringify(own.report), "内部")
+        assert.notInclude(JSON.stringify(own.report), "S200")
+        assert.notInclude(JSON.stringify(own.report), "gz1.")
+        if (own._tag === "Public") {
+          assert.deepStrictEqual(
+            own.report.replies.map((r) => r.text),
+            ["已修复"]
+          )
+          assert.strictEqual(own.report.statusName, "已答复")
+        }
+        const stranger = yield* Effect.flip(opinion.get(otherResident, { reportId: report.id }))
+        assert.strictEqual(stranger._tag, "Forbidden")
+        const department = yield* opinion.get(waterHandler, { reportId: report.id })
+        assert.strictEqual(department._tag, "Full")
+        if (department._tag === "Full")
+          assert.strictEqual(department.report.internalNotes[0].text, "内部：涉及施工单位责任")
+        assert.strictEqual((yield* Effect.flip(opinion.get(cityHandler, { reportId: report.id })))._tag, "Forbidden")
+        assert.strictEqual((yield* opinion.get(streetDispatcher, { reportId: report.id }))._tag, "Full")
+        assert.strictEqual(
+          (yield* Effect.flip(opinion.get(otherStreetDispatcher, { reportId: report.id })))._tag,
+          "Forbidden"
+        )
+        const noted = yield* Effect.flip(opinion.addInternalNote(cityHandler, { reportId: report.id, text: "越权" }))
+        assert.strictEqual(noted._tag, "Forbidden")
+      })
+    )
+  )
+
+  it.effect("lists are limited to one's own reports, street or department", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const mine = yield* opinion.submit(resident, waterLeak())
+        yield* opinion.submit(otherResident, waterLeak())
+        const inMaluan = yield* opinion.submit(
+          otherResident,
+          waterLeak({ location: { communityCode: "440310002001" } })
+        )
+        yield* opinion.dispatch(dispatcher, { reportId: inMaluan.id })
+        yield* opinion.submit(resident, submission({ category: "SM02", location: { communityCode: "440310003001" } }))
+
+        const ownPage = yield* opinion.list(resident, { limit: 10 })
+        assert.deepStrictEqual(
+          ownPage.items.map((v) => v._tag),
+          ["Public", "Public"]
+        )
+        assert.include(
+          ownPage.items.map((v) => v.report.id),
+          mine.id
+        )
+        const street = yield* opinion.list(streetDispatcher, { limit: 10 })
+        assert.strictEqual(street.items.length, 2)
+        assert.isTrue(street.items.every((v) => v._tag === "Full" && v.report.location.streetCode === "440310001"))
+        const refused = yield* Effect.flip(opinion.list(streetDispatcher, { limit: 10, streetCode: "440310002" }))
+        assert.strictEqual(refused._tag, "Forbidden")
+        const department = yield* opinion.list(waterHandler, { limit: 10 })
+        assert.deepStrictEqual(
+          department.items.map((v) => v.report.id),
+          [inMaluan.id]
+        )
+        const district = yield* opinion.list(dispatcher, { limit: 2, direction: "asc" })
+        assert.strictEqual(district.items.length, 2)
+        const next = yield* opinion.list(dispatcher, { limit: 2, direction: "asc", cursor: district.nextCursor! })
+        assert.strictEqual(next.items.length, 2)
+        assert.isUndefined(next.nextCursor)
+        const open = yield* opinion.list(dispatcher, { limit: 10, status: "dispatched" })
+        assert.deepStrictEqual(
+          open.items.map((v) => v.report.id),
+          [inMaluan.id]
+        )
+      })
+    )
+  )
+
+  it.effect("an approved extension moves the due date by working days; a denied one does not", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* inHandling()
+        assert.strictEqual(report.deadline.dueDate, "2026-03-19")
+        yield* opinion.requestExtension(waterHandler, { reportId: report.id, workingDays: 5, reason: "需更换主管道" })
+        const blocked = yield* Effect.flip(opinion.reply(waterHandler, { reportId: report.id, text: "好" }))
+        assert.strictEqual(blocked._tag, "TransitionNotAllowed")
+        const approved = yield* opinion.decideExtension(supervisor, { reportId: report.id, approve: true })
+        assert.strictEqual(approved.status, "in-progress")
+        assert.strictEqual(approved.deadline.dueDate, "2026-03-26")
+        assert.deepInclude(approved.extensions[0] as unknown as Record<string, unknown>, {
+          status: "approved",
+          previousDueDate: "2026-03-19",
+          newDueDate: "2026-03-26"
+        })
+        yield* opinion.requestExtension(waterHandler, { reportId: report.id, workingDays: 3, reason: "再延" })
+        const denied = yield* opinion.decideExtension(supervisor, {
+          reportId: report.id,
+          approve: false,
+          note: "不予延期"
+        })
+        assert.strictEqual(denied.deadline.dueDate, "2026-03-26")
+        assert.strictEqual(denied.extensions[1].status, "denied")
+        const decided = (yield* events).filter((e) => e.event._tag === "ExtensionDecided").map((e) => e.event)
+        assert.deepStrictEqual(
+          decided.map((e) => (e._tag === "ExtensionDecided" ? [e.approved, e.dueDate] : [])),
+          [
+            [true, "2026-03-26"],
+            [false, "2026-03-26"]
+          ]
+        )
+      })
+    )
+  )
+
+  it.effect("the deadline sweep reminds once before the due date and escalates once per missed deadline", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        // an enquiry: due 3 working days after Monday = Thursday 2026-03-05, reminder on Wednesday
+        const report = yield* opinion.submit(resident, waterLeak({ kind: "enquiry" }))
+        assert.strictEqual(report.deadline.dueDate, "2026-03-05")
+        assert.strictEqual(report.deadline.remindOn, "2026-03-04")
+        assert.deepStrictEqual((yield* opinion.remindApproaching(scheduler)).reportIds, [])
+        yield* TestClock.setTime(Date.UTC(2026, 2, 3, 16, 0)) // Wednesday 00:00 in Shenzhen
+        assert.deepStrictEqual((yield* opinion.remindApproaching(scheduler)).reportIds, [report.id])
+        assert.deepStrictEqual((yield* opinion.remindApproaching(scheduler)).reportIds, [])
+        // Thursday 23:59 Shenzhen: not yet overdue; Friday 00:00: overdue
+        yield* TestClock.setTime(Date.UTC(2026, 2, 5, 15, 59))
+        assert.deepStrictEqual((yield* opinion.escalateOverdue(scheduler)).reportIds, [])
+        yield* TestClock.setTime(Date.UTC(2026, 2, 5, 16, 0))
+        const repo = yield* ReportRepo.ReportRepo
+        assert.deepStrictEqual(
+          (yield* repo.findOverdue(tenantId, new Date(Date.UTC(2026, 2, 5, 16, 0)))).map((r) => r.value.id),
+          [report.id]
+        )
+        assert.deepStrictEqual((yield* opinion.escalateOverdue(scheduler)).reportIds, [report.id])
+        assert.deepStrictEqual((yield* opinion.escalateOverdue(supervisor)).reportIds, [])
+        // escalation does not change the state; the report can still be handled
+        yield* opinion.dispatch(dispatcher, { reportId: report.id })
+        yield* opinion.accept(waterHandler, { reportId: report.id })
+        yield* opinion.requestExtension(waterHandler, { reportId: report.id, workingDays: 2, reason: "等待配件" })
+        const extended = yield* opinion.decideExtension(supervisor, { reportId: report.id, approve: true })
+        assert.strictEqual(extended.deadline.dueDate, "2026-03-09")
+        yield* TestClock.setTime(Date.UTC(2026, 2, 9, 16, 0))
+        assert.deepStrictEqual((yield* opinion.escalateOverdue(scheduler)).reportIds, [report.id])
+        const stored = Option.getOrThrow(yield* repo.get(tenantId, report.id)).value
+        same(
+          stored.escalations.map((e) => [e.dueDate, e.level]),
+          [
+            ["2026-03-05", 1],
+            ["2026-03-09", 2]
+          ]
+        )
+        const overdue = (yield* events).filter((e) => e.event._tag === "ReportOverdue").map((e) => e.event)
+        same(
+          overdue.map((e) => (e._tag === "ReportOverdue" ? [e.level, e.department ?? null] : [])),
+          [
+            [1, null],
+            [2, "ps-water"]
+          ]
+        )
+        assert.isTrue(Report.toAnalysisItem(stored).overdue)
+        // the sweep is a permission of its own, and a street only sweeps its street
+        assert.strictEqual((yield* Effect.flip(opinion.escalateOverdue(waterHandler)))._tag, "Forbidden")
+      })
+    )
+  )
+
+  it.effect("merging duplicates closes them onto the primary, whose reply reaches every reporter", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const primary = yield* opinion.submit(resident, waterLeak())
+        const duplicate = yield* opinion.submit(
+          otherResident,
+          submission({ category: "GF01", kind: "complaint", content: "又停水了" })
+        )
+        const third = yield* opinion.submit(clerk, waterLeak({ channel: "hotline", contactPhone: "13912345678" }))
+        const merged = yield* opinion.merge(dispatcher, { primaryId: primary.id, duplicateIds: [duplicate.id] })
+        assert.deepStrictEqual(merged.mergedIds, [duplicate.id])
+        const repo = yield* ReportRepo.ReportRepo
+        const dup = Option.getOrThrow(yield* repo.get(tenantId, duplicate.id)).value
+        assert.strictEqual(dup.status, "merged")
+        assert.strictEqual(dup.bucket, "closed-resolved")
+        assert.strictEqual(dup.mergedInto, primary.id)
+        assert.isUndefined(dup.nextEscalationAt)
+        assert.strictEqual(
+          (yield* Effect.flip(opinion.merge(dispatcher, { primaryId: duplicate.id, duplicateIds: [third.id] })))._tag,
+          "MergeRejected"
+        )
+        assert.strictEqual(
+          (yield* Effect.flip(opinion.merge(dispatcher, { primaryId: primary.id, duplicateIds: [primary.id] })))._tag,
+          "MergeRejected"
+        )
+
+        yield* opinion.dispatch(dispatcher, { reportId: primary.id })
+        yield* opinion.accept(waterHandler, { reportId: primary.id })
+        yield* opinion.reply(waterHandler, { reportId: primary.id, text: "已恢复供水" })
+        // merging after the reply hands the reply on at once
+        yield* opinion.merge(dispatcher, { primaryId: primary.id, duplicateIds: [third.id] })
+        const replies = (yield* events).filter((e) => e.event._tag === "ReplyPublished").map((e) => e.event)
+        assert.deepStrictEqual(
+          replies.map((e) =>
+            e._tag === "ReplyPublished" ? [e.reportId, e.recipientReportId, e.text, e.hasContact] : []
+          ),
+          [
+            [primary.id, duplicate.id, "已恢复供水", false],
+            [primary.id, primary.id, "已恢复供水", true],
+            [primary.id, third.id, "已恢复供水", true]
+          ]
+        )
+        const dupView = yield* opinion.get(otherResident, { reportId: duplicate.id })
+        assert.strictEqual(dupView._tag, "Public")
+        if (dupView._tag === "Public") {
+          assert.deepStrictEqual(
+            dupView.report.replies.map((r) => r.text),
+            ["已恢复供水"]
+          )
+          assert.strictEqual(dupView.report.mergedInto, primary.id)
+        }
+        const items = Report.toAnalysisItems([
+          Option.getOrThrow(yield* repo.get(tenantId, primary.id)).value,
+          Option.getOrThrow(yield* repo.get(tenantId, duplicate.id)).value
+        ])
+        assert.deepStrictEqual(
+          items.map((i) => i.id),
+          [primary.id]
+        )
+      })
+    )
+  )
+
+  it.effect("an unsatisfied follow-up cannot be closed as resolved; reopening starts a new deadline", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* inHandling()
+        yield* opinion.reply(waterHandler, { reportId: report.id, text: "已处理" })
+        const early = yield* Effect.flip(opinion.close(dispatcher, { reportId: report.id }))
+        assert.include(early.message, "答复后须先回访")
+        yield* opinion.followUp(dispatcher, { reportId: report.id, satisfaction: "unsatisfied", comment: "还是没水" })
+        const refused = yield* Effect.flip(opinion.close(dispatcher, { reportId: report.id }))
+        assert.strictEqual(refused._tag, "TransitionNotAllowed")
+        assert.include(refused.message, "回访结果为「不满意」，应重办或按未解决办结")
+        yield* TestClock.adjust(2 * DAY)
+        const reopened = yield* opinion.reopen(supervisor, { reportId: report.id, reason: "群众不满意" })
+        assert.strictEqual(reopened.status, "reopened")
+        assert.strictEqual(reopened.reopenCount, 1)
+        assert.isUndefined(reopened.satisfaction)
+        assert.strictEqual(reopened.deadline.dueDate, "2026-03-23")
+        assert.strictEqual(reopened.department, "ps-water")
+        yield* opinion.dispatch(dispatcher, { reportId: report.id })
+        yield* opinion.accept(waterHandler, { reportId: report.id })
+        yield* opinion.reply(waterHandler, { reportId: report.id, text: "已更换管道" })
+        yield* opinion.followUp(dispatcher, { reportId: report.id, satisfaction: "basically-satisfied" })
+        const closed = yield* opinion.close(dispatcher, { reportId: report.id })
+        assert.strictEqual(closed.bucket, "closed-resolved")
+        assert.strictEqual(closed.replies.length, 2)
+        // closing as unresolved is always possible after a follow-up
+        const second = yield* inHandling()
+        yield* opinion.reply(waterHandler, { reportId: second.id, text: "无法满足" })
+        yield* opinion.followUp(dispatcher, { reportId: second.id, satisfaction: "unsatisfied" })
+        const unresolved = yield* opinion.close(dispatcher, {
+          reportId: second.id,
+          unresolved: true,
+          note: "诉求超出政策"
+        })
+        assert.strictEqual(unresolved.status, "closed-unresolved")
+        assert.strictEqual(unresolved.bucket, "closed-unresolved")
+        const closedEvents = (yield* events).filter((e) => e.event._tag === "ReportClosed").map((e) => e.event)
+        assert.deepStrictEqual(
+          closedEvents.map((e) => (e._tag === "ReportClosed" ? e.resolved : null)),
+          [true, false]
+        )
+      })
+    )
+  )
+
+  it.effect("an anonymous report without contact may be closed after the reply without a follow-up", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(clerk, submission({ category: "GF01", channel: "hotline" }))
+        yield* opinion.dispatch(dispatcher, { reportId: report.id })
+        yield* opinion.accept(waterHandler, { reportId: report.id })
+        yield* opinion.reply(waterHandler, { reportId: report.id, text: "已处理" })
+        const closed = yield* opinion.close(dispatcher, { reportId: report.id })
+        assert.strictEqual(closed.status, "closed")
+      })
+    )
+  )
+
+  it.effect("a refused command writes nothing: no state change, no event, no audit entry", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(resident, waterLeak())
+        const before = { events: (yield* events).length, audit: (yield* auditEntries).length }
+        assert.strictEqual(
+          (yield* Effect.flip(opinion.dispatch(waterHandler, { reportId: report.id })))._tag,
+          "Forbidden"
+        )
+        assert.strictEqual(
+          (yield* Effect.flip(opinion.dispatch(otherStreetDispatcher, { reportId: report.id })))._tag,
+          "Forbidden"
+        )
+        assert.deepStrictEqual({ events: (yield* events).length, audit: (yield* auditEntries).length }, before)
+        const repo = yield* ReportRepo.ReportRepo
+        assert.strictEqual(Option.getOrThrow(yield* repo.get(tenantId, report.id)).value.status, "received")
+      })
+    )
+  )
+
+  it.effect("a configuration that does not fit the district is refused at start", () =>
+    Effect.gen(function* () {
+      const regions = yield* pingshan
+      const broken = new Routing.RoutingTable({
+        ...routingTable,
+        rules: [
+          ...routingTable.rules,
+          new Routing.Rule({ category: "ZZ", department: "nobody" as Routing.DepartmentCode })
+        ]
+      })
+      const result = yield* Effect.either(Opinion.make({ regions, routing: broken }).pipe(Effect.provide(ports())))
+      assert.isTrue(Either.isLeft(result))
+      if (Either.isLeft(result)) {
+        assert.strictEqual(result.left._tag, "InvalidConfiguration")
+        assert.include(result.left.message, "承办单位 nobody 不在承办单位列表中")
+        assert.include(result.left.message, "分类 ZZ 不在诉求分类中")
+      }
+    }).pipe(Effect.orDie)
+  )
+
+  it.effect("toAnalysisItem maps a report for the analysis side", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(resident, waterLeak({ title: "停水" }))
+        const item = Report.toAnalysisItem(report)
+        assert.deepInclude(item, {
+          id: report.id,
+          text: "停水\n小区停水三天，水务没有通知",
+          category: "GF01",
+          kind: "complaint",
+          streetCode: "440310001",
+          communityCode: "440310001001",
+          channel: "mini-program",
+          status: "open",
+          overdue: false
+        })
+        // due at the end of 2026-03-19 in Shenzhen
+        assert.deepStrictEqual(item.dueAt, new Date(Date.UTC(2026, 2, 19, 16, 0)))
+        assert.isTrue(Report.toAnalysisItem(report, { asOf: new Date(Date.UTC(2026, 2, 20)) }).overdue)
+      })
+    )
+  )
+
+  it.effect("default subscriptions check out against the channels and render the module's events in Chinese", () =>
+    withService(
+      Effect.gen(function* () {
+        const subscriptions = OpinionNotifications.defaultSubscriptions({
+          channels: { staff: ["wecom"], reporters: ["sms"] },
+          recipients: {
+            department: (code) => Effect.succeed([{ id: `dept-${code}`, addresses: { wecom: code } }]),
+            supervisors: (street) => Effect.succeed([{ id: `sup-${street}`, addresses: { wecom: street } }]),
+            followUpTeam: () => Effect.succeed([{ id: "callcenter", addresses: { wecom: "cc" } }]),
+            reporter: (reportId) => Effect.succeed([{ id: `reporter-${reportId}`, addresses: { sms: "on-file" } }])
+          }
+        })
+        const configured = yield* Subscription.configure(subscriptions, { channels: ["wecom", "sms"] })
+        const unknownChannel = yield* Effect.flip(Subscription.configure(subscriptions, { channels: ["wecom"] }))
+        assert.strictEqual(unknownChannel.reason, "UnknownChannel")
+
+        const opinion = yield* Opinion.Opinion
+        const report = yield* opinion.submit(resident, waterLeak({ urgency: "urgent", kind: "enquiry" }))
+        yield* opinion.dispatch(dispatcher, { reportId: report.id })
+        yield* TestClock.setTime(Date.UTC(2026, 2, 3, 16, 0))
+        yield* opinion.remindApproaching(scheduler)
+        yield* TestClock.setTime(Date.UTC(2026, 2, 5, 16, 0))
+        yield* opinion.escalateOverdue(scheduler)
+        yield* opinion.accept(waterHandler, { reportId: report.id })
+        yield* opinion.reply(waterHandler, { reportId: report.id, text: "已恢复供水" })
+
+        const rendered: Array<[string, ReadonlyArray<string>, string]> = []
+        for (const { raw } of yield* events) {
+          for (const subscription of configured.forEvent(raw.type)) {
+            const typed =
+              subscription.payload === undefined
+                ? raw.payload
+                : yield* Effect.orDie(Schema.decodeUnknown(subscription.payload)(raw.payload))
+            const recipients = yield* Effect.orDie(subscription.recipients({ event: raw, payload: typed }))
+            const data = Subscription.mapData(
+              subscription.data,
+              { event: raw, payload: typed },
+              {
+                id: "r",
+                addresses: {}
+              }
+            )
+            const message = yield* Template.render(subscription.template, data)
+            rendered.push([
+              subscription.id,
+              recipients.map((r) => (r as { id: string }).id),
+              `${message.subject}｜${message.body.text}`
+            ])
+          }
+        }
+        assert.deepStrictEqual(
+          rendered.map(([id, to]) => [id, to]),
+          [
+            ["opinion.notifyDepartment", ["dept-ps-water"]],
+            ["opinion.remindDeadline", ["dept-ps-water"]],
+            ["opinion.escalateOverdue", ["sup-440310001", "dept-ps-water"]],
+            ["opinion.notifyReporter", [`reporter-${report.id}`]],
+            ["opinion.requestFollowUp", ["callcenter"]]
+          ]
+        )
+        const texts = rendered.map(([, , text]) => text)
+        assert.strictEqual(
+          texts[0],
+          `【新派单】紧急诉求 ${report.id}（公共服务 / 水电燃气）｜坪山区水务局：诉求 ${report.id}（公共服务 / 水电燃气，紧急）已派至贵单位，请及时签收，并于 2026-03-05 前答复。`
+        )
+        assert.include(texts[1], `【临期提醒】诉求 ${report.id} 将于 2026-03-05 到期`)
+        assert.include(texts[2], "现第 1 次督办")
+        assert.include(texts[3], "已有答复：已恢复供水")
+        assert.include(texts[4], "电话已登记")
+        assert.notInclude(texts.join(""), "5678")
+      })
+    )
+  )
+
+  it.effect(
+    "synthetic reports from the generator go through intake, routing and merging, and map to analysis items",
+    () =>
+      withService(
+        Effect.gen(function* () {
+          const opinion = yield* Opinion.Opinion
+          const synthetic = yield* Generator.generate({
+            seed: 7,
+            count: 60,
+            from: new Date("2026-02-02T00:00:00+08:00"),
+            to: new Date("2026-03-01T00:00:00+08:00"),
+            duplicateRate: 0.2,
+            communities: Generator.pingshanCommunities
+          })
+          const submitAll = Effect.forEach(synthetic, (s) =>
+            opinion.submit(clerk, {
+              idempotencyKey: s.key,
+              location: { communityCode: s.communityCode, address: s.address },
+              category: s.category,
+              kind: s.kind,
+              urgency: s.urgency as "normal",
+              channel: s.channel,
+              content: s.content,
+              receivedAt: s.receivedAt
+            })
+          )
+          const reports = yield* submitAll
+          const idOf = new Map(synthetic.map((s, i) => [s.key, reports[i].id]))
+          for (const [i, s] of synthetic.entries()) {
+            assert.strictEqual(reports[i].location.streetCode, s.streetCode)
+            assert.deepStrictEqual(reports[i].receivedAt, s.receivedAt)
+          }
+          const duplicates = synthetic.filter((s) => s.duplicateOf !== undefined)
+          assert.isAbove(duplicates.length, 0)
+          for (const s of duplicates) {
+            yield* opinion.merge(dispatcher, { primaryId: idOf.get(s.duplicateOf!)!, duplicateIds: [idOf.get(s.key)!] })
+          }
+          // a second delivery of the whole batch changes nothing
+          const again = yield* submitAll
+          assert.deepStrictEqual(
+            again.map((r) => r.id),
+            reports.map((r) => r.id)
+          )
+          const repo = yield* ReportRepo.ReportRepo
+          assert.strictEqual(yield* repo.count(tenantId), 60)
+          assert.strictEqual(yield* repo.count(tenantId, { status: "merged" }), duplicates.length)
+          const stored = (yield* repo.page(tenantId, { limit: 1000 })).items.map((item) => item.value)
+          const items = Report.toAnalysisItems(stored, { asOf: new Date(MONDAY_9AM) })
+          assert.strictEqual(items.length, 60 - duplicates.length)
+          for (const item of items) Schema.decodeUnknownSync(Analysis.AnalysisItem)(item)
+          // some of the February reports are past their deadline by 2026-03-02
+          assert.isTrue(items.some((item) => item.overdue))
+          assert.isTrue(items.every((item) => item.status === "open"))
+        })
+      )
+  )
+})

@@ -1,0 +1,442 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either, FastCheck as fc, Option, Schema, TestClock } from "effect"
+import * as Opinion from "../src/Opinion.js"
+import type { Report } from "../src/Report.js"
+import * as ReportRepo from "../src/ReportRepo.js"
+import * as Workflow from "../src/Workflow.js"
+import { admin, dispatcher, resident, submission, tenantId, waterHandler, withService } from "./fixtures/workflow.js"
+
+const W = Workflow.defaultWorkflow
+const commands = Workflow.Command.literals
+const stateCodes = W.states.map((s) => s.code as string)
+
+const definitionWith = (patch: Partial<ConstructorParameters<typeof Workflow.Definition>[0]>) =>
+  new Workflow.Definition({ ...Workflow.defaultDefinition, ...patch })
+
+const T = (command: Workflow.Command, from: ReadonlyArray<string>, to: string, permission = "opinion.reports.x") =>
+  new Workflow.Transition({
+    command,
+    from: from as unknown as readonly [Workflow.StateCode, ...Array<Workflow.StateCode>],
+    to: to as Workflow.StateCode,
+    permission: permission as never,
+    assigneeOnly: false
+  })
+const S = (code: string, bucket: Workflow.Bucket = "open", clock: Workflow.DeadlineClock = "handling") =>
+  new Workflow.State({ code: code as Workflow.StateCode, name: code, bucket, clock })
+
+describe("Workflow", () => {
+  it("the default workflow is valid: every state reachable, buckets and clocks consistent", () => {
+    assert.deepStrictEqual(Workflow.problems(Workflow.defaultDefinition), [])
+    assert.strictEqual(W.reachable.size, W.states.length)
+    assert.deepStrictEqual<ReadonlyArray<string>>(Workflow.statesIn(W, "closed-unresolved"), ["closed-unresolved"])
+    assert.deepStrictEqual<ReadonlyArray<string>>(Workflow.statesIn(W, "closed-resolved"), ["closed", "merged"])
+    assert.strictEqual(Workflow.stateName(W, "closed"), "已办结")
+    assert.strictEqual(Workflow.clockOf(W, "replied"), "follow-up")
+    assert.strictEqual(Workflow.bucketOf(W, "no-such-state"), "open")
+    for (const state of W.states) {
+      if (state.bucket !== "open") assert.strictEqual(state.clock, "stopped")
+    }
+  })
+
+  it("decide names the state and the command in Chinese", () => {
+    const refused = Workflow.decide(W, "R2026030100000001", "closed", "accept")
+    assert.isTrue(Either.isLeft(refused))
+    if (Either.isLeft(refused)) {
+      assert.strictEqual(
+        refused.left.message,
+        "诉求 R2026030100000001 当前状态为「已办结」，不能执行「签收」 / report R2026030100000001 is closed: accept is not allowed"
+      )
+    }
+    const allowed = Workflow.decide(W, "R1", "dispatched", "accept")
+    assert.isTrue(Either.isRight(allowed) && allowed.right.to === "accepted" && allowed.right.assigneeOnly)
+  })
+
+  it("a configuration is checked when it is built: unknown, unreachable, dead-end and mis-bucketed states", () => {
+    const problemsOf = (definition: Workflow.Definition) => Workflow.problems(definition).join("\n")
+    assert.include(
+      problemsOf(
+        definitionWith({
+          transitions: [...Workflow.defaultDefinition.transitions, T("accept", ["nowhere"], "accepted")]
+        })
+      ),
+      "起始状态 nowhere 未定义"
+    )
+    assert.include(
+      problemsOf(
+        definitionWith({ transitions: [...Workflow.defaultDefinition.transitions, T("merge", ["reopened"], "void")] })
+      ),
+      "目标状态 void 未定义"
+    )
+    const island = definitionWith({ states: [...Workflow.defaultDefinition.states, S("island")] })
+    assert.include(problemsOf(island), "状态 island（island）从初始状态无法到达")
+    assert.include(problemsOf(island), "未结束的状态 island 没有任何后续操作")
+    assert.include(
+      problemsOf(
+        definitionWith({
+          transitions: Workflow.defaultDefinition.transitions.map((t) =>
+            t.command === "merge" ? T("merge", t.from, "reopened") : t
+          )
+        })
+      ),
+      "操作「合并」(merge) 的目标状态 reopened 应为已结束的状态"
+    )
+    assert.include(
+      problemsOf(
+        definitionWith({
+          transitions: [...Workflow.defaultDefinition.transitions, T("dispatch", ["closed"], "dispatched")]
+        })
+      ),
+      "已结束的状态 closed 只能通过「重办」(reopen) 离开"
+    )
+    assert.include(
+      problemsOf(
+        definitionWith({
+          transitions: [...Workflow.defaultDefinition.transitions, T("accept", ["dispatched"], "accepted")]
+        })
+      ),
+      "操作「签收」(accept) 在状态 dispatched 下定义了多次"
+    )
+    assert.include(
+      problemsOf(definitionWith({ initial: "closed" as Workflow.StateCode })),
+      "初始状态 closed 不能是已结束的状态"
+    )
+    assert.include(
+      problemsOf(
+        definitionWith({
+          states: Workflow.defaultDefinition.states.map((s) =>
+            s.code === "closed" ? S("closed", "closed-resolved", "handling") : s
+          ) as never
+        })
+      ),
+      "已结束的状态 closed 不能计时"
+    )
+    const built = Workflow.make(island)
+    assert.isTrue(Either.isLeft(built))
+    if (Either.isLeft(built)) assert.include(built.left.message, "办理流程配置有")
+  })
+
+  it.effect("a configuration decodes from JSON (a district's own wiring), and bad JSON is reported", () =>
+    Effect.gen(function* () {
+      const json = JSON.parse(JSON.stringify(Schema.encodeSync(Workflow.Definition)(Workflow.defaultDefinition)))
+      // a district that skips 签收: the department starts handling straight from dispatch
+      json.transitions = json.transitions.map((t: { command: string; from: Array<string> }) =>
+        t.command === "startHandling" ? { ...t, from: ["accepted", "dispatched"] } : t
+      )
+      const custom = yield* Workflow.decode(json)
+      assert.strictEqual(Option.getOrThrow(custom.transition("startHandling", "dispatched")).to, "in-progress")
+      const bad = yield* Effect.flip(Workflow.decode({ ...json, states: [], transitions: [{ command: "fly" }] }))
+      assert.strictEqual(bad._tag, "InvalidWorkflow")
+      assert.isAbove(bad.problems.length, 1)
+    })
+  )
+
+  it.prop(
+    "no transition outside the configuration is ever accepted (default workflow)",
+    [fc.constantFrom(...stateCodes, "unknown", "closed "), fc.constantFrom(...commands)],
+    ([state, command]) => {
+      const configured = Workflow.defaultDefinition.transitions.find(
+        (t) => t.command === command && (t.from as ReadonlyArray<string>).includes(state)
+      )
+      const decided = Workflow.decide(W, "R1", state, command)
+      if (configured === undefined) return Either.isLeft(decided) && decided.left.state === state
+      return Either.isRight(decided) && decided.right.to === configured.to
+    },
+    { fastCheck: { numRuns: 500 } }
+  )
+
+  it.prop(
+    "for random configurations: a built workflow reaches every state and accepts exactly its transitions",
+    [
+      fc.integer({ min: 2, max: 6 }).chain((n) =>
+        fc.record({
+          buckets: fc.array(fc.constantFrom<Workflow.Bucket>("open", "closed-resolved", "closed-unresolved"), {
+            minLength: n,
+            maxLength: n
+          }),
+          edges: fc.array(
+            fc.tuple(
+              fc.constantFrom(...commands),
+              fc.integer({ min: 0, max: n - 1 }),
+              fc.integer({ min: 0, max: n - 1 })
+            ),
+            { maxLength: 14 }
+          ),
+          probe: fc.tuple(fc.integer({ min: 0, max: n }), fc.constantFrom(...commands))
+        })
+      )
+    ],
+    ([{ buckets, edges, probe }]) => {
+      const states = buckets.map((bucket, i) =>
+        S(`s${i}`, i === 0 ? "open" : bucket, bucket === "open" || i === 0 ? "handling" : "stopped")
+      )
+      const transitions = edges.map(([command, from, to]) => T(command, [`s${from}`], `s${to}`))
+      const definition = new Workflow.Definition({
+        name: "random",
+        initial: "s0" as Workflow.StateCode,
+        states: states as never,
+        transitions
+      })
+      const built = Workflow.make(definition)
+      if (Either.isLeft(built)) return built.left.problems.length > 0
+      const workflow = built.right
+      // reachability, recomputed independently
+      const seen = new Set(["s0"])
+      let grew = true
+      while (grew) {
+        grew = false
+        for (const [, from, to] of edges) {
+          if (seen.has(`s${from}`) && !seen.has(`s${to}`)) {
+            seen.add(`s${to}`)
+            grew = true
+          }
+        }
+      }
+      if (seen.size !== states.length) return false
+      const [stateIndex, command] = probe
+      const state = `s${stateIndex}`
+      const expected = edges.find(([c, from]) => c === command && `s${from}` === state)
+      const decided = Workflow.decide(workflow, "R1", state, command)
+      return expected === undefined
+        ? Either.isLeft(decided)
+        : Either.isRight(decided) && decided.right.to === `s${expected[2]}`
+    },
+    { fastCheck: { numRuns: 400 } }
+  )
+})
+
+// ---------------------------------------------------------------------------------------------
+// the service under random command sequences
+// ---------------------------------------------------------------------------------------------
+
+type Step =
+  | { readonly _tag: "submit"; readonly key: number }
+  | {
+      readonly _tag: "transition"
+      readonly command: string
+      readonly report: number
+      readonly actor: number
+      readonly flag: boolean
+    }
+  | { readonly _tag: "advance"; readonly report: number; readonly choice: number }
+  | { readonly _tag: "merge"; readonly primary: number; readonly duplicate: number }
+  | { readonly _tag: "sweep"; readonly hours: number }
+
+const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ _tag: fc.constant("submit" as const), key: fc.integer({ min: 0, max: 6 }) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      _tag: fc.constant("transition" as const),
+      command: fc.constantFrom(
+        "dispatch",
+        "accept",
+        "return",
+        "startHandling",
+        "requestExtension",
+        "decideExtension",
+        "reply",
+        "followUp",
+        "close",
+        "reopen",
+        "note"
+      ),
+      report: fc.nat(20),
+      actor: fc.nat(3),
+      flag: fc.boolean()
+    })
+  },
+  {
+    weight: 30,
+    arbitrary: fc.record({ _tag: fc.constant("advance" as const), report: fc.nat(20), choice: fc.nat(12) })
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ _tag: fc.constant("merge" as const), primary: fc.nat(20), duplicate: fc.nat(20) })
+  },
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("sweep" as const), hours: fc.integer({ min: 1, max: 200 }) }) }
+)
+
+const actors = [admin, dispatcher, waterHandler, resident]
+
+describe("Workflow under random command sequences", () => {
+  it.effect.prop(
+    "never loses a report, never leaves the configuration, keeps buckets consistent",
+    [fc.integer({ min: 1, max: 5 }), fc.array(stepArbitrary, { minLength: 5, maxLength: 100 })],
+    ([initial, rest]) =>
+      withService(
+        Effect.gen(function* () {
+          const opinion = yield* Opinion.Opinion
+          const repo = yield* ReportRepo.ReportRepo
+          const ids: Array<string> = []
+          const keys = new Set<number>()
+          const steps: ReadonlyArray<Step> = [
+            ...Array.from({ length: initial }, (_, i): Step => ({ _tag: "submit", key: 100 + i })),
+            ...rest
+          ]
+          for (const step of steps) {
+            if (step._tag === "submit") {
+              // keys repeat on purpose: a retried submission must not make a second report
+              const report = yield* opinion.submit(
+                resident,
+                submission({ category: "GF01", idempotencyKey: `k${step.key}`, contactPhone: "13812345678" })
+              )
+              if (!keys.has(step.key)) ids.push(report.id)
+              keys.add(step.key)
+              continue
+            }
+            if (step._tag === "sweep") {
+              yield* TestClock.adjust(step.hours * 3_600_000)
+              yield* opinion.remindApproaching(admin)
+              yield* opinion.escalateOverdue(admin)
+              continue
+            }
+            if (ids.length === 0) continue
+            if (step._tag === "merge") {
+              yield* Effect.either(
+                opinion.merge(admin, {
+                  primaryId: ids[step.primary % ids.length],
+                  duplicateIds: [ids[step.duplicate % ids.length]]
+                })
+              )
+              continue
+            }
+            const reportId = ids[step.report % ids.length]
+            const before = Option.getOrThrow(yield* repo.get(tenantId, reportId)).value
+            let name: string
+            let flag: boolean
+            let actor: (typeof actors)[number]
+            if (step._tag === "advance") {
+              // one of the moves the configuration offers from the current state, by someone who may make it
+              const offered = commands.filter((c) => c !== "merge" && Option.isSome(W.transition(c, before.status)))
+              if (offered.length === 0) continue
+              // mostly the next step of the loop, sometimes any offered move (returns, re-dispatches, extensions)
+              const onward = forward.find(
+                (c) => offered.includes(c) && !(c === "dispatch" && before.status === "dispatched")
+              )
+              const command =
+                step.choice % 4 !== 0 && onward !== undefined ? onward : offered[step.choice % offered.length]
+              name = nameOf(command)
+              flag =
+                command === "followUp"
+                  ? step.choice % 3 !== 0
+                  : command === "approveExtension" || command === "closeUnresolved"
+              actor = admin
+            } else {
+              name = step.command
+              flag = step.flag
+              actor = actors[step.actor]
+            }
+            const outcome = yield* Effect.either(run(opinion, name, actor, reportId, flag))
+            const after = Option.getOrThrow(yield* repo.get(tenantId, reportId)).value
+            if (Either.isRight(outcome) && name !== "note") {
+              // the stored move is one the configuration allows
+              const last = after.history[after.history.length - 1]
+              const allowed = W.transition(last.command as Workflow.Command, before.status)
+              assert.isTrue(Option.isSome(allowed), `${last.command} from ${before.status}`)
+              assert.strictEqual(Option.getOrThrow(allowed).to, after.status)
+            }
+            if (Either.isLeft(outcome)) {
+              assert.strictEqual(after.status, before.status)
+              assert.strictEqual(after.history.length, before.history.length)
+              if (outcome.left._tag === "TransitionNotAllowed" && outcome.left.reason === undefined) {
+                const command = commandOf(name, flag)
+                assert.isTrue(Option.isNone(W.transition(command, before.status)))
+              }
+            }
+          }
+          assert.strictEqual(yield* repo.count(tenantId), ids.length)
+          const page = yield* repo.page(tenantId, { limit: 1000 })
+          assert.strictEqual(page.items.length, ids.length)
+          for (const { value } of page.items) checkInvariants(value)
+          const buckets = yield* repo.countBy(tenantId, "bucket")
+          assert.strictEqual(
+            buckets.reduce((n, b) => n + b.count, 0),
+            ids.length
+          )
+        })
+      ),
+    { fastCheck: { numRuns: 25 } }
+  )
+})
+
+const forward: ReadonlyArray<Workflow.Command> = [
+  "dispatch",
+  "accept",
+  "startHandling",
+  "reply",
+  "followUp",
+  "close",
+  "closeUnresolved"
+]
+
+const nameOf = (command: Workflow.Command): string =>
+  command === "approveExtension" || command === "denyExtension"
+    ? "decideExtension"
+    : command === "closeUnresolved"
+      ? "close"
+      : command
+
+const commandOf = (name: string, flag: boolean): Workflow.Command =>
+  name === "decideExtension"
+    ? flag
+      ? "approveExtension"
+      : "denyExtension"
+    : name === "close"
+      ? flag
+        ? "closeUnresolved"
+        : "close"
+      : (name as Workflow.Command)
+
+const run = (
+  opinion: Opinion.OpinionService,
+  command: string,
+  actor: (typeof actors)[number],
+  reportId: string,
+  flag: boolean
+) => {
+  switch (command) {
+    case "dispatch":
+      return opinion.dispatch(actor, { reportId })
+    case "accept":
+      return opinion.accept(actor, { reportId })
+    case "return":
+      return opinion.returnReport(actor, { reportId, reason: "不属于本单位" })
+    case "startHandling":
+      return opinion.startHandling(actor, { reportId })
+    case "requestExtension":
+      return opinion.requestExtension(actor, { reportId, workingDays: 2, reason: "需要时间" })
+    case "decideExtension":
+      return opinion.decideExtension(actor, { reportId, approve: flag })
+    case "reply":
+      return opinion.reply(actor, { reportId, text: "已处理" })
+    case "followUp":
+      return opinion.followUp(actor, { reportId, satisfaction: flag ? "satisfied" : "unsatisfied" })
+    case "close":
+      return opinion.close(actor, { reportId, unresolved: flag })
+    case "reopen":
+      return opinion.reopen(actor, { reportId, reason: "不满意" })
+    default:
+      return opinion.addInternalNote(actor, { reportId, text: "备注" })
+  }
+}
+
+const checkInvariants = (report: Report) => {
+  assert.isTrue(W.reachable.has(report.status), `unreachable state ${report.status}`)
+  assert.strictEqual(report.bucket, Workflow.bucketOf(W, report.status))
+  assert.strictEqual(report.history[report.history.length - 1].to, report.status)
+  assert.strictEqual(report.history[0].to, W.initial.code)
+  for (let i = 1; i < report.history.length; i++) {
+    const entry = report.history[i]
+    assert.strictEqual(entry.from, report.history[i - 1].to)
+    const allowed = W.transition(entry.command as Workflow.Command, entry.from!)
+    assert.isTrue(
+      Option.isSome(allowed) && allowed.value.to === entry.to,
+      `${entry.command}: ${entry.from} → ${entry.to}`
+    )
+  }
+  // closed reports run no clock; open ones on a handling or follow-up clock have a due time
+  const clock = Workflow.clockOf(W, report.status)
+  if (report.bucket !== "open") assert.isDefined(report.closedAt)
+  assert.strictEqual(report.dueAt === undefined, clock === "stopped")
+  if (report.mergedInto !== undefined) assert.strictEqual(report.status, "merged")
+}
