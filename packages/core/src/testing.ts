@@ -20,6 +20,7 @@ import * as notifierConformance from "./internal/conformance/notifier.js"
 import * as outboxConformance from "./internal/conformance/outbox.js"
 import * as repositoryConformance from "./internal/conformance/repository.js"
 import * as transactorConformance from "./internal/conformance/transactor.js"
+import * as pipeline from "./internal/dispatcherSuite.js"
 import * as Outbox from "./Outbox.js"
 import type { TenantId } from "./Tenant.js"
 import * as Transactor from "./Transactor.js"
@@ -233,3 +234,41 @@ export type ReceivedNotification = notifierConformance.ReceivedNotification
  * @category testing
  */
 export const notifierSuite: <R>(backend: NotifierBackend<R>) => void = notifierConformance.notifierSuite
+
+/**
+ * The services a backend's layer must output for the notification pipeline suites.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export type PipelinePorts = pipeline.PipelinePorts
+
+/**
+ * A notifier that records what it was asked to send and can be told to fail.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export type Recorder = pipeline.Recorder
+
+/**
+ * @since 0.1.0
+ * @category testing
+ */
+export const makeRecorder: (channel: string) => Recorder = pipeline.makeRecorder
+
+/**
+ * Runs the delivery-records suite (uniqueness by idempotency key, leased claims, retries, dead-letter).
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const deliveriesSuite: typeof pipeline.deliveriesSuite = pipeline.deliveriesSuite
+
+/**
+ * Runs the dispatcher suite (expand, send, retry with back-off, dead-letter, never twice, digest).
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const dispatcherSuite: typeof pipeline.dispatcherSuite = pipeline.dispatcherSuite
