@@ -1,0 +1,717 @@
+/**
+ * Activities and shifts (活动与班次). An activity — a residents' concerns visit (民情走访), a training
+ * (培训) or an event (活动) — is run by a team for a community; it has shifts, each a time window with
+ * a capacity. Volunteers sign up; when a shift is full they join its waitlist, and a cancellation
+ * promotes the first person waiting (FIFO). On the day, staff check volunteers in and out, or a
+ * volunteer uses a one-time code (random, short-lived, single use); walk-ins take a free place;
+ * whoever signed up and never came is marked a no-show when the shift is closed.
+ *
+ * The roster state machine is pure ({@link signUp}, {@link cancelSignUp}, {@link checkIn},
+ * {@link walkIn}, {@link checkOut}, {@link close}, {@link cancel}) and never exceeds the capacity.
+ *
+ * @since 0.1.0
+ */
+import { VolunteerId } from "@gongzhi/core/Actor"
+import { LocalDate } from "@gongzhi/core/LocalDate"
+import { RegionCode } from "@gongzhi/core/Region"
+import { TenantId } from "@gongzhi/core/Tenant"
+import { Either, Schema } from "effect"
+import { ActorRef } from "./ActorRef.js"
+import { TeamId } from "./Corps.js"
+import { DateInput, PageInput, Text } from "./internal/input.js"
+import { InvalidCheckCode, InvalidTransition, type ShiftRefusalReason, ShiftRefused } from "./VolunteerErrors.js"
+
+// ---------------------------------------------------------------------------------------------
+// activities
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The kind of an activity: a residents' concerns visit (民情走访), a training (培训) or an event (活动).
+ * Attendance at a training is recorded as training, not as service hours.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ActivityKind = Schema.Literal("visit", "training", "event")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ActivityKind = typeof ActivityKind.Type
+
+const kindLabels: Record<ActivityKind, string> = { visit: "民情走访", training: "培训", event: "活动" }
+
+/**
+ * The Chinese name of an activity kind.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const kindLabel = (kind: ActivityKind): string => kindLabels[kind]
+
+/**
+ * An activity, run by a team for a community.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Activity extends Schema.Class<Activity>("@gongzhi/volunteers/Activity")({
+  id: Schema.String,
+  tenantId: TenantId,
+  kind: ActivityKind,
+  title: Schema.String,
+  description: Schema.optional(Schema.String),
+  teamId: TeamId,
+  streetCode: RegionCode,
+  communityCode: RegionCode,
+  status: Schema.Literal("open", "cancelled", "completed"),
+  createdBy: ActorRef,
+  createdAt: Schema.Date
+}) {}
+
+// ---------------------------------------------------------------------------------------------
+// shifts
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where a volunteer stands on a shift's roster: `confirmed` (has a place), `waitlisted` (候补),
+ * `cancelled`, `checked-in`, `checked-out`, `no-show` (never came) or `no-checkout` (came but never
+ * checked out; staff record the hours by hand).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ParticipantState = Schema.Literal(
+  "confirmed",
+  "waitlisted",
+  "cancelled",
+  "checked-in",
+  "checked-out",
+  "no-show",
+  "no-checkout"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ParticipantState = typeof ParticipantState.Type
+
+/**
+ * A volunteer on a shift's roster. `seq` orders sign-ups (the waitlist is served by it, first come
+ * first served).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Participant extends Schema.Class<Participant>("@gongzhi/volunteers/Participant")({
+  volunteerId: VolunteerId,
+  state: ParticipantState,
+  seq: Schema.NonNegativeInt,
+  signedUpAt: Schema.Date,
+  walkIn: Schema.Boolean,
+  promotedAt: Schema.optional(Schema.Date),
+  cancelledAt: Schema.optional(Schema.Date),
+  checkedInAt: Schema.optional(Schema.Date),
+  checkInMethod: Schema.optional(Schema.Literal("staff", "code")),
+  checkedOutAt: Schema.optional(Schema.Date)
+}) {}
+
+/**
+ * A one-time check code as stored: only its keyed hash (the code itself is shown once, to the
+ * staff member who issued it), its purpose, an optional volunteer it is reserved for, its expiry and
+ * who used it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class CheckCode extends Schema.Class<CheckCode>("@gongzhi/volunteers/CheckCode")({
+  hash: Schema.String,
+  purpose: Schema.Literal("check-in", "check-out"),
+  volunteerId: Schema.optional(VolunteerId),
+  issuedAt: Schema.Date,
+  expiresAt: Schema.Date,
+  usedBy: Schema.optional(VolunteerId),
+  usedAt: Schema.optional(Schema.Date)
+}) {}
+
+/**
+ * A shift (班次): a time window of an activity with a capacity and its roster.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Shift extends Schema.Class<Shift>("@gongzhi/volunteers/Shift")({
+  id: Schema.String,
+  tenantId: TenantId,
+  activityId: Schema.String,
+  activityKind: ActivityKind,
+  title: Schema.String,
+  teamId: TeamId,
+  streetCode: RegionCode,
+  communityCode: RegionCode,
+  startsAt: Schema.Date,
+  endsAt: Schema.Date,
+  capacity: Schema.Int.pipe(Schema.positive()),
+  status: Schema.Literal("open", "cancelled", "closed"),
+  nextSeq: Schema.NonNegativeInt,
+  participants: Schema.Array(Participant),
+  codes: Schema.Array(CheckCode),
+  remindedAt: Schema.optional(Schema.Date),
+  cancelReason: Schema.optional(Schema.String),
+  createdAt: Schema.Date
+}) {}
+
+const statusLabels: Record<Shift["status"], string> = { open: "开放", cancelled: "已取消", closed: "已结束" }
+
+/**
+ * The Chinese name of a shift status.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const shiftStatusLabel = (status: Shift["status"]): string => statusLabels[status]
+
+const OCCUPYING: ReadonlySet<ParticipantState> = new Set(["confirmed", "checked-in", "checked-out"])
+
+/**
+ * How many places are taken (confirmed, checked in or checked out).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const occupied = (shift: Shift): number => shift.participants.filter((p) => OCCUPYING.has(p.state)).length
+
+/**
+ * The waitlist, first come first served.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const waitlist = (shift: Shift): ReadonlyArray<Participant> =>
+  shift.participants.filter((p) => p.state === "waitlisted").sort((a, b) => a.seq - b.seq)
+
+/**
+ * The participant entry of a volunteer, if any.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const participant = (shift: Shift, volunteerId: string): Participant | undefined =>
+  shift.participants.find((p) => p.volunteerId === volunteerId)
+
+const refuse = (shift: Shift, volunteerId: string, reason: ShiftRefusalReason) =>
+  Either.left(new ShiftRefused({ shiftId: shift.id, volunteerId, reason }))
+
+const withParticipant = (shift: Shift, next: Participant, extra: Partial<Shift> = {}): Shift => {
+  const exists = shift.participants.some((p) => p.volunteerId === next.volunteerId)
+  return new Shift({
+    ...shift,
+    ...extra,
+    participants: exists
+      ? shift.participants.map((p) => (p.volunteerId === next.volunteerId ? next : p))
+      : [...shift.participants, next]
+  })
+}
+
+/**
+ * Signs a volunteer up: a free place confirms them, a full shift puts them on the waitlist
+ * (`position` is their place in it, 1-based). Refused when the shift is not open or has started, or
+ * when they are already on the roster.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const signUp = (
+  shift: Shift,
+  volunteerId: VolunteerId,
+  at: Date
+): Either.Either<
+  { readonly shift: Shift; readonly outcome: "confirmed" | "waitlisted"; readonly position: number },
+  ShiftRefused
+> => {
+  if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
+  if (at.getTime() >= shift.startsAt.getTime()) return refuse(shift, volunteerId, "ShiftStarted")
+  const existing = participant(shift, volunteerId)
+  if (existing !== undefined && existing.state !== "cancelled") return refuse(shift, volunteerId, "AlreadySignedUp")
+  const confirmed = occupied(shift) < shift.capacity
+  const next = new Participant({
+    volunteerId,
+    state: confirmed ? "confirmed" : "waitlisted",
+    seq: shift.nextSeq,
+    signedUpAt: at,
+    walkIn: false
+  })
+  const updated = withParticipant(shift, next, { nextSeq: shift.nextSeq + 1 })
+  return Either.right({
+    shift: updated,
+    outcome: confirmed ? "confirmed" : "waitlisted",
+    position: confirmed ? 0 : waitlist(updated).length
+  })
+}
+
+/**
+ * Cancels a sign-up before the shift starts. When a confirmed place is freed, the first volunteer on
+ * the waitlist is promoted (`promoted`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const cancelSignUp = (
+  shift: Shift,
+  volunteerId: VolunteerId,
+  at: Date
+): Either.Either<{ readonly shift: Shift; readonly promoted: VolunteerId | undefined }, ShiftRefused> => {
+  if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
+  if (at.getTime() >= shift.startsAt.getTime()) return refuse(shift, volunteerId, "ShiftStarted")
+  const existing = participant(shift, volunteerId)
+  if (existing === undefined || (existing.state !== "confirmed" && existing.state !== "waitlisted")) {
+    return refuse(shift, volunteerId, "NotSignedUp")
+  }
+  let updated = withParticipant(shift, new Participant({ ...existing, state: "cancelled", cancelledAt: at }))
+  let promoted: VolunteerId | undefined
+  if (existing.state === "confirmed") {
+    const first = waitlist(updated)[0]
+    if (first !== undefined && occupied(updated) < updated.capacity) {
+      promoted = first.volunteerId
+      updated = withParticipant(updated, new Participant({ ...first, state: "confirmed", promotedAt: at }))
+    }
+  }
+  return Either.right({ shift: updated, promoted })
+}
+
+const checkWindow = (
+  shift: Shift,
+  volunteerId: string,
+  at: Date,
+  opensMinutesBefore: number
+): Either.Either<void, ShiftRefused> => {
+  if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
+  if (at.getTime() < shift.startsAt.getTime() - opensMinutesBefore * 60_000) {
+    return refuse(shift, volunteerId, "CheckInNotOpen")
+  }
+  if (at.getTime() >= shift.endsAt.getTime()) return refuse(shift, volunteerId, "ShiftEnded")
+  return Either.void
+}
+
+/**
+ * Checks a confirmed volunteer in, from `opensMinutesBefore` the start until the end.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const checkIn = (
+  shift: Shift,
+  volunteerId: VolunteerId,
+  at: Date,
+  options: { readonly method: "staff" | "code"; readonly opensMinutesBefore: number }
+): Either.Either<Shift, ShiftRefused> =>
+  Either.flatMap(checkWindow(shift, volunteerId, at, options.opensMinutesBefore), () => {
+    const existing = participant(shift, volunteerId)
+    if (existing?.state === "checked-in" || existing?.state === "checked-out") {
+      return refuse(shift, volunteerId, "AlreadyCheckedIn")
+    }
+    if (existing?.state !== "confirmed") return refuse(shift, volunteerId, "NotSignedUp")
+    return Either.right(
+      withParticipant(
+        shift,
+        new Participant({ ...existing, state: "checked-in", checkedInAt: at, checkInMethod: options.method })
+      )
+    )
+  })
+
+/**
+ * Checks in a volunteer who turned up: a confirmed volunteer is simply checked in; anyone else
+ * (not signed up, cancelled, waitlisted) takes a free place as a walk-in, refused when the shift is
+ * full.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const walkIn = (
+  shift: Shift,
+  volunteerId: VolunteerId,
+  at: Date,
+  options: { readonly opensMinutesBefore: number }
+): Either.Either<Shift, ShiftRefused> =>
+  Either.flatMap(checkWindow(shift, volunteerId, at, options.opensMinutesBefore), () => {
+    const existing = participant(shift, volunteerId)
+    if (existing?.state === "confirmed") {
+      return checkIn(shift, volunteerId, at, { method: "staff", opensMinutesBefore: options.opensMinutesBefore })
+    }
+    if (existing?.state === "checked-in" || existing?.state === "checked-out") {
+      return refuse(shift, volunteerId, "AlreadyCheckedIn")
+    }
+    if (occupied(shift) >= shift.capacity) return refuse(shift, volunteerId, "Full")
+    const next = new Participant({
+      volunteerId,
+      state: "checked-in",
+      seq: shift.nextSeq,
+      signedUpAt: at,
+      walkIn: true,
+      checkedInAt: at,
+      checkInMethod: "staff"
+    })
+    return Either.right(withParticipant(shift, next, { nextSeq: shift.nextSeq + 1 }))
+  })
+
+/**
+ * Checks a volunteer out (after their check-in; a late check-out after the shift's end is allowed,
+ * the hours are clamped to the shift by {@link serviceMinutes}).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const checkOut = (
+  shift: Shift,
+  volunteerId: VolunteerId,
+  at: Date
+): Either.Either<{ readonly shift: Shift; readonly participant: Participant }, ShiftRefused> => {
+  if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
+  const existing = participant(shift, volunteerId)
+  if (existing?.state === "checked-out") return refuse(shift, volunteerId, "AlreadyCheckedOut")
+  if (existing?.state !== "checked-in" || existing.checkedInAt === undefined) {
+    return refuse(shift, volunteerId, "NotCheckedIn")
+  }
+  const checkedOutAt = at.getTime() <= existing.checkedInAt.getTime() ? existing.checkedInAt : at
+  const next = new Participant({ ...existing, state: "checked-out", checkedOutAt })
+  return Either.right({ shift: withParticipant(shift, next), participant: next })
+}
+
+/**
+ * The service minutes of a checked-out participant: actual time between check-in and check-out
+ * (travel is not service), clamped to the shift's window when `clamp` is set.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const serviceMinutes = (shift: Shift, p: Participant, clamp: boolean): number => {
+  if (p.checkedInAt === undefined || p.checkedOutAt === undefined) return 0
+  const start = clamp ? Math.max(p.checkedInAt.getTime(), shift.startsAt.getTime()) : p.checkedInAt.getTime()
+  const end = clamp ? Math.min(p.checkedOutAt.getTime(), shift.endsAt.getTime()) : p.checkedOutAt.getTime()
+  return Math.max(0, Math.floor((end - start) / 60_000))
+}
+
+/**
+ * Closes a shift after its end: confirmed volunteers who never checked in become `no-show`, those
+ * checked in but never out become `no-checkout`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const close = (
+  shift: Shift,
+  at: Date
+): Either.Either<
+  {
+    readonly shift: Shift
+    readonly noShows: ReadonlyArray<VolunteerId>
+    readonly noCheckout: ReadonlyArray<VolunteerId>
+  },
+  InvalidTransition
+> => {
+  if (shift.status !== "open" || at.getTime() < shift.endsAt.getTime()) {
+    return Either.left(
+      new InvalidTransition({
+        entity: "Shift",
+        id: shift.id,
+        state: shift.status === "open" ? "未到结束时间" : statusLabels[shift.status],
+        action: "结束班次"
+      })
+    )
+  }
+  const noShows: Array<VolunteerId> = []
+  const noCheckout: Array<VolunteerId> = []
+  const participants = shift.participants.map((p) => {
+    if (p.state === "confirmed") {
+      noShows.push(p.volunteerId)
+      return new Participant({ ...p, state: "no-show" })
+    }
+    if (p.state === "checked-in") {
+      noCheckout.push(p.volunteerId)
+      return new Participant({ ...p, state: "no-checkout" })
+    }
+    return p
+  })
+  return Either.right({
+    shift: new Shift({ ...shift, status: "closed", participants, codes: [] }),
+    noShows,
+    noCheckout
+  })
+}
+
+/**
+ * Cancels a shift before it ends; returns who had a place or was waiting (to be told).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const cancel = (
+  shift: Shift,
+  reason: string,
+  at: Date
+): Either.Either<{ readonly shift: Shift; readonly affected: ReadonlyArray<VolunteerId> }, InvalidTransition> => {
+  if (shift.status !== "open" || at.getTime() >= shift.endsAt.getTime()) {
+    return Either.left(
+      new InvalidTransition({
+        entity: "Shift",
+        id: shift.id,
+        state: shift.status === "open" ? "已结束" : statusLabels[shift.status],
+        action: "取消班次"
+      })
+    )
+  }
+  const affected = shift.participants
+    .filter((p) => p.state === "confirmed" || p.state === "waitlisted" || p.state === "checked-in")
+    .map((p) => p.volunteerId)
+  return Either.right({
+    shift: new Shift({ ...shift, status: "cancelled", cancelReason: reason, codes: [] }),
+    affected
+  })
+}
+
+/**
+ * Adds a one-time code (its hash) to a shift, dropping codes that expired before `at`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const addCode = (shift: Shift, code: CheckCode, at: Date): Shift =>
+  new Shift({
+    ...shift,
+    codes: [...shift.codes.filter((c) => c.usedAt === undefined && c.expiresAt.getTime() > at.getTime()), code]
+  })
+
+/**
+ * Uses a one-time code: it must match by hash and purpose, be unused and unexpired, and be reserved
+ * for nobody or for this volunteer. The code is spent even if the check-in it serves fails later in
+ * the same transaction only when that transaction commits.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const redeemCode = (
+  shift: Shift,
+  hash: string,
+  purpose: CheckCode["purpose"],
+  volunteerId: VolunteerId,
+  at: Date
+): Either.Either<Shift, InvalidCheckCode> => {
+  const index = shift.codes.findIndex(
+    (c) =>
+      c.hash === hash &&
+      c.purpose === purpose &&
+      c.usedAt === undefined &&
+      c.expiresAt.getTime() > at.getTime() &&
+      (c.volunteerId === undefined || c.volunteerId === volunteerId)
+  )
+  if (index < 0) return Either.left(new InvalidCheckCode({ shiftId: shift.id }))
+  const codes = shift.codes.map((c, i) => (i === index ? new CheckCode({ ...c, usedBy: volunteerId, usedAt: at }) : c))
+  return Either.right(new Shift({ ...shift, codes }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// participations (the roster, one row per volunteer and shift, for queries and statistics)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One volunteer on one shift, as a row for "my sign-ups", attendance and no-show statistics. It is
+ * derived from the shift's roster and written in the same transaction.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Participation extends Schema.Class<Participation>("@gongzhi/volunteers/Participation")({
+  id: Schema.String,
+  tenantId: TenantId,
+  shiftId: Schema.String,
+  activityId: Schema.String,
+  activityKind: ActivityKind,
+  title: Schema.String,
+  volunteerId: VolunteerId,
+  state: ParticipantState,
+  walkIn: Schema.Boolean,
+  startsAt: Schema.Date,
+  endsAt: Schema.Date,
+  teamId: TeamId,
+  streetCode: RegionCode,
+  communityCode: RegionCode
+}) {}
+
+/**
+ * The participation rows of a shift's roster.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const participationsOf = (shift: Shift): ReadonlyArray<Participation> =>
+  shift.participants.map(
+    (p) =>
+      new Participation({
+        id: `${shift.id}:${p.volunteerId}`,
+        tenantId: shift.tenantId,
+        shiftId: shift.id,
+        activityId: shift.activityId,
+        activityKind: shift.activityKind,
+        title: shift.title,
+        volunteerId: p.volunteerId,
+        state: shift.status === "cancelled" && p.state !== "cancelled" ? "cancelled" : p.state,
+        walkIn: p.walkIn,
+        startsAt: shift.startsAt,
+        endsAt: shift.endsAt,
+        teamId: shift.teamId,
+        streetCode: shift.streetCode,
+        communityCode: shift.communityCode
+      })
+  )
+
+// ---------------------------------------------------------------------------------------------
+// command inputs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Creates an activity for a community, run by a team.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CreateActivity = Schema.Struct({
+  tenantId: TenantId,
+  kind: ActivityKind,
+  title: Text("活动名称", 100),
+  description: Schema.optional(Text("活动说明", 2000)),
+  teamId: TeamId,
+  communityCode: RegionCode
+})
+
+/**
+ * Adds a shift to an activity.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const AddShift = Schema.Struct({
+  tenantId: TenantId,
+  activityId: Schema.String,
+  startsAt: DateInput,
+  endsAt: DateInput,
+  capacity: Schema.Int.pipe(Schema.between(1, 10_000, { message: () => "名额应在 1 到 10000 之间" }))
+}).pipe(
+  Schema.filter(
+    (s) =>
+      (s.endsAt.getTime() > s.startsAt.getTime() &&
+        s.endsAt.getTime() - s.startsAt.getTime() <= 24 * 60 * 60 * 1000) || {
+        path: ["endsAt"],
+        message: "结束时间应晚于开始时间，且一个班次不超过 24 小时"
+      }
+  )
+)
+
+/**
+ * Names a shift and, for staff acting for someone, the volunteer (a volunteer acting for themselves
+ * may omit it).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ShiftVolunteer = Schema.Struct({
+  tenantId: TenantId,
+  shiftId: Schema.String,
+  volunteerId: Schema.optional(VolunteerId)
+})
+
+/**
+ * Issues a one-time check code for a shift (check-in or check-out), optionally reserved for one
+ * volunteer; it lives `ttlMinutes` (default from the configuration, 10 minutes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const IssueCheckCode = Schema.Struct({
+  tenantId: TenantId,
+  shiftId: Schema.String,
+  purpose: Schema.Literal("check-in", "check-out"),
+  volunteerId: Schema.optional(VolunteerId),
+  ttlMinutes: Schema.optional(Schema.Int.pipe(Schema.between(1, 120)))
+})
+
+/**
+ * A volunteer uses a one-time code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RedeemCheckCode = Schema.Struct({
+  tenantId: TenantId,
+  shiftId: Schema.String,
+  code: Schema.String.pipe(Schema.pattern(/^\d{4,10}$/, { message: () => "签到码应为数字" }))
+})
+
+/**
+ * Cancels a shift, with the reason volunteers are told.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CancelShift = Schema.Struct({ tenantId: TenantId, shiftId: Schema.String, reason: Text("取消原因", 200) })
+
+/**
+ * Names a shift.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ShiftRef = Schema.Struct({ tenantId: TenantId, shiftId: Schema.String })
+
+/**
+ * Runs the reminders due on a day: every open shift whose working day before (前一个工作日) is that
+ * day (or earlier, if the job missed a day) and that has not started.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RemindShifts = Schema.Struct({ tenantId: TenantId, asOf: LocalDate })
+
+/**
+ * Lists a volunteer's sign-ups (their own, for a volunteer), newest shift first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ListSignUps = Schema.Struct({
+  tenantId: TenantId,
+  volunteerId: Schema.optional(VolunteerId),
+  ...PageInput
+})
+
+/**
+ * Lists activities (newest first), of a team or a community.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ListActivities = Schema.Struct({
+  tenantId: TenantId,
+  teamId: Schema.optional(TeamId),
+  communityCode: Schema.optional(RegionCode),
+  kind: Schema.optional(ActivityKind),
+  ...PageInput
+})
+
+/**
+ * Lists shifts (earliest first): of an activity, or those starting in a window (`from` inclusive,
+ * `to` exclusive), open ones by default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ListShifts = Schema.Struct({
+  tenantId: TenantId,
+  activityId: Schema.optional(Schema.String),
+  teamId: Schema.optional(TeamId),
+  from: Schema.optional(DateInput),
+  to: Schema.optional(DateInput),
+  status: Schema.optionalWith(Schema.Literal("open", "cancelled", "closed"), { default: () => "open" as const }),
+  limit: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 500)), { default: () => 100 })
+})

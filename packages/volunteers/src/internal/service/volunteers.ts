@@ -1,0 +1,410 @@
+import type * as Actor from "@gongzhi/core/Actor"
+import * as Mask from "@gongzhi/core/Mask"
+import type * as Repository from "@gongzhi/core/Repository"
+import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
+import type { DuplicateKey, StorageError, VersionConflict } from "@gongzhi/core/StorageError"
+import type { TenantId } from "@gongzhi/core/Tenant"
+import { Effect, Option, Redacted } from "effect"
+import * as ActorRef from "../../ActorRef.js"
+import { defaultTeamId } from "../../Corps.js"
+import { Permission } from "../../Permissions.js"
+import { DecideApplication, RegisterVolunteer } from "../../Registration.js"
+import type { Delta } from "../../ServiceRecord.js"
+import * as StarLevel from "../../StarLevel.js"
+import {
+  Affiliation,
+  type AffiliationInput,
+  ChangeStatus,
+  Consent,
+  canChangeStatus,
+  formatNumber,
+  HoursAccount,
+  IdentityCheck,
+  ListVolunteers,
+  RegistrationDecision,
+  RegistrationRecord,
+  SealedField,
+  statusLabel,
+  toListItem,
+  toProfileView,
+  UpdateProfile,
+  Volunteer,
+  VolunteerRef
+} from "../../Volunteer.js"
+import {
+  AlreadyRegistered,
+  type EntityNotFound,
+  IdentityCheckFailed,
+  InvalidTransition
+} from "../../VolunteerErrors.js"
+import type { VolunteerEvent } from "../../VolunteerEvents.js"
+import { decode, invalid } from "../input.js"
+import { chinaDate } from "../time.js"
+import {
+  audit,
+  authorize,
+  authorizeFor,
+  community,
+  type Deps,
+  emit,
+  loadActiveTeam,
+  loadVolunteer,
+  now,
+  span,
+  teamTarget,
+  transact,
+  volunteerTeam
+} from "./context.js"
+import type * as Corps from "./corps.js"
+
+const RESIDENT_ID = "volunteers.resident_id"
+const MOBILE = "volunteers.mobile"
+
+export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
+  const tx = transact(deps)
+  const { cipher, settings } = deps
+
+  const sealResidentId = (tenantId: TenantId, residentId: string) =>
+    Effect.all({
+      ciphertext: cipher.encrypt(Redacted.make(residentId), { context: [RESIDENT_ID, tenantId] }),
+      blindIndex: cipher.blindIndex(Redacted.make(residentId), {
+        kind: "residentId",
+        context: [RESIDENT_ID, tenantId]
+      }),
+      masked: Effect.succeed(Mask.residentId(residentId, settings.residentIdMask))
+    }).pipe(Effect.map((fields) => new SealedField(fields)))
+
+  const sealMobile = (tenantId: TenantId, mobile: string) =>
+    Effect.all({
+      ciphertext: cipher.encrypt(Redacted.make(mobile), { context: [MOBILE, tenantId] }),
+      blindIndex: cipher.blindIndex(Redacted.make(mobile), { kind: "phone", context: [MOBILE, tenantId] }),
+      masked: Effect.succeed(Mask.mobile(mobile, settings.mobileMask))
+    }).pipe(Effect.map((fields) => new SealedField(fields)))
+
+  const toAffiliation = (command: string, input: typeof AffiliationInput.Type) =>
+    Effect.gen(function* () {
+      let creditCode: string | undefined
+      if (input.creditCode !== undefined && input.creditCode.trim() !== "") {
+        creditCode = yield* SocialCreditCode.validate(input.creditCode, settings.creditCode).pipe(
+          Effect.mapError((error) => invalid(command, `统一社会信用代码（affiliation.creditCode）：${error.message}`))
+        )
+      }
+      return new Affiliation({
+        kind: input.kind,
+        ...(input.kind === "individual" || input.organisation === undefined
+          ? {}
+          : { organisation: input.organisation }),
+        ...(input.kind === "individual" || creditCode === undefined ? {} : { creditCode })
+      })
+    })
+
+  const register = (actor: Actor.Actor, input: typeof RegisterVolunteer.Encoded) =>
+    Effect.gen(function* () {
+      const command = "志愿者登记"
+      const i = yield* decode(command, RegisterVolunteer)(input)
+      const home = yield* community(deps, i.homeCommunity)
+      const team = yield* loadActiveTeam(deps, i.tenantId, i.teamId ?? defaultTeamId(home.streetCode))
+      const selfService = actor._tag === "Resident"
+      if (selfService) {
+        yield* authorize(deps, actor, Permission.apply, { tenantId: i.tenantId, regionCode: home.communityCode })
+      } else {
+        yield* authorize(deps, actor, Permission.register, teamTarget(team.value))
+      }
+      const affiliation = yield* toAffiliation(command, i.affiliation)
+      // the real-name check is a call to an outside provider: outside the transaction
+      const check = yield* deps.verifier.verify({ name: i.name, residentId: Redacted.make(i.residentId) })
+      if (check.outcome !== "Verified") {
+        return yield* new IdentityCheckFailed({
+          outcome: check.outcome,
+          provider: check.provider,
+          reference: check.reference
+        })
+      }
+      const residentId = yield* sealResidentId(i.tenantId, i.residentId)
+      const mobile = yield* sealMobile(i.tenantId, i.mobile)
+      return yield* tx(
+        Effect.gen(function* () {
+          const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentId.blindIndex)
+          if (Option.isSome(existing)) return yield* new AlreadyRegistered({ volunteerId: existing.value.value.id })
+          const at = yield* now
+          const sequence = yield* deps.volunteers.nextSequence(i.tenantId)
+          const volunteer = new Volunteer({
+            id: formatNumber(i.tenantId, sequence),
+            tenantId: i.tenantId,
+            name: i.name,
+            idType: "resident-id-card",
+            residentId,
+            mobile,
+            affiliation,
+            skills: i.skills,
+            homeCommunity: home.communityCode,
+            streetCode: home.streetCode,
+            teamId: team.value.id,
+            status: "applied",
+            consent: new Consent({
+              purpose: i.consent.purpose,
+              consentedAt: i.consent.consentedAt ?? at,
+              ...(i.consent.noticeVersion === undefined ? {} : { noticeVersion: i.consent.noticeVersion })
+            }),
+            registration: new RegistrationRecord({
+              channel: selfService ? "self" : "team",
+              submittedBy: ActorRef.fromActor(actor),
+              submittedAt: at,
+              identityCheck: new IdentityCheck({
+                provider: check.provider,
+                reference: check.reference,
+                checkedAt: new Date(check.checkedAt.epochMillis)
+              })
+            }),
+            hours: HoursAccount.empty,
+            createdAt: at,
+            updatedAt: at
+          })
+          yield* deps.volunteers
+            .insert(volunteer)
+            .pipe(
+              Effect.catchTag(
+                "DuplicateKey",
+                (error): Effect.Effect<never, AlreadyRegistered | DuplicateKey> =>
+                  error.key === "resident_id" ? Effect.fail(new AlreadyRegistered({})) : Effect.fail(error)
+              )
+            )
+          yield* audit(deps, actor, i.tenantId, "volunteer.register", "Volunteer", volunteer.id, {
+            teamId: volunteer.teamId,
+            channel: volunteer.registration.channel,
+            identityProvider: check.provider,
+            identityReference: check.reference
+          })
+          return toProfileView(volunteer)
+        })
+      )
+    }).pipe(span("register", actor))
+
+  const decideApplication = (actor: Actor.Actor, input: typeof DecideApplication.Encoded) =>
+    Effect.gen(function* () {
+      const i = yield* decode("审核志愿者登记", DecideApplication)(input)
+      return yield* tx(
+        Effect.gen(function* () {
+          const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
+          const team = yield* volunteerTeam(deps, current.value)
+          yield* authorize(deps, actor, Permission.approve, teamTarget(team.value))
+          if (current.value.status !== "applied") {
+            return yield* new InvalidTransition({
+              entity: "Volunteer",
+              id: current.value.id,
+              state: statusLabel(current.value.status),
+              action: i.decision === "approve" ? "审核通过" : "不予通过"
+            })
+          }
+          const at = yield* now
+          const approved = i.decision === "approve"
+          const next = new Volunteer({
+            ...current.value,
+            status: approved ? "active" : "rejected",
+            registration: new RegistrationRecord({
+              ...current.value.registration,
+              decision: new RegistrationDecision({
+                outcome: approved ? "approved" : "rejected",
+                by: ActorRef.fromActor(actor),
+                at,
+                ...(i.reason === undefined ? {} : { reason: i.reason })
+              })
+            }),
+            updatedAt: at
+          })
+          yield* deps.volunteers.update(next, current.version)
+          if (approved) {
+            yield* corps.ensureVolunteerRole(actor, i.tenantId, next.teamId, next.id)
+            yield* emit(deps, i.tenantId, [
+              {
+                _tag: "ApplicationApproved",
+                volunteerId: next.id,
+                name: next.name,
+                teamId: team.value.id,
+                teamName: team.value.name,
+                approvedAt: at
+              }
+            ])
+          }
+          yield* audit(
+            deps,
+            actor,
+            i.tenantId,
+            approved ? "volunteer.approve" : "volunteer.reject",
+            "Volunteer",
+            next.id,
+            {
+              ...(i.reason === undefined ? {} : { reason: i.reason })
+            }
+          )
+          return toProfileView(next)
+        })
+      )
+    }).pipe(span("decideApplication", actor))
+
+  const changeStatus = (actor: Actor.Actor, input: typeof ChangeStatus.Encoded) =>
+    Effect.gen(function* () {
+      const i = yield* decode("变更志愿者状态", ChangeStatus)(input)
+      return yield* tx(
+        Effect.gen(function* () {
+          const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
+          const team = yield* volunteerTeam(deps, current.value)
+          yield* authorize(deps, actor, Permission.statusChange, teamTarget(team.value))
+          if (!canChangeStatus(current.value.status, i.status)) {
+            return yield* new InvalidTransition({
+              entity: "Volunteer",
+              id: current.value.id,
+              state: statusLabel(current.value.status),
+              action: `变更为「${statusLabel(i.status)}」`
+            })
+          }
+          const at = yield* now
+          const next = new Volunteer({ ...current.value, status: i.status, statusReason: i.reason, updatedAt: at })
+          yield* deps.volunteers.update(next, current.version)
+          if (i.status === "left") yield* corps.endAllRoles(actor, i.tenantId, next.id, `离队：${i.reason}`)
+          if (current.value.status === "left" && i.status === "active") {
+            yield* corps.ensureVolunteerRole(actor, i.tenantId, next.teamId, next.id)
+          }
+          yield* audit(deps, actor, i.tenantId, "volunteer.status", "Volunteer", next.id, {
+            from: current.value.status,
+            to: i.status,
+            reason: i.reason
+          })
+          return toProfileView(next)
+        })
+      )
+    }).pipe(span("changeStatus", actor))
+
+  const getVolunteer = (actor: Actor.Actor, input: typeof VolunteerRef.Encoded) =>
+    Effect.gen(function* () {
+      const i = yield* decode("查看志愿者", VolunteerRef)(input)
+      const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
+      const team = yield* volunteerTeam(deps, current.value)
+      yield* authorizeFor(deps, actor, teamTarget(team.value), Permission.read, {
+        volunteerId: current.value.id,
+        permission: Permission.selfRead
+      })
+      return toProfileView(current.value)
+    }).pipe(span("getVolunteer", actor))
+
+  const listVolunteers = (actor: Actor.Actor, input: typeof ListVolunteers.Encoded) =>
+    Effect.gen(function* () {
+      const i = yield* decode("志愿者名单", ListVolunteers)(input)
+      let teamId = i.teamId
+      const streetCode: string | undefined = i.streetCode
+      let communityCode: string | undefined = i.communityCode
+      let regionCode: string | undefined
+      if (teamId !== undefined) {
+        const team = yield* loadActiveTeam(deps, i.tenantId, teamId)
+        regionCode = team.value.regionCode
+      } else if (communityCode !== undefined) regionCode = communityCode
+      else if (streetCode !== undefined) regionCode = streetCode
+      else if (actor.scope.tenantId === i.tenantId && (actor.scope.regionCode as string) !== i.tenantId) {
+        // no filter: the actor's own scope (a street leader sees the sub-team of their street)
+        regionCode = actor.scope.regionCode
+        if (regionCode.length === 9) teamId = defaultTeamId(regionCode)
+        else communityCode = regionCode
+      }
+      yield* authorize(deps, actor, Permission.read, {
+        tenantId: i.tenantId,
+        ...(regionCode === undefined ? {} : { regionCode: regionCode as Volunteer["streetCode"] })
+      })
+      const page = yield* deps.volunteers.page(i.tenantId, {
+        filter: { teamId, streetCode, communityCode, status: i.status },
+        limit: i.limit,
+        cursor: i.cursor
+      })
+      return { items: page.items.map((row) => toListItem(row.value)), nextCursor: page.nextCursor }
+    }).pipe(span("listVolunteers", actor))
+
+  const updateProfile = (actor: Actor.Actor, input: typeof UpdateProfile.Encoded) =>
+    Effect.gen(function* () {
+      const command = "更新志愿者信息"
+      const i = yield* decode(command, UpdateProfile)(input)
+      const affiliation = i.affiliation === undefined ? undefined : yield* toAffiliation(command, i.affiliation)
+      const mobile = i.mobile === undefined ? undefined : yield* sealMobile(i.tenantId, i.mobile)
+      return yield* tx(
+        Effect.gen(function* () {
+          const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
+          const team = yield* volunteerTeam(deps, current.value)
+          yield* authorizeFor(deps, actor, teamTarget(team.value), Permission.update, {
+            volunteerId: current.value.id,
+            permission: Permission.selfUpdate
+          })
+          const next = new Volunteer({
+            ...current.value,
+            ...(mobile === undefined ? {} : { mobile }),
+            ...(i.skills === undefined ? {} : { skills: i.skills }),
+            ...(affiliation === undefined ? {} : { affiliation }),
+            updatedAt: yield* now
+          })
+          yield* deps.volunteers.update(next, current.version)
+          yield* audit(deps, actor, i.tenantId, "volunteer.update", "Volunteer", next.id, {
+            fields: [
+              ...(mobile === undefined ? [] : ["mobile"]),
+              ...(i.skills === undefined ? [] : ["skills"]),
+              ...(affiliation === undefined ? [] : ["affiliation"])
+            ]
+          })
+          return toProfileView(next)
+        })
+      )
+    }).pipe(span("updateProfile", actor))
+
+  /**
+   * Applies a change of approved minutes to a volunteer's account (in the caller's transaction);
+   * returns the events (a star level reached).
+   */
+  const applyHours = (
+    tenantId: TenantId,
+    volunteerId: string,
+    delta: Delta
+  ): Effect.Effect<ReadonlyArray<VolunteerEvent>, EntityNotFound | StorageError | VersionConflict | DuplicateKey> =>
+    Effect.gen(function* () {
+      if (delta.serviceMinutes === 0 && delta.trainingMinutes === 0) return []
+      const current: Repository.Versioned<Volunteer> = yield* loadVolunteer(deps, tenantId, volunteerId)
+      const at = yield* now
+      const policy = StarLevel.policyAt(settings.starPolicies, chinaDate(at.getTime()))
+      const approvedMinutes = Math.max(0, current.value.hours.approvedMinutes + delta.serviceMinutes)
+      const trainingMinutes = Math.max(0, current.value.hours.trainingMinutes + delta.trainingMinutes)
+      const previousLevel = current.value.hours.starLevel
+      const level = StarLevel.levelFor(policy, approvedMinutes)
+      const reached = level > previousLevel
+      const hours = new HoursAccount({
+        approvedMinutes,
+        trainingMinutes,
+        starLevel: level,
+        ...(reached
+          ? { levelReachedAt: at }
+          : current.value.hours.levelReachedAt === undefined
+            ? {}
+            : { levelReachedAt: current.value.hours.levelReachedAt })
+      })
+      const next = new Volunteer({ ...current.value, hours, updatedAt: at })
+      yield* deps.volunteers.update(next, current.version)
+      return reached
+        ? [
+            {
+              _tag: "StarLevelReached" as const,
+              volunteerId: next.id,
+              name: next.name,
+              level,
+              previousLevel,
+              approvedHours: StarLevel.minutesToHours(approvedMinutes),
+              policySource: policy.source,
+              policyEffectiveFrom: policy.effectiveFrom
+            }
+          ]
+        : []
+    })
+
+  return {
+    register,
+    decideApplication,
+    changeStatus,
+    getVolunteer,
+    listVolunteers,
+    updateProfile,
+    applyHours
+  }
+}
