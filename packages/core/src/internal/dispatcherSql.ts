@@ -8,7 +8,7 @@ import type { Priority } from "../Notifier.js"
 import * as Page from "../Page.js"
 import { StorageError } from "../StorageError.js"
 import { affectedRows, jsonText, limitLiteral, toMillis } from "./sql/common.js"
-import { fromSqlError, isSqlError } from "./sqlError.js"
+import { fromSqlError, isSqlError, retryTransient } from "./sqlError.js"
 
 /**
  * What this implementation takes from the public `Delivery` module: passed in rather than imported,
@@ -208,7 +208,11 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
             return rows.map((row) => claimed(row, workerId, leaseUntil, now))
           })
         )
-        .pipe(Effect.mapError((error) => (isSqlError(error) ? fromSqlError("deliveries.claim", error) : error)))
+        .pipe(
+          Effect.mapError((error) => (isSqlError(error) ? fromSqlError("deliveries.claim", error) : error)),
+          // two claimers can deadlock on MySQL/MariaDB; a fresh claim is safe to retry
+          retryTransient
+        )
 
     // SQLite: one writer at a time and no row locks; a single UPDATE … RETURNING is atomic.
     const claimSingleStatement = (tenantId: string, workerId: string, limit: number, now: number, leaseUntil: number) =>

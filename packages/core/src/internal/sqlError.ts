@@ -1,4 +1,6 @@
+import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Option, Schedule } from "effect"
 import { DuplicateKey, StorageError } from "../StorageError.js"
 
 export const isSqlError = (u: unknown): u is SqlError =>
@@ -55,3 +57,20 @@ export const fromSqlError = (operation: string, error: SqlError): StorageError =
 
 export const toDuplicateOr = (operation: string, entity: string, key: string) => (error: SqlError) =>
   isUniqueViolation(error) ? new DuplicateKey({ entity, key }) : fromSqlError(operation, error)
+
+/**
+ * Retries a self-contained transaction that failed with a retryable storage error (a deadlock
+ * between two claimers on MySQL/MariaDB, a serialization failure on PostgreSQL), a few times with a
+ * short jittered pause. Inside a caller's transaction it does not retry: the whole outer
+ * transaction was rolled back by the server and only the caller can start it again.
+ */
+export const retryTransient = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (outer) =>
+    Option.isSome(outer)
+      ? self
+      : Effect.retry(self, {
+          times: 5,
+          schedule: Schedule.jittered(Schedule.exponential("5 millis")),
+          while: (error) => error instanceof StorageError && error.retryable
+        })
+  )

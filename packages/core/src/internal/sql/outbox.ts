@@ -6,7 +6,7 @@ import type { EventId, OutboxEntry, OutboxShape } from "../../Outbox.js"
 import * as Page from "../../Page.js"
 import { StorageError } from "../../StorageError.js"
 import type { TenantId } from "../../Tenant.js"
-import { fromSqlError, isSqlError, isUniqueViolation } from "../sqlError.js"
+import { fromSqlError, isSqlError, isUniqueViolation, retryTransient } from "../sqlError.js"
 import { affectedRows, jsonText, limitLiteral, toMillis } from "./common.js"
 
 interface OutboxRow {
@@ -170,7 +170,11 @@ export const make = (module: OutboxModule): Effect.Effect<OutboxShape, never, Sq
             return rows.map((row) => ({ ...row, status: "claimed", claimed_by: workerId, lease_until: leaseUntil }))
           })
         )
-        .pipe(Effect.mapError((error) => (isSqlError(error) ? fromSqlError("outbox.claim", error) : error)))
+        .pipe(
+          Effect.mapError((error) => (isSqlError(error) ? fromSqlError("outbox.claim", error) : error)),
+          // two claimers can deadlock on MySQL/MariaDB; a fresh claim is safe to retry
+          retryTransient
+        )
 
     // SQLite has one writer at a time and no row locks. sqlite-node's transactions begin with a
     // deferred BEGIN (a read could later fail to upgrade to a write when another process writes), so
