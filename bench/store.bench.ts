@@ -147,7 +147,9 @@ const sqliteEngine = (): Engine => {
           "SELECT community AS k, COUNT(*) AS n FROM bench_visits WHERE tenant_id = ? GROUP BY community ORDER BY community"
         )
       },
-      close: async () => db.close(),
+      close: async () => {
+        db.close()
+      },
       insertBatch: async (rows) => {
         db.transaction(() => insert.run(rows.flat()))()
       },
