@@ -79,6 +79,21 @@ export interface MinutesBy {
 }
 
 /**
+ * A sum of minutes and a count of records per value of a column and per period (see
+ * {@link ServiceRecordRepoShape.sumMinutesByPeriod}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MinutesByPeriod {
+  readonly key: string | number | boolean | null
+  /** The index of the period: `boundaries[period] <= started_at < boundaries[period + 1]`. */
+  readonly period: number
+  readonly minutes: number
+  readonly records: number
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -123,6 +138,19 @@ export interface ServiceRecordRepoShape {
     column: RecordGroupColumn,
     filter?: RecordFilter
   ) => Effect.Effect<ReadonlyArray<MinutesBy>, StorageError>
+  /**
+   * Sums of effective minutes and counts of records per value of a column and per period of the
+   * start time, in one statement (`GROUP BY column, CASE … END` on SQL): `boundaries` (ascending, at
+   * least two) delimit the periods `[boundaries[i], boundaries[i + 1])` — e.g. the first instants of
+   * consecutive months in China time. Records starting outside them are left out. Ordered by key,
+   * then period; empty cells are absent.
+   */
+  readonly sumMinutesByPeriod: (
+    tenantId: TenantId,
+    column: RecordGroupColumn,
+    boundaries: ReadonlyArray<Date>,
+    filter?: RecordFilter
+  ) => Effect.Effect<ReadonlyArray<MinutesByPeriod>, StorageError>
   readonly insertEntry: (
     entry: RecordEntry
   ) => Effect.Effect<Repository.Versioned<RecordEntry>, DuplicateKey | StorageError>
@@ -247,6 +275,17 @@ export const make = <R>(
       sumMinutesBy: (tenantId, column, filter) =>
         Effect.map(sums.sumBy(tenantId, column, recordFilter(filter)), (rows) =>
           rows.map((row) => ({ key: row.key, minutes: row.sum }))
+        ),
+      sumMinutesByPeriod: (tenantId, column, boundaries, filter) =>
+        Effect.map(
+          sums.sumByPeriods(
+            tenantId,
+            column,
+            "started_at",
+            boundaries.map((b) => b.getTime()),
+            recordFilter(filter)
+          ),
+          (rows) => rows.map((row) => ({ key: row.key, period: row.period, minutes: row.sum, records: row.count }))
         ),
       insertEntry: (entry) => entries.insert(entry.tenantId, entry),
       getEntry: (tenantId, id) => entries.get(tenantId, id),

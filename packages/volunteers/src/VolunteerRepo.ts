@@ -24,6 +24,8 @@ import type { Volunteer, VolunteerStatus } from "./Volunteer.js"
  * @category models
  */
 export interface VolunteerFilter {
+  /** Volunteer numbers (e.g. a chunk of ids found elsewhere). */
+  readonly volunteerId?: Condition<string>
   readonly teamId?: Condition<string>
   readonly streetCode?: Condition<string>
   readonly communityCode?: Condition<string>
@@ -98,6 +100,7 @@ export class VolunteerRepo extends Context.Tag("@gongzhi/volunteers/VolunteerRep
 
 const toFilter = (filter: VolunteerFilter | undefined): Repository.Filter =>
   where({
+    id: filter?.volunteerId,
     team_id: filter?.teamId,
     street_code: filter?.streetCode,
     community_code: filter?.communityCode,

@@ -10,6 +10,14 @@ export interface GroupSum {
   readonly sum: number
 }
 
+/** A sum and a row count per value of a column and per period (index into the boundaries). */
+export interface PeriodSum {
+  readonly key: string | number | boolean | null
+  readonly period: number
+  readonly sum: number
+  readonly count: number
+}
+
 export interface Summer {
   readonly sum: (tenantId: TenantId, where: Repository.Filter) => Effect.Effect<number, StorageError>
   readonly sumBy: (
@@ -17,6 +25,42 @@ export interface Summer {
     column: string,
     where: Repository.Filter
   ) => Effect.Effect<ReadonlyArray<GroupSum>, StorageError>
+  /**
+   * Sums and counts per value of `column` and per period of the timestamp column `timeColumn`:
+   * `boundaries` (ascending epoch milliseconds, at least two) delimit the periods
+   * `[boundaries[i], boundaries[i + 1])`; rows outside them are left out. Ordered by key, then period.
+   */
+  readonly sumByPeriods: (
+    tenantId: TenantId,
+    column: string,
+    timeColumn: string,
+    boundaries: ReadonlyArray<number>,
+    where: Repository.Filter
+  ) => Effect.Effect<ReadonlyArray<PeriodSum>, StorageError>
+}
+
+const comparePeriods = (a: PeriodSum, b: PeriodSum) => compare(a.key, b.key) || a.period - b.period
+
+/** The index of the period holding `t` (boundaries ascending), or -1 outside them. */
+const periodOf = (boundaries: ReadonlyArray<number>, t: number): number => {
+  if (!(t >= boundaries[0] && t < boundaries[boundaries.length - 1])) return -1
+  let lo = 0
+  let hi = boundaries.length - 1
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1
+    if (t < boundaries[mid]) hi = mid
+    else lo = mid
+  }
+  return lo
+}
+
+const checkBoundaries = (boundaries: ReadonlyArray<number>) => {
+  if (
+    boundaries.length < 2 ||
+    boundaries.some((b, i) => !Number.isSafeInteger(b) || (i > 0 && b <= boundaries[i - 1]))
+  ) {
+    throw new Error("period boundaries must be at least two ascending integers (epoch milliseconds)")
+  }
 }
 
 const compare = (a: GroupSum["key"], b: GroupSum["key"]) =>
@@ -40,6 +84,36 @@ export const memory = <A>(
         sums.set(k, (sums.get(k) ?? 0) + value(row.value))
       }
       return [...sums.entries()].map(([k, sum]) => ({ key: k, sum })).sort((a, b) => compare(a.key, b.key))
+    }),
+  sumByPeriods: (tenantId, column, timeColumn, boundaries, where) =>
+    Effect.suspend(() => {
+      checkBoundaries(boundaries)
+      const time = repository.definition.columns?.[timeColumn]
+      if (time === undefined) return Effect.die(new Error(`${repository.definition.entity}: no column ${timeColumn}`))
+      return Effect.map(repository.find(tenantId, where, Number.MAX_SAFE_INTEGER), (rows) => {
+        const sums = new Map<GroupSum["key"], Map<number, { sum: number; count: number }>>()
+        for (const row of rows) {
+          const raw = time.get(row.value)
+          const t = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? raw : Number.NaN
+          const period = periodOf(boundaries, t)
+          if (period < 0) continue
+          const k = key(row.value, column)
+          let byPeriod = sums.get(k)
+          if (byPeriod === undefined) {
+            byPeriod = new Map()
+            sums.set(k, byPeriod)
+          }
+          const cell = byPeriod.get(period) ?? { sum: 0, count: 0 }
+          cell.sum += value(row.value)
+          cell.count += 1
+          byPeriod.set(period, cell)
+        }
+        const out: Array<PeriodSum> = []
+        for (const [k, byPeriod] of sums) {
+          for (const [period, cell] of byPeriod) out.push({ key: k, period, sum: cell.sum, count: cell.count })
+        }
+        return out.sort(comparePeriods)
+      })
     })
 })
 
@@ -66,13 +140,12 @@ export const sql = (
     if (type === "timestamp" && value instanceof Date) return value.getTime()
     return value
   }
-  const compile = (tenantId: string, where: Repository.Filter) => {
-    const params: Array<unknown> = [tenantId]
+  const compile = (tenantId: string, where: Repository.Filter, params: Array<unknown> = []) => {
     const p = (value: unknown) => {
       params.push(value)
       return pg ? `$${params.length}` : "?"
     }
-    const clauses = [`tenant_id = ${pg ? "$1" : "?"}`]
+    const clauses = [`tenant_id = ${p(tenantId)}`]
     for (const name of Object.keys(where).sort()) {
       check(name)
       const condition = where[name]
@@ -87,7 +160,7 @@ export const sql = (
         if (condition.lt !== undefined) clauses.push(`${name} < ${p(stored(name, condition.lt))}`)
       }
     }
-    return { text: clauses.join(" AND "), params }
+    return { text: clauses.join(" AND "), params, p }
   }
   const fail = (operation: string) => (error: unknown) =>
     new StorageError({
@@ -133,6 +206,46 @@ export const sql = (
                 .sort((a, b) => compare(a.key, b.key))
             ),
             Effect.mapError(fail("sumBy"))
+          )
+      }),
+    sumByPeriods: (tenantId, column, timeColumn, boundaries, where) =>
+      Effect.suspend(() => {
+        check(column)
+        check(timeColumn)
+        checkBoundaries(boundaries)
+        // the CASE comes first in the statement, so its parameters are numbered first
+        const params: Array<unknown> = []
+        const placeholder = (value: number) => {
+          params.push(value)
+          return pg ? `$${params.length}` : "?"
+        }
+        const last = boundaries.length - 2
+        const bucket =
+          last === 0
+            ? "0"
+            : `CASE ${boundaries
+                .slice(1, -1)
+                .map((b, i) => `WHEN ${timeColumn} < ${placeholder(b)} THEN ${i}`)
+                .join(" ")} ELSE ${last} END`
+        const { p, text } = compile(tenantId, where, params)
+        const range = `${timeColumn} >= ${p(boundaries[0])} AND ${timeColumn} < ${p(boundaries[boundaries.length - 1])}`
+        return client
+          .unsafe<{ k: unknown; p: unknown; s: unknown; n: unknown }>(
+            `SELECT ${column} AS k, ${bucket} AS p, COALESCE(SUM(${valueColumn}), 0) AS s, COUNT(*) AS n FROM ${definition.table} WHERE ${text} AND ${range} GROUP BY 1, 2`,
+            params
+          )
+          .pipe(
+            Effect.map((rows) =>
+              rows
+                .map((row) => ({
+                  key: fromStored(column, row.k),
+                  period: Number(row.p),
+                  sum: Number(row.s),
+                  count: Number(row.n)
+                }))
+                .sort(comparePeriods)
+            ),
+            Effect.mapError(fail("sumByPeriods"))
           )
       })
   }
