@@ -118,10 +118,10 @@ const quality = (reports: ReadonlyArray<Generator.SyntheticReport>, result: Dedu
     expected
   )
   const groups = Dedupe.score(Dedupe.groupPairs(result.groups), expected)
-  return (
-    `${expected.size} labelled pairs; pairs precision ${pairs.precision.toFixed(3)} recall ${pairs.recall.toFixed(3)}; ` +
-    `groups precision ${groups.precision.toFixed(3)} recall ${groups.recall.toFixed(3)}; ${result.candidates} candidates verified`
-  )
+  const pr = (s: { precision: number; recall: number }) =>
+    `precision ${s.precision.toFixed(3)} recall ${s.recall.toFixed(3)}`
+  const verified = `${result.candidates} candidates verified`
+  return `${expected.size} labelled pairs; pairs ${pr(pairs)}; groups ${pr(groups)}; ${verified}`
 }
 
 const dedupeScaling: BenchEntry = {
@@ -152,9 +152,9 @@ const dedupeScaling: BenchEntry = {
     const { reports } = data()
     // the warm-up run of each side is in the arrays too; medians are robust to it
     const factor = median(dedupeLarge) / median(dedupeSmall)
-    console.log(
-      `  dedupe: 100k ${median(dedupeLarge).toFixed(0)} ms, 10k ${median(dedupeSmall).toFixed(0)} ms → scaling factor ${factor.toFixed(2)} (≤ 12 required)`
-    )
+    const large = median(dedupeLarge).toFixed(0)
+    const small = median(dedupeSmall).toFixed(0)
+    console.log(`  dedupe: 100k ${large} ms, 10k ${small} ms → scaling factor ${factor.toFixed(2)} (≤ 12 required)`)
     if (lastResult !== undefined) console.log(`  dedupe 100k: ${quality(reports, lastResult)}`)
     if (smallResult !== undefined) console.log(`  dedupe 10k:  ${quality(reports.slice(0, SMALL), smallResult)}`)
   }
