@@ -1,7 +1,17 @@
 /**
- * `npm run demo`: the Pingshan reference district on the embedded SQLite default.
+ * `npm run demo`: the Pingshan reference district on the embedded SQLite default. Writes to
+ * `examples/pingshan/out/` (the database, the notification log, a certificate and the quarter's situation report).
  */
 import { NodeRuntime } from "@effect/platform-node"
+import { Effect, Logger, LogLevel } from "effect"
 import { run } from "./district.js"
 
-NodeRuntime.runMain(run((line) => console.log(line)))
+const started = Date.now()
+
+NodeRuntime.runMain(
+  run((line) => console.log(line)).pipe(
+    Effect.tap(() => Effect.sync(() => console.log(`\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`))),
+    // the run prints what matters; the store's information logs (each migration applied) would drown it
+    Logger.withMinimumLogLevel(LogLevel.Warning)
+  )
+)
