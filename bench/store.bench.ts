@@ -428,6 +428,11 @@ const entriesFor = (engineName: Engine["name"], make: () => Promise<Engine>): Ar
   return [insertEntry, getEntry, pageEntry, groupEntry].map((entry) => ({ ...entry, setup: open, teardown: close }))
 }
 
+const skipped = (line: string): Array<BenchEntry> => {
+  console.log(line)
+  return []
+}
+
 const suffix = Math.random().toString(36).slice(2, 8)
 const pgUrl = process.env.GONGZHI_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
 const mysqlUrl = process.env.GONGZHI_BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test"
@@ -443,7 +448,7 @@ export const entries: Array<BenchEntry> = [
         await admin.end()
         return pgEngine(pgUrl, schema)
       })
-    : (console.log("store.postgres.*: skipped, no PostgreSQL at GONGZHI_BENCH_PG_URL"), [])),
+    : skipped("store.postgres.*: skipped, no PostgreSQL at GONGZHI_BENCH_PG_URL")),
   ...((await reachable("mysql", mysqlUrl))
     ? entriesFor("mysql", async () => {
         const database = `gz_bench_${suffix}`
@@ -452,5 +457,5 @@ export const entries: Array<BenchEntry> = [
         await admin.end()
         return mysqlEngine(mysqlUrl, database)
       })
-    : (console.log("store.mysql.*: skipped, no MySQL at GONGZHI_BENCH_MYSQL_URL"), []))
+    : skipped("store.mysql.*: skipped, no MySQL at GONGZHI_BENCH_MYSQL_URL"))
 ]

@@ -349,7 +349,7 @@ export const makeMemory: Effect.Effect<OutboxShape> = Effect.sync(() => {
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const row = rows.get(key(tenantId, id))
-      if (!row || row.status !== "claimed" || row.claimedBy !== workerId) return false
+      if (row?.status !== "claimed" || row.claimedBy !== workerId) return false
       const saved = snapshot(row)
       row.status = options?.dead ? "dead" : "pending"
       row.attempts++
