@@ -203,6 +203,16 @@ export interface DeliveredReceipt {
 }
 
 /**
+ * One delivery's receipt, as recorded by {@link DeliveriesShape.markDeliveredMany}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DeliveredReceiptOf extends DeliveredReceipt {
+  readonly id: DeliveryId
+}
+
+/**
  * The input of a deliveries call was not valid.
  *
  * @since 0.1.0
@@ -241,6 +251,15 @@ export interface DeliveriesShape {
     id: DeliveryId,
     receipt: DeliveredReceipt
   ) => Effect.Effect<boolean, StorageError>
+  /**
+   * Marks several deliveries delivered, each with its receipt, whoever holds them (one statement
+   * where the store can). Deliveries already delivered are left as they were; returns how many
+   * changed.
+   */
+  readonly markDeliveredMany: (
+    tenantId: TenantId,
+    receipts: ReadonlyArray<DeliveredReceiptOf>
+  ) => Effect.Effect<number, StorageError>
   /** The holder schedules another attempt at `retryAt`; `false` if `workerId` no longer holds it. */
   readonly markRetry: (
     tenantId: TenantId,
@@ -316,28 +335,33 @@ export const prepare = (
       if (!Number.isFinite(nextAttemptAt.getTime())) {
         return yield* new DeliveryInputError({ detail: "nextAttemptAt 不是有效时间" })
       }
+      // every field was decoded above (NewDelivery is as strict as Delivery or stricter), the id is
+      // a SHA-256 in hex and the times are finite: validating again would only cost time
       out.push(
-        new Delivery({
-          tenantId: d.tenantId,
-          id,
-          eventId: d.eventId,
-          eventType: d.eventType,
-          subscriptionId: d.subscriptionId,
-          recipientId: d.recipientId,
-          channel: d.channel,
-          address: d.address,
-          locale: d.locale,
-          priority: d.priority,
-          ...(d.templateId === undefined ? {} : { templateId: d.templateId }),
-          subject: d.subject,
-          body: d.body,
-          ...(d.data === undefined ? {} : { data: d.data }),
-          status: d.status ?? "pending",
-          attempts: 0,
-          nextAttemptAt,
-          createdAt: new Date(now),
-          updatedAt: new Date(now)
-        })
+        new Delivery(
+          {
+            tenantId: d.tenantId,
+            id,
+            eventId: d.eventId,
+            eventType: d.eventType,
+            subscriptionId: d.subscriptionId,
+            recipientId: d.recipientId,
+            channel: d.channel,
+            address: d.address,
+            locale: d.locale,
+            priority: d.priority,
+            ...(d.templateId === undefined ? {} : { templateId: d.templateId }),
+            subject: d.subject,
+            body: d.body,
+            ...(d.data === undefined ? {} : { data: d.data }),
+            status: d.status ?? "pending",
+            attempts: 0,
+            nextAttemptAt,
+            createdAt: new Date(now),
+            updatedAt: new Date(now)
+          },
+          true
+        )
       )
     }
     return out
@@ -522,6 +546,11 @@ export const makeMemory: Effect.Effect<DeliveriesShape> = Effect.sync(() => {
       })
     )
 
+  const markDeliveredMany: DeliveriesShape["markDeliveredMany"] = (tenantId, receipts) =>
+    Effect.reduce(receipts, 0, (total, receipt) =>
+      Effect.map(markDelivered(tenantId, receipt.id, receipt), (changed) => total + (changed ? 1 : 0))
+    )
+
   const markRetry: DeliveriesShape["markRetry"] = (tenantId, workerId, id, options) =>
     update(tenantId, id, held(workerId), () => ({
       status: "retrying",
@@ -612,7 +641,20 @@ export const makeMemory: Effect.Effect<DeliveriesShape> = Effect.sync(() => {
       return counts
     })
 
-  return { insert, claim, markDelivered, markRetry, markDead, release, digest, requeue, get, list, countByStatus }
+  return {
+    insert,
+    claim,
+    markDelivered,
+    markDeliveredMany,
+    markRetry,
+    markDead,
+    release,
+    digest,
+    requeue,
+    get,
+    list,
+    countByStatus
+  }
 })
 
 /**

@@ -1,7 +1,7 @@
 import * as Crypto from "node:crypto"
 import type { Scope } from "effect"
-import { Array as Arr, Cause, Clock, Data, Deferred, Effect, Either, Fiber, Option, Random, Ref, Schema } from "effect"
-import type { Delivery, NewDelivery } from "../Delivery.js"
+import { Cause, Clock, Data, Deferred, Effect, Either, Fiber, Option, Random, Ref, Schema } from "effect"
+import type { DeliveredReceiptOf, Delivery, NewDelivery } from "../Delivery.js"
 import { Deliveries } from "../Delivery.js"
 import type { DispatcherShape, RunCounts, Stats } from "../Dispatcher.js"
 import * as LocalDate from "../LocalDate.js"
@@ -162,7 +162,14 @@ export const make = <E>(resolved: Resolved, decodeDate: (date: string) => Effect
     // stage 1: expand
     // -----------------------------------------------------------------------------------------
 
-    const expandSubscription = (entry: OutboxEntry, subscription: Subscription.Configured) =>
+    /** A subscription's recipients for an event (decoded, de-duplicated), before preferences. */
+    interface Addressed {
+      readonly subscription: Subscription.Configured
+      readonly context: Subscription.EventContext<unknown>
+      readonly recipients: ReadonlyArray<Subscription.Recipient>
+    }
+
+    const addressSubscription = (entry: OutboxEntry, subscription: Subscription.Configured) =>
       Effect.gen(function* () {
         const event = entry.event
         const which = `订阅「${subscription.id}」`
@@ -188,10 +195,17 @@ export const make = <E>(resolved: Resolved, decodeDate: (date: string) => Effect
         )
         const seen = new Set<string>()
         const recipients = decoded.filter((recipient) => !seen.has(recipient.id) && seen.add(recipient.id))
-        const prefs = yield* preferencesOf(
-          event.tenantId,
-          recipients.map((recipient) => recipient.id)
-        ).pipe(Effect.mapError((error) => new ExpandFailure({ message: `读取通知偏好失败：${error.message}` })))
+        return { subscription, context, recipients } satisfies Addressed
+      })
+
+    const renderSubscription = (
+      entry: OutboxEntry,
+      { context, recipients, subscription }: Addressed,
+      prefs: ReadonlyMap<string, Preference.RecipientPreference>
+    ) =>
+      Effect.gen(function* () {
+        const event = entry.event
+        const which = `订阅「${subscription.id}」`
         const out: Array<NewDelivery> = []
         for (const recipient of recipients) {
           const preference = prefs.get(recipient.id)
@@ -236,16 +250,32 @@ export const make = <E>(resolved: Resolved, decodeDate: (date: string) => Effect
         return out
       })
 
-    const expandEvent = (entry: OutboxEntry) =>
-      Effect.forEach(subscriptions.forEvent(entry.event.type), (subscription) =>
-        expandSubscription(entry, subscription)
-      ).pipe(
-        Effect.map((lists) => lists.flat()),
-        Effect.catchAllDefect((defect) =>
-          Effect.fail(new ExpandFailure({ message: `展开事件时出现异常：${describeUnknown(defect)}` }))
-        ),
-        Effect.either
+    const asExpandFailure = <A, R>(self: Effect.Effect<A, ExpandFailure, R>) =>
+      Effect.catchAllDefect(self, (defect) =>
+        Effect.fail(new ExpandFailure({ message: `展开事件时出现异常：${describeUnknown(defect)}` }))
       )
+
+    /** Stage 1a, per event: every subscription's recipients. */
+    const addressEvent = (entry: OutboxEntry) =>
+      Effect.forEach(subscriptions.forEvent(entry.event.type), (subscription) =>
+        addressSubscription(entry, subscription)
+      ).pipe(asExpandFailure, Effect.either)
+
+    /**
+     * Stage 1b, per event: the deliveries, with the preferences of the whole claimed batch (read
+     * once, in `expandTenant`).
+     */
+    const renderEvent = (
+      entry: OutboxEntry,
+      addressed: ReadonlyArray<Addressed>,
+      prefs: Either.Either<ReadonlyMap<string, Preference.RecipientPreference>, ExpandFailure>
+    ): Effect.Effect<Either.Either<ReadonlyArray<NewDelivery>, ExpandFailure>> =>
+      Effect.gen(function* () {
+        if (addressed.every(({ recipients }) => recipients.length === 0)) return []
+        const found = yield* prefs
+        const lists = yield* Effect.forEach(addressed, (item) => renderSubscription(entry, item, found))
+        return lists.flat()
+      }).pipe(asExpandFailure, Effect.either)
 
     const expandTenant = (tenantId: TenantId) =>
       Effect.gen(function* () {
@@ -254,7 +284,24 @@ export const make = <E>(resolved: Resolved, decodeDate: (date: string) => Effect
           .claim({ tenantId, workerId, limit: resolved.batchSize, leaseMillis: resolved.leaseMillis })
           .pipe(Effect.catchTag("OutboxInputError", (error) => Effect.dieMessage(error.message)))
         if (entries.length === 0) return zero
-        const results = yield* Effect.forEach(entries, expandEvent, { concurrency: resolved.concurrency })
+        const addressed = yield* Effect.forEach(entries, addressEvent, { concurrency: resolved.concurrency })
+        const recipientIds = new Set<string>()
+        for (const result of addressed) {
+          if (Either.isRight(result)) {
+            for (const { recipients } of result.right)
+              for (const recipient of recipients) recipientIds.add(recipient.id)
+          }
+        }
+        const prefs = yield* preferencesOf(tenantId, [...recipientIds]).pipe(
+          Effect.mapError((error) => new ExpandFailure({ message: `读取通知偏好失败：${error.message}` })),
+          Effect.either
+        )
+        const results = yield* Effect.forEach(entries, (entry, i) => {
+          const result = addressed[i]
+          return Either.isLeft(result)
+            ? Effect.succeed(Either.left(result.left))
+            : renderEvent(entry, result.right, prefs)
+        })
         const done: Array<OutboxEntry["event"]["id"]> = []
         const planned: Array<NewDelivery> = []
         const failed: Array<{ readonly entry: OutboxEntry; readonly failure: ExpandFailure }> = []
@@ -379,54 +426,81 @@ export const make = <E>(resolved: Resolved, decodeDate: (date: string) => Effect
         return { _tag: "Retry", retryAt: (yield* Clock.currentTimeMillis) + delay, error: error.message }
       })
 
-    const recordDecision = (delivery: Delivery, decision: Decision): Effect.Effect<Outcome, StorageError> =>
+    const annotationsOf = (delivery: Delivery) => ({
+      tenantId: delivery.tenantId,
+      delivery: delivery.id.slice(0, 16),
+      channel: delivery.channel,
+      recipient: maskAddress(delivery.address),
+      attempt: delivery.attempts
+    })
+
+    /** Records the failures of a group (one statement each; the rare path). */
+    const recordFailure = (
+      delivery: Delivery,
+      decision: Extract<Decision, { readonly _tag: "Retry" | "Dead" }>
+    ): Effect.Effect<Outcome, StorageError> =>
       Effect.gen(function* () {
         const { tenantId, id } = delivery
-        const annotations = {
-          tenantId,
-          delivery: id.slice(0, 16),
-          channel: delivery.channel,
-          recipient: maskAddress(delivery.address),
-          attempt: delivery.attempts
+        if (decision._tag === "Retry") {
+          const changed = yield* deliveries.markRetry(tenantId, workerId, id, {
+            retryAt: new Date(decision.retryAt),
+            error: decision.error
+          })
+          yield* Effect.logDebug("通知发送失败，稍后重试").pipe(
+            Effect.annotateLogs({
+              ...annotationsOf(delivery),
+              retryAt: new Date(decision.retryAt).toISOString(),
+              error: decision.error
+            })
+          )
+          return changed ? "retried" : "lost"
         }
-        switch (decision._tag) {
-          case "Release":
-            return "released"
-          case "Delivered": {
-            yield* deliveries.markDelivered(tenantId, id, {
+        const changed = yield* deliveries.markDead(tenantId, workerId, id, decision.error)
+        yield* Effect.logWarning("通知投递失败，已放弃").pipe(
+          Effect.annotateLogs({ ...annotationsOf(delivery), error: decision.error })
+        )
+        return changed ? "dead" : "lost"
+      })
+
+    type Attempted = readonly [Delivery, Exclude<Decision, { readonly _tag: "Release" }>]
+
+    /**
+     * Records the outcomes of a group of attempts: every receipt in one statement, failures one by
+     * one, all in one transaction (one commit per group).
+     */
+    const recordGroup = (tenantId: TenantId, group: ReadonlyArray<Attempted>) =>
+      Effect.gen(function* () {
+        const receipts: Array<DeliveredReceiptOf> = []
+        const failures: Array<readonly [Delivery, Extract<Decision, { readonly _tag: "Retry" | "Dead" }>]> = []
+        for (const [delivery, decision] of group) {
+          if (decision._tag === "Delivered") {
+            receipts.push({
+              id: delivery.id,
               providerMessageId: decision.receipt.providerMessageId,
               deliveredAt: decision.receipt.deliveredAt
             })
-            yield* Effect.logDebug("通知已送达").pipe(Effect.annotateLogs(annotations))
-            return "delivered"
-          }
-          case "Retry": {
-            const changed = yield* deliveries.markRetry(tenantId, workerId, id, {
-              retryAt: new Date(decision.retryAt),
-              error: decision.error
-            })
-            yield* Effect.logDebug("通知发送失败，稍后重试").pipe(
-              Effect.annotateLogs({
-                ...annotations,
-                retryAt: new Date(decision.retryAt).toISOString(),
-                error: decision.error
-              })
-            )
-            return changed ? "retried" : "lost"
-          }
-          case "Dead": {
-            const changed = yield* deliveries.markDead(tenantId, workerId, id, decision.error)
-            yield* Effect.logWarning("通知投递失败，已放弃").pipe(
-              Effect.annotateLogs({ ...annotations, error: decision.error })
-            )
-            return changed ? "dead" : "lost"
-          }
+          } else failures.push([delivery, decision])
         }
+        const write = Effect.gen(function* () {
+          if (receipts.length > 0) yield* deliveries.markDeliveredMany(tenantId, receipts)
+          return yield* Effect.forEach(failures, ([delivery, decision]) => recordFailure(delivery, decision))
+        })
+        const outcomes = yield* failures.length === 0 ? write : transactor.withTransaction(write)
+        if (receipts.length > 0) {
+          yield* Effect.logDebug("通知已送达").pipe(Effect.annotateLogs({ tenantId, delivered: receipts.length }))
+        }
+        return [...receipts.map((): Outcome => "delivered"), ...outcomes]
       })
 
-    // The claimed batch is sent in waves of `concurrency` sends; the outcomes of a wave are recorded
-    // in one transaction (one commit per wave rather than per delivery). A crash before that commit
-    // sends the wave again after the lease, under the same idempotency keys.
+    // The claimed batch is sent through a sliding window of `concurrency` sends. Outcomes are
+    // recorded in groups while later sends are in flight: once `concurrency` outcomes wait and no
+    // group is being written, the sender that finished last writes them (every receipt in one
+    // statement, one commit per group); a sender waits for the writer when `2 × concurrency` wait;
+    // the rest are written at the end of the batch. A crash (or a shutdown cut short) before a
+    // group's commit sends again, after the lease and under the same idempotency keys, only what
+    // was not recorded yet: the group being written, the outcomes waiting and the sends in flight
+    // (a few times `concurrency`). A delivery recorded as delivered is never claimed, so never sent,
+    // again; retries and dead letters are written only by the lease holder.
     const sendTenant = (tenantId: TenantId) =>
       Effect.gen(function* () {
         if (yield* Ref.get(stopping)) return zero
@@ -436,20 +510,49 @@ export const make = <E>(resolved: Resolved, decodeDate: (date: string) => Effect
         if (claimed.length === 0) return zero
         const unstarted: Array<Delivery["id"]> = []
         const outcomes: Array<Outcome> = []
-        for (const wave of Arr.chunksOf(claimed, resolved.concurrency)) {
-          if (yield* Ref.get(stopping)) {
-            unstarted.push(...wave.map((delivery) => delivery.id))
-            continue
-          }
-          const decisions = yield* Effect.forEach(wave, attempt, { concurrency: "unbounded" })
-          wave.forEach((delivery, i) => {
-            if (decisions[i]._tag === "Release") unstarted.push(delivery.id)
+        let waiting: Array<Attempted> = []
+        const writer = yield* Effect.makeSemaphore(1)
+        const flush = Effect.suspend(() => {
+          const group = waiting
+          waiting = []
+          return group.length === 0
+            ? Effect.void
+            : Effect.map(recordGroup(tenantId, group), (recorded) => {
+                outcomes.push(...recorded)
+              })
+        })
+        const sendOne = (delivery: Delivery) =>
+          Effect.gen(function* () {
+            if (yield* Ref.get(stopping)) {
+              unstarted.push(delivery.id)
+              return
+            }
+            const decision = yield* attempt(delivery)
+            if (decision._tag === "Release") {
+              unstarted.push(delivery.id)
+              return
+            }
+            waiting.push([delivery, decision])
+            if (waiting.length >= 2 * resolved.concurrency) {
+              // the writer is behind: wait for it rather than let unrecorded outcomes pile up
+              yield* writer.withPermits(1)(flush)
+            } else if (waiting.length >= resolved.concurrency) {
+              // while a group is being written, the outcome waits for the next one
+              yield* writer.withPermitsIfAvailable(1)(flush)
+            }
           })
-          const recorded = yield* transactor.withTransaction(
-            Effect.forEach(wave, (delivery, i) => recordDecision(delivery, decisions[i]))
-          )
-          outcomes.push(...recorded.filter((outcome) => outcome !== "released"))
-        }
+        // `concurrency` senders, each taking the next delivery when its send is done (a sliding window)
+        let next = 0
+        const sender = Effect.whileLoop({
+          while: () => next < claimed.length,
+          body: () => sendOne(claimed[next++]),
+          step: () => {}
+        })
+        yield* Effect.all(
+          Array.from({ length: Math.min(resolved.concurrency, claimed.length) }, () => sender),
+          { concurrency: "unbounded", discard: true }
+        )
+        yield* writer.withPermits(1)(flush)
         const released = unstarted.length > 0 ? yield* deliveries.release(tenantId, workerId, unstarted) : 0
         const count = (outcome: Outcome) => outcomes.filter((o) => o === outcome).length
         const counts = add(zero, {

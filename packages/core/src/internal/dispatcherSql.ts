@@ -55,6 +55,8 @@ interface Row {
 
 /** Rows per INSERT statement (25 columns each: far below every dialect's parameter limit). */
 const INSERT_CHUNK = 200
+/** Receipts per UPDATE of `markDeliveredMany` (three parameters each). */
+const RECEIPT_CHUNK = 100
 /** Ids per `IN (…)` list. */
 const ID_CHUNK = 500
 
@@ -258,6 +260,34 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
         )
       )
 
+    // One UPDATE per chunk: the receipts go in through CASE (times as integer literals, so that no
+    // dialect has to guess a parameter's type); rows already delivered are left alone.
+    const markDeliveredMany: DeliveriesShape["markDeliveredMany"] = (tenantId, receipts) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.reduce(Arr.chunksOf(receipts, RECEIPT_CHUNK), 0, (total, chunk) => {
+          const unique = [...new Map(chunk.map((receipt) => [receipt.id, receipt])).values()]
+          const millis = (receipt: DeliveryModule.DeliveredReceiptOf) => {
+            const value = receipt.deliveredAt.getTime()
+            return sql.literal(String(Number.isSafeInteger(value) ? value : now))
+          }
+          const messageIds = unique.map((receipt) => sql`WHEN ${receipt.id} THEN ${receipt.providerMessageId ?? null}`)
+          const times = unique.map((receipt) => sql`WHEN ${receipt.id} THEN ${millis(receipt)}`)
+          return Effect.map(
+            Effect.mapError(
+              sql`UPDATE gongzhi_deliveries SET status = 'delivered', claimed_by = NULL, lease_until = NULL,
+              provider_message_id = CASE id ${sql.join(" ", false)(messageIds)} END,
+              delivered_at = CASE id ${sql.join(" ", false)(times)} END, updated_at = ${now}
+              WHERE tenant_id = ${tenantId} AND ${sql.in(
+                "id",
+                unique.map((receipt) => receipt.id)
+              )} AND status <> 'delivered'`.raw,
+              storageError("deliveries.markDeliveredMany")
+            ),
+            (raw) => total + affectedRows(raw)
+          )
+        })
+      )
+
     const truncate = (text: string) => (text.length > 1000 ? `${text.slice(0, 999)}…` : text)
 
     const markRetry: DeliveriesShape["markRetry"] = (tenantId, workerId, id, options) =>
@@ -392,5 +422,18 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
         return counts
       })
 
-    return { insert, claim, markDelivered, markRetry, markDead, release, digest, requeue, get, list, countByStatus }
+    return {
+      insert,
+      claim,
+      markDelivered,
+      markDeliveredMany,
+      markRetry,
+      markDead,
+      release,
+      digest,
+      requeue,
+      get,
+      list,
+      countByStatus
+    }
   })

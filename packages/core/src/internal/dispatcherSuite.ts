@@ -422,6 +422,57 @@ export const deliveriesSuite = (backend: PipelineBackend) =>
         })
       )
 
+      it.effect(
+        "markDeliveredMany records each receipt in one call; delivered ones and other tenants are untouched",
+        () =>
+          Effect.gen(function* () {
+            const now = yield* startClock
+            const deliveries = yield* Deliveries
+            const tenantId = freshTenant()
+            const otherTenant = freshTenant()
+            yield* deliveries.insert([1, 2, 3, 4].map((i) => sampleDelivery(tenantId, i)))
+            yield* deliveries.insert([sampleDelivery(otherTenant, 1)])
+            const [a, b, c, d] = yield* claimAll(deliveries, tenantId, "worker-a")
+            const [foreign] = yield* claimAll(deliveries, otherTenant, "worker-a")
+            assert.isTrue(
+              yield* deliveries.markDelivered(tenantId, c.id, {
+                providerMessageId: "first",
+                deliveredAt: new Date(now + 1)
+              })
+            )
+            assert.strictEqual(yield* deliveries.markDeliveredMany(tenantId, []), 0)
+            const changed = yield* deliveries.markDeliveredMany(tenantId, [
+              { id: a.id, providerMessageId: "msg-a", deliveredAt: new Date(now + 10) },
+              { id: b.id, deliveredAt: new Date(now + 20) },
+              { id: c.id, providerMessageId: "again", deliveredAt: new Date(now + 30) },
+              { id: foreign.id, providerMessageId: "foreign", deliveredAt: new Date(now + 40) }
+            ])
+            assert.strictEqual(changed, 2)
+            const stored = (id: typeof a.id, tenant = tenantId) =>
+              Effect.map(deliveries.get(tenant, id), Option.getOrThrow)
+            const storedA = yield* stored(a.id)
+            assert.strictEqual(storedA.status, "delivered")
+            assert.strictEqual(storedA.providerMessageId, "msg-a")
+            assert.strictEqual(storedA.deliveredAt?.getTime(), now + 10)
+            assert.isUndefined(storedA.claimedBy)
+            assert.isUndefined(storedA.leaseUntil)
+            const storedB = yield* stored(b.id)
+            assert.strictEqual(storedB.status, "delivered")
+            assert.isUndefined(storedB.providerMessageId)
+            assert.strictEqual(storedB.deliveredAt?.getTime(), now + 20)
+            const storedC = yield* stored(c.id)
+            assert.strictEqual(storedC.providerMessageId, "first")
+            assert.strictEqual(storedC.deliveredAt?.getTime(), now + 1)
+            assert.strictEqual((yield* stored(d.id)).status, "sending")
+            assert.strictEqual((yield* stored(foreign.id, otherTenant)).status, "sending")
+            yield* TestClock.adjust(10 * LEASE)
+            assert.deepStrictEqual(
+              (yield* claimAll(deliveries, tenantId, "worker-b")).map((delivery) => delivery.id),
+              [d.id]
+            )
+          })
+      )
+
       it.effect("only the holder may retry or kill a delivery; retry reschedules, dead is final until requeued", () =>
         Effect.gen(function* () {
           const now = yield* startClock
