@@ -4,10 +4,10 @@ import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
+import * as Workload from "@gongzhi/core/reliability"
 import { Effect } from "effect"
 import * as SqliteStore from "../src/SqliteStore.js"
 import { tempDatabaseFile } from "../src/testing.js"
-import * as Workload from "./fixtures/workload.js"
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/child.ts", import.meta.url))
 const PACKAGE_DIR = Path.resolve(Path.dirname(FIXTURE), "../..")
