@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto"
 import * as Net from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import * as Notifier from "@gongzhi/core/Notifier"
@@ -433,7 +434,7 @@ describe("Email.make", () => {
 
   it.scopedLive("authenticates with the password, and a wrong password is permanent and never shown", () =>
     Effect.gen(function* () {
-      const password = "app-密码-9f8e7d6c"
+      const password = `app-密码-${randomBytes(6).toString("hex")}`
       const server = yield* mailServer(0, {
         disabledCommands: ["STARTTLS"],
         authOptional: false,

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto"
+import { createHmac, randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { HttpClient } from "@effect/platform"
@@ -21,9 +21,9 @@ import * as WeCom from "../src/WeCom.js"
 
 const WECOM_KEY = "wecom-key-693ff0e1-7a3c-4b1e-9f5e"
 const DINGTALK_TOKEN = "dingtalk-token-5b2a77c1d3e4f5a6b7c8"
-const DINGTALK_SECRET = "SECdingtalk0123456789abcdef沙坣"
+const DINGTALK_SECRET = `SEC${randomBytes(12).toString("hex")}沙坣`
 const FEISHU_HOOK = "feishu-hook-2f9c1b7e-44aa-4c3d-8e21"
-const FEISHU_SECRET = "feishu-secret-0123456789abcdef"
+const FEISHU_SECRET = `feishu-${randomBytes(12).toString("hex")}`
 
 const hmacBase64 = (key: string, message: string) => createHmac("sha256", key).update(message, "utf8").digest("base64")
 

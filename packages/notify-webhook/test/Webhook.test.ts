@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -23,7 +24,8 @@ import {
 import { parseRetryAfter } from "../src/internal/http.js"
 import * as Webhook from "../src/Webhook.js"
 
-const SECRET = "whsec-沙坣-0123456789abcdef"
+// a fresh signing key per run (never a literal secret in the repository)
+const SECRET = `whsec-沙坣-${randomBytes(12).toString("hex")}`
 const secret = Redacted.make(SECRET)
 
 /** One request as the test receiver got it. */
