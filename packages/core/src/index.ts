@@ -340,6 +340,15 @@ export * as SocialCreditCode from "./SocialCreditCode.js"
 export * as StorageError from "./StorageError.js"
 
 /**
+ * What every store adapter needs to report a bad configuration: one typed error that names the
+ * setting (never a password, never a stack trace), and helpers to find the setting and the driver
+ * error behind a failure.
+ *
+ * @since 0.1.0
+ */
+export * as StoreConfig from "./StoreConfig.js"
+
+/**
  * Notification subscriptions (通知订阅). A subscription says: when an event of this type is taken
  * from the outbox, notify these recipients, with this template, over these channels. The
  * dispatcher reads them; domains ship default subscriptions and a district may add its own.

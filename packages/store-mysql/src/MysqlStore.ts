@@ -10,32 +10,18 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient } from "@effect/sql"
 import * as MysqlClient from "@effect/sql-mysql2/MysqlClient"
 import * as Migrations from "@gongzhi/core/Migrations"
+import { configProblem, driverError, StoreConfigError, scrub, unreachableCodes } from "@gongzhi/core/StoreConfig"
 import * as Transactor from "@gongzhi/core/Transactor"
 import type { ConfigError, Scope } from "effect"
-import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
-import { configProblem, driverError, scrub, unreachableCodes } from "./internal/config.js"
+import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 
 /**
- * The store could not start because a setting is wrong: a bad URL, an unreachable server, a missing
- * database, a bad number, a server too old. The message (Chinese, then English) names the setting,
- * never a password.
+ * The store could not start because a setting is wrong (shared by every store: `@gongzhi/core/StoreConfig`).
  *
  * @since 0.1.0
  * @category errors
  */
-export class StoreConfigError extends Schema.TaggedError<StoreConfigError>("@gongzhi/store-mysql/StoreConfigError")(
-  "StoreConfigError",
-  {
-    setting: Schema.String,
-    message: Schema.String
-  }
-) {
-  constructor(props: { readonly setting: string; readonly message: string }) {
-    super(props)
-    // A configuration mistake is not a bug: report one line, not a stack trace.
-    this.stack = `StoreConfigError: ${this.message}`
-  }
-}
+export { StoreConfigError } from "@gongzhi/core/StoreConfig"
 
 /**
  * Where to connect: `url` (`mysql://user:password@host:3306/database`, `mariadb://` also accepted),

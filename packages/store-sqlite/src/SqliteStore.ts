@@ -12,31 +12,19 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient } from "@effect/sql"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Migrations from "@gongzhi/core/Migrations"
+import { configProblem, StoreConfigError } from "@gongzhi/core/StoreConfig"
 import * as Transactor from "@gongzhi/core/Transactor"
 import type { ConfigError, Scope } from "effect"
 import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
-import { configProblem, filenameFromUrl as parseUrl } from "./internal/config.js"
+import { filenameFromUrl as parseUrl } from "./internal/config.js"
 
 /**
- * The store could not start because a setting is wrong: a bad URL, a file that cannot be written, a
- * bad number. The message (Chinese, then English) names the setting, never a password.
+ * The store could not start because a setting is wrong (shared by every store: `@gongzhi/core/StoreConfig`).
  *
  * @since 0.1.0
  * @category errors
  */
-export class StoreConfigError extends Schema.TaggedError<StoreConfigError>("@gongzhi/store-sqlite/StoreConfigError")(
-  "StoreConfigError",
-  {
-    setting: Schema.String,
-    message: Schema.String
-  }
-) {
-  constructor(props: { readonly setting: string; readonly message: string }) {
-    super(props)
-    // A configuration mistake is not a bug: report one line, not a stack trace.
-    this.stack = `StoreConfigError: ${this.message}`
-  }
-}
+export { StoreConfigError } from "@gongzhi/core/StoreConfig"
 
 /**
  * How durable a commit is. `NORMAL` (default, with WAL): a commit survives a crash of the process but

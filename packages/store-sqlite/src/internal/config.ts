@@ -1,20 +1,3 @@
-import type { ConfigError } from "effect"
-
-/** The first leaf of a `ConfigError` tree: which setting and what is wrong with it. */
-export const configProblem = (
-  error: ConfigError.ConfigError
-): { readonly setting: string; readonly missing: boolean; readonly message: string } => {
-  switch (error._op) {
-    case "And":
-    case "Or":
-      return configProblem(error.left)
-    case "MissingData":
-      return { setting: error.path.join("_"), missing: true, message: error.message }
-    default:
-      return { setting: error.path.join("_"), missing: false, message: error.message }
-  }
-}
-
 /** Decodes the percent-escapes of a path, leaving it as is when they are malformed. */
 const decodePath = (path: string): string => {
   try {
