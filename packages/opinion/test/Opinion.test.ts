@@ -3,11 +3,10 @@ import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Subscription from "@gongzhi/core/Subscription"
 import * as Template from "@gongzhi/core/Template"
-import { Effect, Either, Option, Redacted, Schema, TestClock } from "effect"
-import * as Analysis from "../src/Analysis.js"
-import * as Generator from "../src/Generator.js"
-import * as Opinion from "../src/Opinion.js"
+import { Effect, Either, Layer, Option, Redacted, Schema, TestClock } from "effect"
+import type * as Inputs from "../src/OpinionInputs.js"
 import * as OpinionNotifications from "../src/OpinionNotifications.js"
+import * as Opinions from "../src/Opinions.js"
 import * as Report from "../src/Report.js"
 import * as ReportRepo from "../src/ReportRepo.js"
 import * as Routing from "../src/Routing.js"
@@ -20,12 +19,16 @@ import {
   events,
   MONDAY_9AM,
   otherResident,
+  otherStreetClerk,
   otherStreetDispatcher,
   pingshan,
   ports,
   resident,
+  residentOfAnotherDistrict,
   routingTable,
   scheduler,
+  service,
+  streetClerk,
   streetDispatcher,
   submission,
   supervisor,
@@ -41,7 +44,7 @@ const same = (actual: unknown, expected: unknown, message?: string) => assert.de
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-const waterLeak = (overrides: Partial<Opinion.SubmitInput> = {}) =>
+const waterLeak = (overrides: Partial<Inputs.SubmitInput> = {}) =>
   submission({
     category: "GF01",
     kind: "complaint",
@@ -51,9 +54,9 @@ const waterLeak = (overrides: Partial<Opinion.SubmitInput> = {}) =>
   })
 
 /** Submit, dispatch (to the routed department), accept, start handling. */
-const inHandling = (input: Opinion.SubmitInput = waterLeak()) =>
+const inHandling = (input: Inputs.SubmitInput = waterLeak()) =>
   Effect.gen(function* () {
-    const opinion = yield* Opinion.Opinion
+    const opinion = yield* service
     const report = yield* opinion.submit(resident, input)
     yield* opinion.dispatch(dispatcher, { reportId: report.id })
     yield* opinion.accept(waterHandler, { reportId: report.id })
@@ -64,7 +67,7 @@ describe("Opinion", () => {
   it.effect("a report goes around the closed loop with events, audit entries and history", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const submitted = yield* opinion.submit(resident, waterLeak())
         assert.match(submitted.id, /^R20260302[0-9A-Z]{8}$/)
         assert.strictEqual(submitted.status, "received")
@@ -155,7 +158,7 @@ describe("Opinion", () => {
   it.effect("a command the workflow does not allow fails with the state and command in Chinese", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak())
         const tooEarly = yield* Effect.flip(opinion.accept(waterHandler, { reportId: report.id }))
         assert.strictEqual(tooEarly._tag, "TransitionNotAllowed")
@@ -179,7 +182,7 @@ describe("Opinion", () => {
   it.effect("a retried submission with the same idempotency key returns the first report", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const input = waterLeak({ idempotencyKey: "mp-7f3c2a" })
         const first = yield* opinion.submit(resident, input)
         yield* TestClock.adjust(HOUR)
@@ -194,10 +197,125 @@ describe("Opinion", () => {
         const repo = yield* ReportRepo.ReportRepo
         assert.strictEqual(yield* repo.count(tenantId), 2)
         assert.strictEqual((yield* events).filter((e) => e.event._tag === "ReportReceived").length, 2)
-        // the same key from someone else is refused, not answered with another person's report
-        const stolen = yield* Effect.flip(opinion.submit(otherResident, input))
-        assert.strictEqual(stolen._tag, "InvalidInput")
-        assert.include(stolen.message, "幂等键")
+        // the same key from someone else is their own submission, never an answer with another person's report
+        const other = yield* opinion.submit(otherResident, input)
+        assert.notStrictEqual(other.id, first.id)
+        same(other.reporter, { _tag: "Resident", userId: "U1002" })
+        // a retry on another channel is another submission too
+        const byPhone = yield* opinion.submit(resident, { ...input, channel: "hotline" })
+        assert.notStrictEqual(byPhone.id, first.id)
+      })
+    )
+  )
+
+  it.effect("a replayed submission returns only what the caller may see, and keys are scoped to the submitter", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinions = yield* Opinions.Opinions
+        // a clerk of 坪山街道 takes an anonymous call; the report is dispatched and gets an internal note
+        const call = {
+          tenantId,
+          idempotencyKey: "call-0001",
+          contactPhone: "13812345678",
+          location: { communityCode: "440310001001" },
+          category: "GF01",
+          kind: "complaint",
+          channel: "hotline",
+          content: "小区停水三天"
+        } satisfies Inputs.SubmitInput
+        const first = yield* opinions.submit(streetClerk, call)
+        assert.strictEqual(first._tag, "Full")
+        yield* opinions.dispatch(dispatcher, { tenantId, reportId: first.report.id })
+        yield* opinions.addInternalNote(dispatcher, { tenantId, reportId: first.report.id, text: "内部：管网抢修" })
+        assert.strictEqual(first._tag, "Full")
+        const cipher = first._tag === "Full" ? first.report.contact?.phone : undefined
+        assert.isDefined(cipher)
+        const secrets = ["内部：管网抢修", "S100", "S102", first.report.id, cipher!]
+
+        // a clerk of another street, and a volunteer there, send the same key on the same channel (anonymously)
+        const elsewhere = { ...call, location: { communityCode: "440310002001" } }
+        for (const actor of [otherStreetClerk, volunteer]) {
+          const view = yield* opinions.submit(actor, elsewhere)
+          assert.notStrictEqual(view.report.id, first.report.id)
+          const text = JSON.stringify(view)
+          for (const secret of secrets) assert.notInclude(text, secret)
+        }
+        // the submitter's own retry: the view `get` gives them
+        const replay = yield* opinions.submit(streetClerk, call)
+        assert.strictEqual(replay.report.id, first.report.id)
+        assert.deepStrictEqual(replay, yield* opinions.get(streetClerk, { tenantId, reportId: first.report.id }))
+
+        // a resident's retry answers with the public view, like `get`: no notes, no contact, no staff ids
+        const mine = yield* opinions.submit(resident, { ...call, channel: "mini-program", contactPhone: "13912345678" })
+        yield* opinions.dispatch(dispatcher, { tenantId, reportId: mine.report.id })
+        yield* opinions.addInternalNote(dispatcher, { tenantId, reportId: mine.report.id, text: "内部：管网抢修" })
+        const again = yield* opinions.submit(resident, {
+          ...call,
+          channel: "mini-program",
+          contactPhone: "13912345678"
+        })
+        assert.strictEqual(again._tag, "Public")
+        assert.strictEqual(again.report.id, mine.report.id)
+        assert.deepStrictEqual(again, yield* opinions.get(resident, { tenantId, reportId: mine.report.id }))
+        const text = JSON.stringify(again)
+        for (const secret of ["内部：管网抢修", "ps-water", "S100", "gz1.", "13912345678"])
+          assert.notInclude(text, secret)
+      })
+    )
+  )
+
+  it.effect("a volunteer files in their own name or anonymously, never naming a resident; the filer is recorded", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinions = yield* Opinions.Opinions
+        const visit = submission({ location: { communityCode: "440310002001" }, channel: "volunteer-visit" })
+        const named = yield* Effect.flip(
+          opinions.submit(volunteer, { ...visit, reporter: { _tag: "Resident", userId: "U1001" } })
+        )
+        assert.strictEqual(named._tag, "InvalidInput")
+        assert.include(named.message, "不能以他人名义登记")
+        const otherVolunteer = yield* Effect.flip(
+          opinions.submit(volunteer, { ...visit, reporter: { _tag: "Volunteer", volunteerId: "V0002" } })
+        )
+        assert.strictEqual(otherVolunteer._tag, "InvalidInput")
+
+        const onBehalf = yield* opinions.submit(volunteer, { ...visit, reporter: { _tag: "Anonymous" } })
+        assert.strictEqual(onBehalf._tag, "Public")
+        const repo = yield* ReportRepo.ReportRepo
+        const stored = Option.getOrThrow(yield* repo.get(tenantId, onBehalf.report.id)).value
+        same(stored.reporter, { _tag: "Anonymous" })
+        same(Report.filerOf(stored), { kind: "Volunteer", id: "V0001" })
+        // the filer reads what they filed; the resident does not see it as theirs
+        assert.strictEqual((yield* opinions.get(volunteer, { tenantId, reportId: stored.id }))._tag, "Public")
+        const residentMine = yield* opinions.list(resident, { tenantId, mine: true, limit: 10 })
+        assert.strictEqual(residentMine.items.length, 0)
+        assert.strictEqual(
+          (yield* Effect.flip(opinions.get(resident, { tenantId, reportId: stored.id })))._tag,
+          "Forbidden"
+        )
+      })
+    )
+  )
+
+  it.effect("a reporter reads their own report only within their own district", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinions = yield* Opinions.Opinions
+        const view = yield* opinions.submit(resident, submission())
+        assert.strictEqual((yield* opinions.get(resident, { tenantId, reportId: view.report.id }))._tag, "Public")
+        // the same user id, signed in to another district
+        const elsewhere = yield* Effect.flip(
+          opinions.get(residentOfAnotherDistrict, { tenantId, reportId: view.report.id })
+        )
+        assert.strictEqual(elsewhere._tag, "Forbidden")
+        const mine = yield* Effect.flip(opinions.list(residentOfAnotherDistrict, { tenantId, mine: true, limit: 10 }))
+        assert.strictEqual(mine._tag, "Forbidden")
+        // and no input reaches a district the service does not serve
+        const wrong = yield* Effect.flip(
+          opinions.get(residentOfAnotherDistrict, { tenantId: "440311", reportId: view.report.id })
+        )
+        assert.strictEqual(wrong._tag, "InvalidInput")
+        assert.include(wrong.message, "440310")
       })
     )
   )
@@ -207,7 +325,7 @@ describe("Opinion", () => {
     () =>
       withService(
         Effect.gen(function* () {
-          const opinion = yield* Opinion.Opinion
+          const opinion = yield* service
           const report = yield* opinion.submit(
             clerk,
             waterLeak({ contactPhone: "+86 138-1234-5678", channel: "hotline" })
@@ -243,7 +361,7 @@ describe("Opinion", () => {
   it.effect("intake validates category, kind, channel and place against the district's data", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const bad = yield* Effect.flip(
           opinion.submit(
             resident,
@@ -257,7 +375,7 @@ describe("Opinion", () => {
         )
         assert.strictEqual(bad._tag, "InvalidInput")
         if (bad._tag === "InvalidInput") {
-          assert.strictEqual(bad.issues.length, 5)
+          assert.strictEqual(bad.problems.length, 5)
           assert.include(bad.message, "分类 ZZ09 不在本区诉求分类中")
           assert.include(bad.message, "440310009001 不是本区的社区")
         }
@@ -285,7 +403,7 @@ describe("Opinion", () => {
   it.effect("a volunteer's visit record carries the volunteer as reporter and is routed by category then street", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(
           volunteer,
           submission({
@@ -317,7 +435,7 @@ describe("Opinion", () => {
   it.effect("only the department a report is assigned to works on it; a returned report goes back to dispatch", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak())
         yield* opinion.dispatch(dispatcher, { reportId: report.id })
         const wrong = yield* Effect.flip(opinion.accept(cityHandler, { reportId: report.id }))
@@ -344,7 +462,7 @@ describe("Opinion", () => {
   it.effect("residents see their own reports without internal notes; departments and streets see what is theirs", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* inHandling()
         yield* opinion.addInternalNote(waterHandler, { reportId: report.id, text: "内部：涉及施工单位责任" })
         yield* opinion.reply(waterHandler, { reportId: report.id, text: "已修复" })
@@ -382,7 +500,7 @@ describe("Opinion", () => {
   it.effect("lists are limited to one's own reports, street or department", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const mine = yield* opinion.submit(resident, waterLeak())
         yield* opinion.submit(otherResident, waterLeak())
         const inMaluan = yield* opinion.submit(
@@ -428,7 +546,7 @@ describe("Opinion", () => {
   it.effect("an approved extension moves the due date by working days; a denied one does not", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* inHandling()
         assert.strictEqual(report.deadline.dueDate, "2026-03-19")
         yield* opinion.requestExtension(waterHandler, { reportId: report.id, workingDays: 5, reason: "需更换主管道" })
@@ -465,7 +583,7 @@ describe("Opinion", () => {
   it.effect("the deadline sweep reminds once before the due date and escalates once per missed deadline", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         // an enquiry: due 3 working days after Monday = Thursday 2026-03-05, reminder on Wednesday
         const report = yield* opinion.submit(resident, waterLeak({ kind: "enquiry" }))
         assert.strictEqual(report.deadline.dueDate, "2026-03-05")
@@ -509,7 +627,7 @@ describe("Opinion", () => {
             [2, "ps-water"]
           ]
         )
-        assert.isTrue(Report.toAnalysisItem(stored).overdue)
+        assert.isTrue(Report.wasOverdue(stored))
         // the sweep is a permission of its own, and a street only sweeps its street
         assert.strictEqual((yield* Effect.flip(opinion.escalateOverdue(waterHandler)))._tag, "Forbidden")
       })
@@ -519,7 +637,7 @@ describe("Opinion", () => {
   it.effect("merging duplicates closes them onto the primary, whose reply reaches every reporter", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const primary = yield* opinion.submit(resident, waterLeak())
         const duplicate = yield* opinion.submit(
           otherResident,
@@ -568,14 +686,6 @@ describe("Opinion", () => {
           )
           assert.strictEqual(dupView.report.mergedInto, primary.id)
         }
-        const items = Report.toAnalysisItems([
-          Option.getOrThrow(yield* repo.get(tenantId, primary.id)).value,
-          Option.getOrThrow(yield* repo.get(tenantId, duplicate.id)).value
-        ])
-        assert.deepStrictEqual(
-          items.map((i) => i.id),
-          [primary.id]
-        )
       })
     )
   )
@@ -583,7 +693,7 @@ describe("Opinion", () => {
   it.effect("an unsatisfied follow-up cannot be closed as resolved; reopening starts a new deadline", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* inHandling()
         yield* opinion.reply(waterHandler, { reportId: report.id, text: "已处理" })
         const early = yield* Effect.flip(opinion.close(dispatcher, { reportId: report.id }))
@@ -629,7 +739,7 @@ describe("Opinion", () => {
   it.effect("an anonymous report without contact may be closed after the reply without a follow-up", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(clerk, submission({ category: "GF01", channel: "hotline" }))
         yield* opinion.dispatch(dispatcher, { reportId: report.id })
         yield* opinion.accept(waterHandler, { reportId: report.id })
@@ -643,7 +753,7 @@ describe("Opinion", () => {
   it.effect("a refused command writes nothing: no state change, no event, no audit entry", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak())
         const before = { events: (yield* events).length, audit: (yield* auditEntries).length }
         assert.strictEqual(
@@ -671,7 +781,9 @@ describe("Opinion", () => {
           new Routing.Rule({ category: "ZZ", department: "nobody" as Routing.DepartmentCode })
         ]
       })
-      const result = yield* Effect.either(Opinion.make({ regions, routing: broken }).pipe(Effect.provide(ports())))
+      const result = yield* Effect.either(
+        Layer.build(Opinions.layer({ regions, routing: broken }).pipe(Layer.provide(ports()))).pipe(Effect.scoped)
+      )
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
         assert.strictEqual(result.left._tag, "InvalidConfiguration")
@@ -679,30 +791,6 @@ describe("Opinion", () => {
         assert.include(result.left.message, "分类 ZZ 不在诉求分类中")
       }
     }).pipe(Effect.orDie)
-  )
-
-  it.effect("toAnalysisItem maps a report for the analysis side", () =>
-    withService(
-      Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
-        const report = yield* opinion.submit(resident, waterLeak({ title: "停水" }))
-        const item = Report.toAnalysisItem(report)
-        assert.deepInclude(item, {
-          id: report.id,
-          text: "停水\n小区停水三天，水务没有通知",
-          category: "GF01",
-          kind: "complaint",
-          streetCode: "440310001",
-          communityCode: "440310001001",
-          channel: "mini-program",
-          status: "open",
-          overdue: false
-        })
-        // due at the end of 2026-03-19 in Shenzhen
-        assert.deepStrictEqual(item.dueAt, new Date(Date.UTC(2026, 2, 19, 16, 0)))
-        assert.isTrue(Report.toAnalysisItem(report, { asOf: new Date(Date.UTC(2026, 2, 20)) }).overdue)
-      })
-    )
   )
 
   it.effect("default subscriptions check out against the channels and render the module's events in Chinese", () =>
@@ -721,7 +809,7 @@ describe("Opinion", () => {
         const unknownChannel = yield* Effect.flip(Subscription.configure(subscriptions, { channels: ["wecom"] }))
         assert.strictEqual(unknownChannel.reason, "UnknownChannel")
 
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak({ urgency: "urgent", kind: "enquiry" }))
         yield* opinion.dispatch(dispatcher, { reportId: report.id })
         yield* TestClock.setTime(Date.UTC(2026, 2, 3, 16, 0))
@@ -777,62 +865,5 @@ describe("Opinion", () => {
         assert.notInclude(texts.join(""), "5678")
       })
     )
-  )
-
-  it.effect(
-    "synthetic reports from the generator go through intake, routing and merging, and map to analysis items",
-    () =>
-      withService(
-        Effect.gen(function* () {
-          const opinion = yield* Opinion.Opinion
-          const synthetic = yield* Generator.generate({
-            seed: 7,
-            count: 60,
-            from: new Date("2026-02-02T00:00:00+08:00"),
-            to: new Date("2026-03-01T00:00:00+08:00"),
-            duplicateRate: 0.2,
-            communities: Generator.pingshanCommunities
-          })
-          const submitAll = Effect.forEach(synthetic, (s) =>
-            opinion.submit(clerk, {
-              idempotencyKey: s.key,
-              location: { communityCode: s.communityCode, address: s.address },
-              category: s.category,
-              kind: s.kind,
-              urgency: s.urgency as "normal",
-              channel: s.channel,
-              content: s.content,
-              receivedAt: s.receivedAt
-            })
-          )
-          const reports = yield* submitAll
-          const idOf = new Map(synthetic.map((s, i) => [s.key, reports[i].id]))
-          for (const [i, s] of synthetic.entries()) {
-            assert.strictEqual(reports[i].location.streetCode, s.streetCode)
-            assert.deepStrictEqual(reports[i].receivedAt, s.receivedAt)
-          }
-          const duplicates = synthetic.filter((s) => s.duplicateOf !== undefined)
-          assert.isAbove(duplicates.length, 0)
-          for (const s of duplicates) {
-            yield* opinion.merge(dispatcher, { primaryId: idOf.get(s.duplicateOf!)!, duplicateIds: [idOf.get(s.key)!] })
-          }
-          // a second delivery of the whole batch changes nothing
-          const again = yield* submitAll
-          assert.deepStrictEqual(
-            again.map((r) => r.id),
-            reports.map((r) => r.id)
-          )
-          const repo = yield* ReportRepo.ReportRepo
-          assert.strictEqual(yield* repo.count(tenantId), 60)
-          assert.strictEqual(yield* repo.count(tenantId, { status: "merged" }), duplicates.length)
-          const stored = (yield* repo.page(tenantId, { limit: 1000 })).items.map((item) => item.value)
-          const items = Report.toAnalysisItems(stored, { asOf: new Date(MONDAY_9AM) })
-          assert.strictEqual(items.length, 60 - duplicates.length)
-          for (const item of items) Schema.decodeUnknownSync(Analysis.AnalysisItem)(item)
-          // some of the February reports are past their deadline by 2026-03-02
-          assert.isTrue(items.some((item) => item.overdue))
-          assert.isTrue(items.every((item) => item.status === "open"))
-        })
-      )
   )
 })
