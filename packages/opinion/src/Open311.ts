@@ -520,7 +520,7 @@ export const fromPostRequest = (
 export const errorsOf = (error: CommandError): ReadonlyArray<Open311Error> => {
   switch (error._tag) {
     case "InvalidInput":
-      return error.problems.map((problem) => bad(problem))
+      return error.problems.map((problem) => bad(problem.message))
     case "Forbidden":
     case "NotAssigned":
       return [{ code: 403, description: error.message }]

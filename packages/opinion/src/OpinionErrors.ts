@@ -2,16 +2,16 @@
  * The typed errors of residents' concerns (民情诉求). Every message is written for a clerk or a resident (Chinese
  * first, English after " / ") and never carries a phone number.
  *
- * Failures have one meaning each: `InvalidInput` (the input), `Forbidden` (core `Authorization`: the permission,
+ * Failures have one meaning each: `InvalidInput` (core `Command`'s: the input), `Forbidden` (core `Authorization`: the permission,
  * the tenant or the region), `ReportNotFound`, `NotAssigned`, `MergeRejected`, `Workflow.TransitionNotAllowed`,
  * `Deadline.DeadlineUnavailable`, `FieldCipherError` (the contact could not be sealed or opened) and `StorageError`
- * (the database, including the outbox and the audit log). A version conflict is retried (`conflictRetries`) and
- * surfaces as `VersionConflict` only when it persists. An outbox event or audit entry the service itself built
- * wrongly is a defect, not a failure.
+ * (the database, including the outbox and the audit log: an event or entry they refuse is a `StorageError` too). A
+ * version conflict is retried (`conflictRetries`) and surfaces as `VersionConflict` only when it persists.
  *
  * @since 0.1.0
  */
 import type * as Authorization from "@gongzhi/core/Authorization"
+import * as Command from "@gongzhi/core/Command"
 import type * as FieldCipher from "@gongzhi/core/FieldCipher"
 import type { DuplicateKey, StorageError, VersionConflict } from "@gongzhi/core/StorageError"
 import { Schema } from "effect"
@@ -19,19 +19,19 @@ import type * as Deadline from "./Deadline.js"
 import type * as Workflow from "./Workflow.js"
 
 /**
- * The input of a command is not valid; `problems` say where and why (in Chinese; never echoing a phone number).
+ * The input of a command is not valid: core's `Command.InvalidInput`, one shape for every domain; each problem has
+ * a `path` and a Chinese `message` (never echoing a phone number).
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>("@gongzhi/opinion/InvalidInput")("InvalidInput", {
-  command: Schema.String,
-  problems: Schema.Array(Schema.String)
-}) {
-  override get message(): string {
-    return `「${this.command}」的输入有误：${this.problems.join("；")} / invalid input for ${this.command}`
-  }
-}
+export const InvalidInput = Command.InvalidInput
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type InvalidInput = Command.InvalidInput
 
 /**
  * No report with this id in the district.

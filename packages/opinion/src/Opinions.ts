@@ -2,11 +2,11 @@
  * The opinion service (民情诉求服务): intake from every channel, dispatch, handling, extension, reply, follow-up,
  * closing, reopening, merging duplicates, the deadline sweep (reminders and 督办), and role-based reading.
  *
- * Every command takes the actor and an input naming the district (`tenantId`); it decodes the input with
- * `Schema` into one `InvalidInput`, checks the actor with core `Authorization` (the permission of the workflow
- * transition, on the report's district and region: an actor of another district is refused), and runs in one
- * transaction — the state change, its outbox events and an audit entry are committed together or not at all —
- * retried a bounded number of times on an optimistic-concurrency conflict. Each command is traced as
+ * Every command takes the actor and an input naming the district (`tenantId`) and runs on core's `Command` runner: it
+ * decodes the (bounded) input into one `InvalidInput`, refuses an actor of another district, takes `now` from
+ * `Clock`, checks the actor with core `Authorization` (the permission of the workflow transition, on the report's
+ * region), and runs in one transaction — the state change, its outbox events and an audit entry are committed
+ * together or not at all — retried a bounded number of times on an optimistic-concurrency conflict. Each command is traced as
  * `Opinions.<command>`. Failures are typed (`OpinionErrors`), with messages a clerk or resident can read, e.g.
  * `诉求 R… 当前状态为「已办结」，不能执行「签收」`.
  *
@@ -19,6 +19,7 @@ import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
 import * as Calendar from "@gongzhi/core/Calendar"
+import * as Command from "@gongzhi/core/Command"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
 import type * as Region from "@gongzhi/core/Region"
@@ -26,6 +27,7 @@ import type { TenantId } from "@gongzhi/core/Tenant"
 import * as Transactor from "@gongzhi/core/Transactor"
 import { Context, Effect, Either, Layer } from "effect"
 import * as Deadline from "./Deadline.js"
+import { labels } from "./internal/input.js"
 import type { Deps, Settings } from "./internal/service/context.js"
 import * as FollowUpService from "./internal/service/followUp.js"
 import * as HandlingService from "./internal/service/handling.js"
@@ -142,15 +144,24 @@ export const layerSettings = (options: OpinionsOptions): Layer.Layer<OpinionsCon
  * @category constructors
  */
 export const make = Effect.gen(function* () {
+  const settings = yield* OpinionsConfig
+  const authorization = yield* Authorization.Authorization
   const deps: Deps = {
     repo: yield* ReportRepo.ReportRepo,
-    transactor: yield* Transactor.Transactor,
-    outbox: yield* Outbox.Outbox,
-    auditLog: yield* AuditLog.AuditLog,
-    authorization: yield* Authorization.Authorization,
+    commands: Command.make({
+      domain: "Opinions",
+      auditPrefix: "opinion.reports.",
+      conflictRetries: settings.conflictRetries,
+      labels,
+      transactor: yield* Transactor.Transactor,
+      outbox: yield* Outbox.Outbox,
+      auditLog: yield* AuditLog.AuditLog,
+      authorization
+    }),
+    authorization,
     calendar: yield* Calendar.WorkingCalendar,
     cipher: yield* FieldCipher.FieldCipher,
-    settings: yield* OpinionsConfig
+    settings
   }
   const views = ViewsService.make(deps)
   const intake = IntakeService.make(deps, views)

@@ -43,12 +43,11 @@ export * as Open311 from "./Open311.js"
  * The typed errors of residents' concerns (民情诉求). Every message is written for a clerk or a resident (Chinese
  * first, English after " / ") and never carries a phone number.
  *
- * Failures have one meaning each: `InvalidInput` (the input), `Forbidden` (core `Authorization`: the permission,
+ * Failures have one meaning each: `InvalidInput` (core `Command`'s: the input), `Forbidden` (core `Authorization`: the permission,
  * the tenant or the region), `ReportNotFound`, `NotAssigned`, `MergeRejected`, `Workflow.TransitionNotAllowed`,
  * `Deadline.DeadlineUnavailable`, `FieldCipherError` (the contact could not be sealed or opened) and `StorageError`
- * (the database, including the outbox and the audit log). A version conflict is retried (`conflictRetries`) and
- * surfaces as `VersionConflict` only when it persists. An outbox event or audit entry the service itself built
- * wrongly is a defect, not a failure.
+ * (the database, including the outbox and the audit log: an event or entry they refuse is a `StorageError` too). A
+ * version conflict is retried (`conflictRetries`) and surfaces as `VersionConflict` only when it persists.
  *
  * @since 0.1.0
  */
@@ -109,11 +108,11 @@ export * as OpinionNotifications from "./OpinionNotifications.js"
  * The opinion service (民情诉求服务): intake from every channel, dispatch, handling, extension, reply, follow-up,
  * closing, reopening, merging duplicates, the deadline sweep (reminders and 督办), and role-based reading.
  *
- * Every command takes the actor and an input naming the district (`tenantId`); it decodes the input with
- * `Schema` into one `InvalidInput`, checks the actor with core `Authorization` (the permission of the workflow
- * transition, on the report's district and region: an actor of another district is refused), and runs in one
- * transaction — the state change, its outbox events and an audit entry are committed together or not at all —
- * retried a bounded number of times on an optimistic-concurrency conflict. Each command is traced as
+ * Every command takes the actor and an input naming the district (`tenantId`) and runs on core's `Command` runner: it
+ * decodes the (bounded) input into one `InvalidInput`, refuses an actor of another district, takes `now` from
+ * `Clock`, checks the actor with core `Authorization` (the permission of the workflow transition, on the report's
+ * region), and runs in one transaction — the state change, its outbox events and an audit entry are committed
+ * together or not at all — retried a bounded number of times on an optimistic-concurrency conflict. Each command is traced as
  * `Opinions.<command>`. Failures are typed (`OpinionErrors`), with messages a clerk or resident can read, e.g.
  * `诉求 R… 当前状态为「已办结」，不能执行「签收」`.
  *

@@ -1,13 +1,11 @@
-import * as Actor from "@gongzhi/core/Actor"
-import type { AuditLogShape } from "@gongzhi/core/AuditLog"
+import type * as Actor from "@gongzhi/core/Actor"
 import * as Authorization from "@gongzhi/core/Authorization"
 import type { Calendar } from "@gongzhi/core/Calendar"
+import type * as Command from "@gongzhi/core/Command"
 import type { FieldCipherShape } from "@gongzhi/core/FieldCipher"
-import type { OutboxShape } from "@gongzhi/core/Outbox"
 import type * as Region from "@gongzhi/core/Region"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import type { TransactorShape } from "@gongzhi/core/Transactor"
-import { Clock, Effect, Option, type Schema } from "effect"
+import { Effect, Option, type Schema } from "effect"
 import type * as Deadline from "../../Deadline.js"
 import { type CommandError, NotAssigned, ReportNotFound } from "../../OpinionErrors.js"
 import * as Events from "../../OpinionEvents.js"
@@ -17,7 +15,6 @@ import type { ReportRepoShape } from "../../ReportRepo.js"
 import * as Routing from "../../Routing.js"
 import type * as Taxonomy from "../../Taxonomy.js"
 import * as Workflow from "../../Workflow.js"
-import { decode, invalid } from "../input.js"
 import { fieldsOf, moveTo, type ReportFields, schedule } from "../workflowSchedule.js"
 
 /** The settings of the service (see `Opinions.OpinionsConfig`). */
@@ -37,9 +34,8 @@ export interface Settings {
 /** Everything a command needs, resolved once when the service is built. */
 export interface Deps {
   readonly repo: ReportRepoShape
-  readonly transactor: TransactorShape
-  readonly outbox: OutboxShape
-  readonly auditLog: AuditLogShape
+  /** The command runner (decode, tenant check, transaction with conflict retry, outbox, audit, span). */
+  readonly commands: Command.Runner
   readonly authorization: Authorization.Authorization["Type"]
   readonly calendar: Calendar
   readonly cipher: FieldCipherShape
@@ -49,42 +45,17 @@ export interface Deps {
 /** The encryption context of the reporter's phone number. */
 export const CONTACT_CONTEXT = "opinion.reports.contact_phone"
 
-/** The current time from `Clock`. */
-export const now: Effect.Effect<Date> = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
-
-/**
- * Decodes a command's input and checks that it names the district the service serves (the actor's own tenant is
- * checked by `Authorization` on every target).
- */
-export const decodeFor =
-  <A extends { readonly tenantId: TenantId }, I>(deps: Deps, command: string, schema: Schema.Schema<A, I>) =>
-  (input: unknown) =>
-    Effect.flatMap(decode(command, schema)(input), (decoded) =>
-      decoded.tenantId === deps.settings.tenantId
-        ? Effect.succeed(decoded)
-        : Effect.fail(
-            invalid(command, `tenantId：本服务办理区县 ${deps.settings.tenantId} 的诉求，不是 ${decoded.tenantId}`)
-          )
-    )
-
-/** Runs `body` in one transaction, retried (up to `conflictRetries` times) on an optimistic-concurrency conflict. */
-export const transact =
-  (deps: Deps) =>
-  <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    deps.transactor.withTransaction(body).pipe(
-      Effect.retry({
-        times: deps.settings.conflictRetries,
-        while: (error) => (error as { readonly _tag?: unknown })?._tag === "VersionConflict"
-      })
-    ) as Effect.Effect<A, E, R>
-
-/** The span of a command: `Opinions.<name>`. */
-export const span =
-  (name: string, actor: Actor.Actor, tenantId?: TenantId) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.withSpan(self, `Opinions.${name}`, {
-      attributes: { "gongzhi.tenant": tenantId ?? actor.scope.tenantId, "gongzhi.actor": Actor.label(actor) }
-    })
+/** The input names the district the service serves (the actor's tenant is checked by the runner). */
+export const inDistrict = (
+  deps: Deps,
+  ctx: Command.QueryContext,
+  tenantId: TenantId
+): Effect.Effect<void, Command.InvalidInput> =>
+  tenantId === deps.settings.tenantId
+    ? Effect.void
+    : Effect.fail(
+        ctx.invalid(`区县代码：本服务办理区县 ${deps.settings.tenantId} 的诉求，不是 ${tenantId}`, "tenantId")
+      )
 
 /** Loads a report of the district or fails with {@link ReportNotFound}. */
 export const load = (deps: Deps, tenantId: TenantId, id: string) =>
@@ -127,38 +98,18 @@ export const checkAssignee = (deps: Deps, actor: Actor.Actor, report: Report.Rep
         })
       )
 
-/** Appends an audit entry in the caller's transaction (details never carry personal data). */
+/** Appends an audit entry in the command's transaction (details never carry personal data). */
 export const audit = (
-  deps: Deps,
-  actor: Actor.Actor,
+  ctx: Command.CommandContext,
   tenantId: TenantId,
   action: string,
   targetId: string,
   details: Record<string, unknown>
-) =>
-  Effect.asVoid(
-    deps.auditLog
-      .append({
-        tenantId,
-        actorKind: Actor.kind(actor),
-        actorId: Actor.id(actor),
-        action: `opinion.reports.${action}`,
-        targetType: Events.aggregateType,
-        targetId,
-        details
-      })
-      .pipe(Effect.catchTag("AuditInputError", (error) => Effect.die(error)))
-  )
+) => ctx.audit({ tenantId, action, targetType: Events.aggregateType, targetId, details })
 
-/** Appends events to the outbox in the caller's transaction. */
-export const emit = (deps: Deps, tenantId: TenantId, events: ReadonlyArray<Events.OpinionEvent>) =>
-  events.length === 0
-    ? Effect.void
-    : Effect.asVoid(
-        deps.outbox
-          .append(events.map((event) => Events.toOutbox(tenantId, event)))
-          .pipe(Effect.catchTag("OutboxInputError", (error) => Effect.die(error)))
-      )
+/** Appends events to the outbox in the command's transaction. */
+export const emit = (ctx: Command.CommandContext, tenantId: TenantId, events: ReadonlyArray<Events.OpinionEvent>) =>
+  ctx.emit(events.map((event) => Events.toOutbox(tenantId, event)))
 
 /** Whether a report has a contact phone on file. */
 export const hasContact = (report: Report.Report): boolean => report.contact !== undefined
@@ -191,48 +142,81 @@ export interface Step {
   readonly also?: Effect.Effect<void, CommandError>
 }
 
+/** A workflow transition command. */
+export interface TransitionSpec<A extends { readonly tenantId: TenantId; readonly reportId: Report.ReportId }, I> {
+  /** The command's name in spans (`Opinions.<name>`). */
+  readonly name: string
+  /** The command as a clerk knows it (e.g. 派单). */
+  readonly title: string
+  readonly input: Schema.Schema<A, I, never>
+  readonly raw: unknown
+  readonly actor: Actor.Actor
+  /** The workflow command the input asks for. */
+  readonly command: (input: A) => Workflow.Command
+  /** The note recorded in the history. */
+  readonly note: (input: A) => string | undefined
+  /** Checks of the input against the district's data, before anything is read. */
+  readonly check?: (input: A, ctx: Command.QueryContext) => Effect.Effect<void, CommandError>
+  /** Why the report may not take the transition now (undefined: it may). */
+  readonly guard?: (input: A) => ((report: Report.Report) => string | undefined) | undefined
+  readonly step: (
+    input: A,
+    report: Report.Report,
+    fields: ReportFields,
+    ctx: Command.CommandContext
+  ) => Effect.Effect<Step, CommandError>
+}
+
 /**
- * A transition command: load, authorize with the transition's permission, check the workflow (and the assignee),
- * apply `step`, reschedule the deadlines, store, emit, audit — in one transaction, retried on a version conflict.
+ * A transition command: decode, load, authorize with the transition's permission, check the workflow (and the
+ * assignee), apply `step`, reschedule the deadlines, store, emit, audit — in one transaction, retried on a
+ * version conflict.
  */
-export const transition = (
+export const transition = <A extends { readonly tenantId: TenantId; readonly reportId: Report.ReportId }, I>(
   deps: Deps,
-  actor: Actor.Actor,
-  input: { readonly tenantId: TenantId; readonly reportId: Report.ReportId },
-  command: Workflow.Command,
-  note: string | undefined,
-  step: (report: Report.Report, fields: ReportFields, at: Date) => Effect.Effect<Step, CommandError>,
-  guard?: (report: Report.Report) => string | undefined
+  spec: TransitionSpec<A, I>
 ): Effect.Effect<Report.Report, CommandError> => {
   const { deadlines, workflow } = deps.settings
-  return transact(deps)(
-    Effect.gen(function* () {
-      const current = yield* load(deps, input.tenantId, input.reportId)
-      const report = current.value
-      const found = workflow.transition(command, report.status)
-      const permission = Option.match(found, {
-        onSome: (t) => t.permission,
-        onNone: () => workflow.transitionsOf(command)[0]?.permission ?? `opinion.reports.${command}`
+  const { actor } = spec
+  return deps.commands.run({
+    name: spec.name,
+    title: spec.title,
+    input: spec.input,
+    raw: spec.raw,
+    actor,
+    body: (input, ctx) =>
+      Effect.gen(function* () {
+        yield* inDistrict(deps, ctx, input.tenantId)
+        if (spec.check !== undefined) yield* spec.check(input, ctx)
+        const command = spec.command(input)
+        const note = spec.note(input)
+        const current = yield* load(deps, input.tenantId, input.reportId)
+        const report = current.value
+        const found = workflow.transition(command, report.status)
+        const permission = Option.match(found, {
+          onSome: (t) => t.permission,
+          onNone: () => workflow.transitionsOf(command)[0]?.permission ?? `opinion.reports.${command}`
+        })
+        yield* ctx.authorize(permission, targetOf(report))
+        if (Option.isNone(found)) return yield* Workflow.notAllowed(workflow, report.id, report.status, command)
+        if (found.value.assigneeOnly) yield* checkAssignee(deps, actor, report, command)
+        const refused = spec.guard?.(input)?.(report)
+        if (refused !== undefined) {
+          return yield* Workflow.notAllowed(workflow, report.id, report.status, command, refused)
+        }
+        const moved = moveTo(workflow, fieldsOf(report), actor, ctx.now, command, found.value.to, note)
+        const result = yield* spec.step(input, report, moved, ctx)
+        const next = schedule(workflow, deadlines, result.fields)
+        yield* deps.repo.update(input.tenantId, next, current.version)
+        if (result.also !== undefined) yield* result.also
+        yield* emit(ctx, input.tenantId, result.events)
+        yield* audit(ctx, input.tenantId, command, report.id, {
+          from: report.status,
+          to: next.status,
+          ...(note === undefined ? {} : { note }),
+          ...result.details
+        })
+        return next
       })
-      yield* deps.authorization.authorize(actor, permission, targetOf(report))
-      if (Option.isNone(found)) return yield* Workflow.notAllowed(workflow, report.id, report.status, command)
-      if (found.value.assigneeOnly) yield* checkAssignee(deps, actor, report, command)
-      const refused = guard?.(report)
-      if (refused !== undefined) return yield* Workflow.notAllowed(workflow, report.id, report.status, command, refused)
-      const at = yield* now
-      const moved = moveTo(workflow, fieldsOf(report), actor, at, command, found.value.to, note)
-      const result = yield* step(report, moved, at)
-      const next = schedule(workflow, deadlines, result.fields)
-      yield* deps.repo.update(input.tenantId, next, current.version)
-      if (result.also !== undefined) yield* result.also
-      yield* emit(deps, input.tenantId, result.events)
-      yield* audit(deps, actor, input.tenantId, command, report.id, {
-        from: report.status,
-        to: next.status,
-        ...(note === undefined ? {} : { note }),
-        ...result.details
-      })
-      return next
-    })
-  )
+  })
 }

@@ -3,16 +3,22 @@ import { Effect } from "effect"
 import * as Deadline from "../../Deadline.js"
 import * as Inputs from "../../OpinionInputs.js"
 import * as Report from "../../Report.js"
-import { type Deps, decodeFor, departmentOf, hasContact, span, transition } from "./context.js"
+import { type Deps, departmentOf, hasContact, transition } from "./context.js"
 
 export const make = (deps: Deps) => {
   const { calendar, settings } = deps
   const { deadlines } = settings
 
-  const decodeFollowUp = decodeFor(deps, "回访", Inputs.FollowUpInput)
   const followUp = (actor: Actor.Actor, raw: typeof Inputs.FollowUpInput.Encoded) =>
-    Effect.flatMap(decodeFollowUp(raw), (input) =>
-      transition(deps, actor, input, "followUp", input.comment, (report, fields, at) => {
+    transition(deps, {
+      name: "followUp",
+      title: "回访",
+      input: Inputs.FollowUpInput,
+      raw,
+      actor,
+      command: () => "followUp",
+      note: (input) => input.comment,
+      step: (input, report, fields, { now: at }) => {
         fields.followUps = [
           ...fields.followUps,
           {
@@ -35,8 +41,8 @@ export const make = (deps: Deps) => {
             }
           ]
         })
-      })
-    ).pipe(span("followUp", actor))
+      }
+    })
 
   const reachable = (report: Report.Report) => report.reporter._tag !== "Anonymous" || hasContact(report)
 
@@ -52,42 +58,47 @@ export const make = (deps: Deps) => {
       : `回访结果为「${Report.satisfactionLabel(settings.satisfaction, lastFollowUp.satisfaction)}」，应重办或按未解决办结`
   }
 
-  const decodeClose = decodeFor(deps, "办结", Inputs.CloseInput)
   const close = (actor: Actor.Actor, raw: typeof Inputs.CloseInput.Encoded) =>
-    Effect.flatMap(decodeClose(raw), (input) =>
-      transition(
-        deps,
-        actor,
-        input,
-        input.unresolved ? "closeUnresolved" : "close",
-        input.note,
-        (report, fields, at) => {
-          fields.closedAt = at
-          const resolved = fields.bucket === "closed-resolved"
-          return Effect.succeed({
-            fields,
-            details: { resolved },
-            events: [
-              {
-                _tag: "ReportClosed",
-                reportId: report.id,
-                state: fields.status,
-                resolved,
-                closedAt: at,
-                ...(report.satisfaction === undefined ? {} : { satisfaction: report.satisfaction }),
-                ...departmentOf(report)
-              }
-            ]
-          })
-        },
-        input.unresolved ? undefined : closeRefusal
-      )
-    ).pipe(span("close", actor))
+    transition(deps, {
+      name: "close",
+      title: "办结",
+      input: Inputs.CloseInput,
+      raw,
+      actor,
+      command: (input) => (input.unresolved ? "closeUnresolved" : "close"),
+      note: (input) => input.note,
+      guard: (input) => (input.unresolved ? undefined : closeRefusal),
+      step: (_, report, fields, { now: at }) => {
+        fields.closedAt = at
+        const resolved = fields.bucket === "closed-resolved"
+        return Effect.succeed({
+          fields,
+          details: { resolved },
+          events: [
+            {
+              _tag: "ReportClosed",
+              reportId: report.id,
+              state: fields.status,
+              resolved,
+              closedAt: at,
+              ...(report.satisfaction === undefined ? {} : { satisfaction: report.satisfaction }),
+              ...departmentOf(report)
+            }
+          ]
+        })
+      }
+    })
 
-  const decodeReopen = decodeFor(deps, "重办", Inputs.ReopenInput)
   const reopen = (actor: Actor.Actor, raw: typeof Inputs.ReopenInput.Encoded) =>
-    Effect.flatMap(decodeReopen(raw), (input) =>
-      transition(deps, actor, input, "reopen", input.reason, (report, fields, at) =>
+    transition(deps, {
+      name: "reopen",
+      title: "重办",
+      input: Inputs.ReopenInput,
+      raw,
+      actor,
+      command: () => "reopen",
+      note: (input) => input.reason,
+      step: (input, report, fields, { now: at }) =>
         Effect.gen(function* () {
           const deadline = yield* Deadline.handlingDeadline(deadlines, calendar, {
             kind: report.kind,
@@ -116,8 +127,7 @@ export const make = (deps: Deps) => {
             ]
           }
         })
-      )
-    ).pipe(span("reopen", actor))
+    })
 
   return { followUp, close, reopen }
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import * as Actor from "@gongzhi/core/Actor"
 import type * as Authorization from "@gongzhi/core/Authorization"
+import * as Command from "@gongzhi/core/Command"
 import * as Mask from "@gongzhi/core/Mask"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import * as Region from "@gongzhi/core/Region"
@@ -13,9 +14,8 @@ import { permissions } from "../../Permissions.js"
 import * as Report from "../../Report.js"
 import * as Routing from "../../Routing.js"
 import * as Taxonomy from "../../Taxonomy.js"
-import { invalid } from "../input.js"
 import { newReportId, type ReportFields, schedule } from "../workflowSchedule.js"
-import { audit, CONTACT_CONTEXT, type Deps, decodeFor, emit, now, span } from "./context.js"
+import { audit, CONTACT_CONTEXT, type Deps, emit, inDistrict } from "./context.js"
 import type * as Views from "./views.js"
 
 const COMMAND = "受理"
@@ -39,12 +39,12 @@ export const scopedKey = (tenantId: TenantId, actor: Actor.Actor, channel: strin
 const resolveReporter = (
   actor: Actor.Actor,
   given: Report.Reporter | undefined,
-  problems: Array<string>
+  problems: Array<Command.Problem>
 ): Report.Reporter => {
   switch (actor._tag) {
     case "Resident":
       if (given !== undefined && !(given._tag === "Resident" && given.userId === actor.userId)) {
-        problems.push("reporter：居民只能以本人名义反映诉求")
+        problems.push({ path: "reporter", message: "居民只能以本人名义反映诉求" })
       }
       return { _tag: "Resident", userId: actor.userId }
     case "Volunteer":
@@ -52,7 +52,10 @@ const resolveReporter = (
         return given ?? { _tag: "Volunteer", volunteerId: actor.volunteerId }
       }
       if (!(given._tag === "Volunteer" && given.volunteerId === actor.volunteerId)) {
-        problems.push("reporter：志愿者只能以本人名义或匿名代为反映诉求，不能以他人名义登记")
+        problems.push({
+          path: "reporter",
+          message: "志愿者只能以本人名义或匿名代为反映诉求，不能以他人名义登记"
+        })
       }
       return { _tag: "Volunteer", volunteerId: actor.volunteerId }
     default:
@@ -63,22 +66,24 @@ const resolveReporter = (
 export const make = (deps: Deps, views: ReturnType<typeof Views.make>) => {
   const { calendar, cipher, repo, settings } = deps
   const { deadlines, routing, taxonomy, workflow } = settings
-  const decodeSubmit = decodeFor(deps, COMMAND, Inputs.SubmitInput)
 
   /** Problems of a decoded submission against the district's data, and its community. */
-  const check = (input: typeof Inputs.SubmitInput.Type, problems: Array<string>) => {
+  const check = (input: typeof Inputs.SubmitInput.Type, problems: Array<Command.Problem>) => {
     if (Taxonomy.findCategory(taxonomy, input.category) === undefined) {
-      problems.push(`category：分类 ${input.category} 不在本区诉求分类中`)
+      problems.push({ path: "category", message: `分类 ${input.category} 不在本区诉求分类中` })
     }
     if (Taxonomy.findKind(taxonomy, input.kind) === undefined) {
-      problems.push(`kind：诉求类型 ${input.kind} 不在本区诉求类型中`)
+      problems.push({ path: "kind", message: `诉求类型 ${input.kind} 不在本区诉求类型中` })
     }
     if (Taxonomy.findChannel(taxonomy, input.channel) === undefined) {
-      problems.push(`channel：受理渠道 ${input.channel} 不在本区受理渠道中`)
+      problems.push({ path: "channel", message: `受理渠道 ${input.channel} 不在本区受理渠道中` })
     }
     const community = Option.getOrUndefined(Region.findByCode(settings.regions, input.location.communityCode))
     if (community === undefined || community.level !== "community") {
-      problems.push(`location.communityCode：${input.location.communityCode} 不是本区的社区`)
+      problems.push({
+        path: "location.communityCode",
+        message: `社区 ${input.location.communityCode} 不是本区的社区`
+      })
     }
     const grid = input.location.gridCode
     if (grid !== undefined) {
@@ -89,46 +94,52 @@ export const make = (deps: Deps, views: ReturnType<typeof Views.make>) => {
         grid.startsWith(input.location.communityCode) &&
         grid.length > input.location.communityCode.length &&
         (knownGrids.length === 0 || knownGrids.some((r) => r.code === grid))
-      if (!fits) problems.push(`location.gridCode：网格 ${grid} 不在社区 ${input.location.communityCode} 之内`)
+      if (!fits) {
+        problems.push({
+          path: "location.gridCode",
+          message: `网格 ${grid} 不在社区 ${input.location.communityCode} 之内`
+        })
+      }
     }
     return community
   }
 
-  const submit = (actor: Actor.Actor, raw: Inputs.SubmitInput) =>
+  /** Validates, authorizes, looks up a retry and seals the contact: everything before the transaction. */
+  const prepare = (actor: Actor.Actor, input: typeof Inputs.SubmitInput.Type, ctx: Command.QueryContext) =>
     Effect.gen(function* () {
-      const input = yield* decodeSubmit(raw)
       const tenantId = input.tenantId
-      const problems: Array<string> = []
+      yield* inDistrict(deps, ctx, tenantId)
+      const problems: Array<Command.Problem> = []
       // phone: validated apart from the schema so that no message ever repeats the number
       let phone: MobileNumber.MobileNumber | undefined
       if (input.contactPhone !== undefined) {
         const checked = yield* Effect.either(MobileNumber.validate(input.contactPhone))
-        if (Either.isLeft(checked)) problems.push("contactPhone：联系电话不是有效的手机号码")
-        else phone = checked.right
+        if (Either.isLeft(checked)) {
+          problems.push({ path: "contactPhone", message: "联系电话不是有效的手机号码" })
+        } else phone = checked.right
       }
       const community = check(input, problems)
       const reporter = resolveReporter(actor, input.reporter, problems)
-      const at = yield* now
+      const at = ctx.now
       if (input.receivedAt !== undefined && input.receivedAt.getTime() > at.getTime()) {
-        problems.push("receivedAt：受理时间不能晚于当前时间")
+        problems.push({ path: "receivedAt", message: "受理时间不能晚于当前时间" })
       }
-      if (problems.length > 0) return yield* invalid(COMMAND, ...problems)
+      if (problems.length > 0) return yield* new Command.InvalidInput({ command: COMMAND, problems })
 
       const target: Authorization.Target = {
         tenantId,
         regionCode: input.location.gridCode ?? input.location.communityCode
       }
-      yield* deps.authorization.authorize(actor, permissions.submit, target)
+      yield* ctx.authorize(permissions.submit, target)
       const receivedAt = input.receivedAt ?? at
-      if (receivedAt.getTime() !== at.getTime())
-        yield* deps.authorization.authorize(actor, permissions.backdate, target)
+      if (receivedAt.getTime() !== at.getTime()) yield* ctx.authorize(permissions.backdate, target)
 
       // a retry: the caller gets what they may see of the first report, as `get` would show it
       const key =
         input.idempotencyKey === undefined ? undefined : scopedKey(tenantId, actor, input.channel, input.idempotencyKey)
       if (key !== undefined) {
         const existing = yield* repo.findByIdempotencyKey(tenantId, key)
-        if (Option.isSome(existing)) return yield* views.viewOf(actor, existing.value.value)
+        if (Option.isSome(existing)) return { _tag: "Replay", report: existing.value.value, key } as const
       }
 
       const deadline = yield* Deadline.handlingDeadline(deadlines, calendar, {
@@ -189,49 +200,66 @@ export const make = (deps: Deps, views: ReturnType<typeof Views.make>) => {
         reopenCount: 0,
         history: [{ at, by: Report.actorRef(actor), command: "submit", to: initial.code }]
       }
-      const report = schedule(workflow, deadlines, fields)
-      const created = deps.transactor.withTransaction(
-        Effect.gen(function* () {
-          yield* repo.insert(tenantId, report)
-          yield* emit(deps, tenantId, [
-            {
-              _tag: "ReportReceived",
-              reportId: report.id,
+      return { _tag: "New", report: schedule(workflow, deadlines, fields), key } as const
+    })
+
+  const submit = (actor: Actor.Actor, raw: Inputs.SubmitInput) =>
+    Effect.gen(function* () {
+      let retry: { readonly tenantId: TenantId; readonly key: string } | undefined
+      const created = deps.commands.run({
+        name: "submit",
+        title: COMMAND,
+        input: Inputs.SubmitInput,
+        raw,
+        actor,
+        prepare: (input, ctx) => prepare(actor, input, ctx),
+        body: (input, ctx, prepared) =>
+          Effect.gen(function* () {
+            if (prepared.key !== undefined) retry = { tenantId: input.tenantId, key: prepared.key }
+            const report = prepared.report
+            if (prepared._tag === "Replay") return report
+            const tenantId = input.tenantId
+            yield* repo.insert(tenantId, report)
+            yield* emit(ctx, tenantId, [
+              {
+                _tag: "ReportReceived",
+                reportId: report.id,
+                category: report.category,
+                kind: report.kind,
+                urgency: report.urgency,
+                channel: report.channel,
+                streetCode: report.location.streetCode,
+                communityCode: report.location.communityCode,
+                receivedAt: report.receivedAt,
+                dueDate: report.deadline.dueDate,
+                suggestedDepartment: report.suggestedDepartment
+              }
+            ])
+            yield* audit(ctx, tenantId, "submit", report.id, {
+              channel: report.channel,
               category: report.category,
               kind: report.kind,
               urgency: report.urgency,
-              channel: report.channel,
-              streetCode: report.location.streetCode,
               communityCode: report.location.communityCode,
-              receivedAt: report.receivedAt,
               dueDate: report.deadline.dueDate,
-              suggestedDepartment: report.suggestedDepartment
-            }
-          ])
-          yield* audit(deps, actor, tenantId, "submit", report.id, {
-            channel: report.channel,
-            category: report.category,
-            kind: report.kind,
-            urgency: report.urgency,
-            communityCode: report.location.communityCode,
-            dueDate: report.deadline.dueDate,
-            hasContact: contact !== undefined,
-            reporter: report.reporter._tag
+              hasContact: report.contact !== undefined,
+              reporter: report.reporter._tag
+            })
+            return report
           })
-          return report
-        })
-      )
+      })
       // a concurrent retry with the same key won the race: return its report (after our rollback)
       const stored = yield* Effect.catchIf(
         created,
-        (error): error is DuplicateKey => error._tag === "DuplicateKey" && error.key === "idempotency_key",
+        (error): error is DuplicateKey =>
+          error._tag === "DuplicateKey" && error.key === "idempotency_key" && retry !== undefined,
         (error) =>
-          Effect.flatMap(repo.findByIdempotencyKey(tenantId, key ?? ""), (existing) =>
+          Effect.flatMap(repo.findByIdempotencyKey(retry!.tenantId, retry!.key), (existing) =>
             Option.isSome(existing) ? Effect.succeed(existing.value.value) : Effect.fail(error)
           )
       )
       return yield* views.viewOf(actor, stored)
-    }).pipe(span("submit", actor))
+    })
 
   return { submit }
 }

@@ -7,29 +7,34 @@ import { permissions } from "../../Permissions.js"
 import * as Report from "../../Report.js"
 import * as Workflow from "../../Workflow.js"
 import { fieldsOf, moveTo, schedule } from "../workflowSchedule.js"
-import { audit, type Deps, decodeFor, emit, load, now, replyPublished, span, targetOf, transact } from "./context.js"
+import { audit, type Deps, emit, inDistrict, load, replyPublished, targetOf } from "./context.js"
 
 export const make = (deps: Deps) => {
   const { repo, settings } = deps
   const { deadlines, workflow } = settings
 
-  const decodeMerge = decodeFor(deps, "合并", Inputs.MergeInput)
   const merge = (actor: Actor.Actor, raw: typeof Inputs.MergeInput.Encoded) =>
-    Effect.flatMap(decodeMerge(raw), (input) =>
-      transact(deps)(
+    deps.commands.run({
+      name: "merge",
+      title: "合并",
+      input: Inputs.MergeInput,
+      raw,
+      actor,
+      body: (input, ctx) =>
         Effect.gen(function* () {
           const tenantId = input.tenantId
+          yield* inDistrict(deps, ctx, tenantId)
           const primaryLoaded = yield* load(deps, tenantId, input.primaryId)
           const primary = primaryLoaded.value
           const mergePermission = workflow.transitionsOf("merge")[0]?.permission ?? permissions.merge
-          yield* deps.authorization.authorize(actor, mergePermission, targetOf(primary))
+          yield* ctx.authorize(mergePermission, targetOf(primary))
           const reject = (reportId: string, reason: string) =>
             new MergeRejected({ primaryId: primary.id, reportId, reason })
           if (primary.mergedInto !== undefined) {
             return yield* reject(primary.id, `主诉求已合并到 ${primary.mergedInto}`)
           }
           const unique = [...new Set(input.duplicateIds)]
-          const at = yield* now
+          const at = ctx.now
           const lastReply = Report.latestReply(primary)
           const events: Array<Events.OpinionEvent> = []
           for (const duplicateId of unique) {
@@ -37,8 +42,7 @@ export const make = (deps: Deps) => {
             const loaded = yield* load(deps, tenantId, duplicateId)
             const duplicate = loaded.value
             const found = workflow.transition("merge", duplicate.status)
-            yield* deps.authorization.authorize(
-              actor,
+            yield* ctx.authorize(
               Option.match(found, { onSome: (t) => t.permission, onNone: () => mergePermission }),
               targetOf(duplicate)
             )
@@ -63,15 +67,14 @@ export const make = (deps: Deps) => {
           primaryFields.updatedAt = at
           const nextPrimary = new Report.Report(primaryFields)
           yield* repo.update(tenantId, nextPrimary, primaryLoaded.version)
-          yield* emit(deps, tenantId, [{ _tag: "ReportsMerged", primaryId: primary.id, mergedIds: unique }, ...events])
-          yield* audit(deps, actor, tenantId, "merge", primary.id, {
+          yield* emit(ctx, tenantId, [{ _tag: "ReportsMerged", primaryId: primary.id, mergedIds: unique }, ...events])
+          yield* audit(ctx, tenantId, "merge", primary.id, {
             mergedIds: unique,
             ...(input.note === undefined ? {} : { note: input.note })
           })
           return nextPrimary
         })
-      )
-    ).pipe(span("merge", actor))
+    })
 
   return { merge }
 }

@@ -1,24 +1,14 @@
 import * as Actor from "@gongzhi/core/Actor"
 import * as Authorization from "@gongzhi/core/Authorization"
+import type * as Command from "@gongzhi/core/Command"
 import * as Page from "@gongzhi/core/Page"
-import { Effect, Either, Option } from "effect"
+import { Effect, Either, Option, type Redacted } from "effect"
 import * as Inputs from "../../OpinionInputs.js"
 import { permissions } from "../../Permissions.js"
 import * as Report from "../../Report.js"
 import type * as ReportRepo from "../../ReportRepo.js"
 import { ownKey, scopeFilter } from "../workflowSchedule.js"
-import {
-  audit,
-  CONTACT_CONTEXT,
-  type Deps,
-  decodeFor,
-  grants,
-  isAssignee,
-  load,
-  span,
-  targetOf,
-  transact
-} from "./context.js"
+import { audit, CONTACT_CONTEXT, type Deps, grants, inDistrict, isAssignee, load, targetOf } from "./context.js"
 
 /**
  * What a reader sees: staff with access see the whole report (`Full`: internal notes included, the phone number
@@ -79,19 +69,35 @@ export const make = (deps: Deps) => {
     )
   }
 
-  const decodeGet = decodeFor(deps, "查看", Inputs.GetInput)
   const get = (actor: Actor.Actor, raw: typeof Inputs.GetInput.Encoded) =>
-    Effect.gen(function* () {
-      const input = yield* decodeGet(raw)
-      const current = yield* load(deps, input.tenantId, input.reportId)
-      return yield* viewOf(actor, current.value)
-    }).pipe(span("get", actor))
+    deps.commands.query({
+      name: "get",
+      title: "查看",
+      input: Inputs.GetInput,
+      raw,
+      actor,
+      body: (input, ctx) =>
+        Effect.gen(function* () {
+          yield* inDistrict(deps, ctx, input.tenantId)
+          const current = yield* load(deps, input.tenantId, input.reportId)
+          return yield* viewOf(actor, current.value)
+        })
+    })
 
-  const decodeList = decodeFor(deps, "查询", Inputs.ListInput)
   const list = (actor: Actor.Actor, raw: Inputs.ListInput) =>
+    deps.commands.query({
+      name: "list",
+      title: "查询",
+      input: Inputs.ListInput,
+      raw,
+      actor,
+      body: (input, ctx) => listBody(actor, input, ctx)
+    })
+
+  const listBody = (actor: Actor.Actor, input: typeof Inputs.ListInput.Type, ctx: Command.QueryContext) =>
     Effect.gen(function* () {
-      const input = yield* decodeList(raw)
       const tenantId = input.tenantId
+      yield* inDistrict(deps, ctx, tenantId)
       const query: ReportRepo.ReportQuery = {
         ...(input.status === undefined ? {} : { status: input.status }),
         ...(input.bucket === undefined ? {} : { bucket: input.bucket }),
@@ -144,20 +150,29 @@ export const make = (deps: Deps) => {
         page.items.map((item) => ({ _tag: "Full", report: item.value })),
         page.nextCursor
       )
-    }).pipe(span("list", actor))
+    })
 
-  const decodeReveal = decodeFor(deps, "查看联系电话", Inputs.GetInput)
   const revealContact = (actor: Actor.Actor, raw: typeof Inputs.GetInput.Encoded) =>
-    Effect.gen(function* () {
-      const input = yield* decodeReveal(raw)
-      const current = yield* load(deps, input.tenantId, input.reportId)
-      const report = current.value
-      yield* deps.authorization.authorize(actor, permissions.revealContact, targetOf(report))
-      if (report.contact === undefined) return Option.none()
-      const phone = yield* deps.cipher.decrypt(report.contact.phone, { context: [CONTACT_CONTEXT, input.tenantId] })
-      yield* transact(deps)(audit(deps, actor, input.tenantId, "contact.reveal", report.id, {}))
-      return Option.some(phone)
-    }).pipe(span("revealContact", actor))
+    deps.commands.run({
+      name: "revealContact",
+      title: "查看联系电话",
+      input: Inputs.GetInput,
+      raw,
+      actor,
+      body: (input, ctx) =>
+        Effect.gen(function* () {
+          yield* inDistrict(deps, ctx, input.tenantId)
+          const current = yield* load(deps, input.tenantId, input.reportId)
+          const report = current.value
+          yield* ctx.authorize(permissions.revealContact, targetOf(report))
+          if (report.contact === undefined) return Option.none<Redacted.Redacted<string>>()
+          const phone = yield* deps.cipher.decrypt(report.contact.phone, {
+            context: [CONTACT_CONTEXT, input.tenantId]
+          })
+          yield* audit(ctx, input.tenantId, "contact.reveal", report.id, {})
+          return Option.some(phone)
+        })
+    })
 
   return { viewOf, fullAccess, get, list, revealContact }
 }
