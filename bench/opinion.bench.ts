@@ -1,5 +1,5 @@
 /**
- * Residents' concerns analysis (@gongzhi/opinion) over 100k synthetic reports (Generator, seed
+ * Residents' concerns analysis (@gongzhi/opinion-analysis) over 100k synthetic reports (Generator, seed
  * 20250301; ~274 reports a day, so 100k reports are one year and their first 10k about five weeks).
  *
  * - `opinion.topics`: hot topics (TF-IDF) of 100k reports against a bare segmentation pass over
@@ -14,10 +14,10 @@
  *   texts; ratio = intl time / jieba time. Tokens per second of both are printed.
  */
 import { Effect } from "effect"
-import * as Dedupe from "../packages/opinion/src/Dedupe.js"
-import * as Generator from "../packages/opinion/src/Generator.js"
-import * as Segmenter from "../packages/opinion/src/Segmenter.js"
-import * as Topics from "../packages/opinion/src/Topics.js"
+import * as Dedupe from "../packages/opinion-analysis/src/Dedupe.js"
+import * as Generator from "../packages/opinion-analysis/src/Generator.js"
+import * as Segmenter from "../packages/opinion-analysis/src/Segmenter.js"
+import * as Topics from "../packages/opinion-analysis/src/Topics.js"
 import type { BenchEntry } from "./harness.js"
 
 const COUNT = 100_000

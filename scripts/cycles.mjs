@@ -24,13 +24,15 @@ import ts from "typescript"
 export const LAYERS = [
   { name: "kernel", packages: ["core"] },
   { name: "adapters", packages: ["store-*", "notify-*"] },
-  { name: "domains", packages: ["volunteers", "opinion", "projects", "credit", "courses"] },
+  { name: "domains", packages: ["volunteers", "opinion", "opinion-analysis", "projects", "credit", "courses"] },
   { name: "surfaces", packages: ["sdk", "server", "cli"] }
 ]
 
 /** Imports allowed within one layer: importer → imported package directory names. */
 export const SIDEWAYS = {
-  cli: ["server"]
+  cli: ["server"],
+  // the analysis half of opinion reads its reports (a split of one domain, not a second domain)
+  "opinion-analysis": ["opinion"]
 }
 
 const SCOPE = "@gongzhi/"

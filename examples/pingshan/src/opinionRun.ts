@@ -14,16 +14,17 @@ import * as Path from "node:path"
 import type * as Actor from "@gongzhi/core/Actor"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import * as Region from "@gongzhi/core/Region"
-import * as Analysis from "@gongzhi/opinion/Analysis"
-import * as Dedupe from "@gongzhi/opinion/Dedupe"
-import * as Generator from "@gongzhi/opinion/Generator"
-import * as Opinion from "@gongzhi/opinion/Opinion"
-import * as Report from "@gongzhi/opinion/Report"
+import * as Opinions from "@gongzhi/opinion/Opinions"
+import type * as Report from "@gongzhi/opinion/Report"
 import * as Routing from "@gongzhi/opinion/Routing"
-import * as Segmenter from "@gongzhi/opinion/Segmenter"
-import * as SituationReport from "@gongzhi/opinion/SituationReport"
 import * as Taxonomy from "@gongzhi/opinion/Taxonomy"
-import * as Topics from "@gongzhi/opinion/Topics"
+import * as Analysis from "@gongzhi/opinion-analysis/Analysis"
+import * as Dedupe from "@gongzhi/opinion-analysis/Dedupe"
+import * as Generator from "@gongzhi/opinion-analysis/Generator"
+import * as ReportItems from "@gongzhi/opinion-analysis/ReportItems"
+import * as Segmenter from "@gongzhi/opinion-analysis/Segmenter"
+import * as SituationReport from "@gongzhi/opinion-analysis/SituationReport"
+import * as Topics from "@gongzhi/opinion-analysis/Topics"
 import * as Synthetic from "@gongzhi/volunteers/Synthetic"
 import { Effect } from "effect"
 import { failed, RunFailed } from "./errors.js"
@@ -187,7 +188,8 @@ const replyText = (taxonomy: Taxonomy.Taxonomy, routing: Routing.RoutingTable, c
 export const run = (options: OpinionRunOptions) =>
   Effect.gen(function* () {
     const { actors, clock, hours, regions, routing } = options
-    const opinion = yield* Opinion.Opinion
+    const opinion = yield* Opinions.Opinions
+    const tenantId = opinion.settings.tenantId
     const taxonomy = opinion.settings.taxonomy
     const next = Synthetic.random(options.seed)
     const chance = (p: number) => next() < p
@@ -251,7 +253,8 @@ export const run = (options: OpinionRunOptions) =>
           actor = actors.resident(`U${String(Math.floor(next() * 90_000) + 10_000)}`)
           if (chance(0.5)) contactPhone = MobileNumber.generate(next)
         } else if (r.channel === "hotline" && chance(0.9)) contactPhone = MobileNumber.generate(next)
-        const report = yield* opinion.submit(actor, {
+        const submitted = yield* opinion.submit(actor, {
+          tenantId,
           idempotencyKey: r.key,
           ...(contactPhone === undefined ? {} : { contactPhone }),
           location: { communityCode: r.communityCode, address: r.address },
@@ -261,6 +264,10 @@ export const run = (options: OpinionRunOptions) =>
           channel: r.channel,
           content: r.content
         })
+        // the 民情 centre reads the new report in full (the submitter only sees their own view of it)
+        const read = yield* opinion.get(actors.dispatcher, { tenantId, reportId: submitted.report.id })
+        if (read._tag !== "Full") return yield* Effect.dieMessage("the dispatcher reads reports in full")
+        const report = read.report
         const c: Case = {
           key: r.key,
           id: report.id,
@@ -310,6 +317,7 @@ export const run = (options: OpinionRunOptions) =>
         c,
         Effect.gen(function* () {
           const report = yield* opinion.dispatch(actors.dispatcher, {
+            tenantId,
             reportId: c.id,
             ...(department === undefined ? {} : { department })
           })
@@ -326,6 +334,7 @@ export const run = (options: OpinionRunOptions) =>
         c,
         Effect.gen(function* () {
           const report = yield* opinion.returnReport(actors.handler(c.department ?? ""), {
+            tenantId,
             reportId: c.id,
             reason: "经核实，该事项不属于本单位职责范围，请重新派单"
           })
@@ -342,7 +351,7 @@ export const run = (options: OpinionRunOptions) =>
       live(
         c,
         Effect.gen(function* () {
-          const report = yield* opinion.accept(actors.handler(c.department ?? ""), { reportId: c.id })
+          const report = yield* opinion.accept(actors.handler(c.department ?? ""), { tenantId, reportId: c.id })
           c.status = report.status
           timeline.schedule(later(c, 10, 480), () => startHandling(c))
         })
@@ -353,7 +362,7 @@ export const run = (options: OpinionRunOptions) =>
         c,
         Effect.gen(function* () {
           const handler = actors.handler(c.department ?? "")
-          const report = yield* opinion.startHandling(handler, { reportId: c.id })
+          const report = yield* opinion.startHandling(handler, { tenantId, reportId: c.id })
           c.status = report.status
           c.dueDate = report.deadline.dueDate
           const now = clock.now()
@@ -391,6 +400,7 @@ export const run = (options: OpinionRunOptions) =>
           if (c.status !== "in-progress" && c.status !== "accepted") return
           const handler = actors.handler(c.department ?? "")
           const requested = yield* opinion.requestExtension(handler, {
+            tenantId,
             reportId: c.id,
             workingDays: 5,
             reason: "需协调多个部门现场会商，申请延期办理"
@@ -401,6 +411,7 @@ export const run = (options: OpinionRunOptions) =>
               c,
               Effect.gen(function* () {
                 const decided = yield* opinion.decideExtension(actors.supervisor, {
+                  tenantId,
                   reportId: c.id,
                   approve: true,
                   note: "同意延期，请按期办结"
@@ -419,6 +430,7 @@ export const run = (options: OpinionRunOptions) =>
         c,
         Effect.gen(function* () {
           const report = yield* opinion.reply(actors.handler(c.department ?? ""), {
+            tenantId,
             reportId: c.id,
             text: replyText(taxonomy, routing, c)
           })
@@ -438,6 +450,7 @@ export const run = (options: OpinionRunOptions) =>
           const satisfaction =
             roll < unsatisfied ? "unsatisfied" : roll < unsatisfied + 0.16 ? "basically-satisfied" : "satisfied"
           const report = yield* opinion.followUp(actors.dispatcher, {
+            tenantId,
             reportId: c.id,
             satisfaction,
             ...(satisfaction === "unsatisfied" ? { comment: "问题仍未解决" } : {})
@@ -454,7 +467,11 @@ export const run = (options: OpinionRunOptions) =>
       live(
         c,
         Effect.gen(function* () {
-          const report = yield* opinion.reopen(actors.supervisor, { reportId: c.id, reason: "回访不满意，重新办理" })
+          const report = yield* opinion.reopen(actors.supervisor, {
+            tenantId,
+            reportId: c.id,
+            reason: "回访不满意，重新办理"
+          })
           c.status = report.status
           c.reopenCount++
           counts.reopened++
@@ -467,6 +484,7 @@ export const run = (options: OpinionRunOptions) =>
         c,
         Effect.gen(function* () {
           const report = yield* opinion.close(actors.dispatcher, {
+            tenantId,
             reportId: c.id,
             ...(unresolved ? { unresolved: true, note: "经重办仍未解决，按未解决办结" } : {})
           })
@@ -498,6 +516,7 @@ export const run = (options: OpinionRunOptions) =>
         const duplicates = rest.filter((c) => !c.merged && !c.hasMerged && MERGEABLE.has(c.status))
         if (duplicates.length === 0) continue
         yield* opinion.merge(actors.dispatcher, {
+          tenantId,
           primaryId: primary.id,
           duplicateIds: duplicates.map((c) => c.id),
           note: "重复反映，合并办理"
@@ -516,8 +535,8 @@ export const run = (options: OpinionRunOptions) =>
     for (const date of datesBetween(options.quarter.from, localDate(to - 1))) {
       timeline.schedule(at(date, 8, 30), () =>
         Effect.gen(function* () {
-          yield* opinion.remindApproaching(actors.opinionScheduler)
-          yield* opinion.escalateOverdue(actors.opinionScheduler)
+          yield* opinion.remindApproaching(actors.opinionScheduler, { tenantId })
+          yield* opinion.escalateOverdue(actors.opinionScheduler, { tenantId })
         })
       )
       timeline.schedule(at(date, 17, 30), () => mergeDuplicates)
@@ -536,6 +555,7 @@ export const run = (options: OpinionRunOptions) =>
     let cursor: string | undefined
     do {
       const page = yield* opinion.list(actors.dispatcher, {
+        tenantId,
         limit: 1000,
         receivedFrom: new Date(from),
         receivedBefore: new Date(to),
@@ -545,7 +565,7 @@ export const run = (options: OpinionRunOptions) =>
       cursor = page.nextCursor
     } while (cursor !== undefined)
     const asOf = new Date(to)
-    const items = Report.toAnalysisItems(reports, { asOf })
+    const items = ReportItems.fromReports(reports, { asOf })
     const summary = Analysis.summary(items, { from: new Date(from), to: asOf, asOf, unit: "week" })
     const segmenter = yield* Segmenter.make({
       dictionary: [...Segmenter.pingshanDictionary, ...topicStopWords],

@@ -22,11 +22,10 @@ import * as Outbox from "@gongzhi/core/Outbox"
 import * as Preference from "@gongzhi/core/Preference"
 import type * as Region from "@gongzhi/core/Region"
 import * as Subscription from "@gongzhi/core/Subscription"
-import * as Opinion from "@gongzhi/opinion/Opinion"
 import * as OpinionMigrations from "@gongzhi/opinion/OpinionMigrations"
 import * as OpinionNotifications from "@gongzhi/opinion/OpinionNotifications"
+import * as Opinions from "@gongzhi/opinion/Opinions"
 import * as OpinionPermissions from "@gongzhi/opinion/Permissions"
-import * as ReportRepo from "@gongzhi/opinion/ReportRepo"
 import type * as Routing from "@gongzhi/opinion/Routing"
 import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
 import * as VolunteerPermissions from "@gongzhi/volunteers/Permissions"
@@ -186,7 +185,6 @@ export const layer = (options: SetupOptions) => {
     Delivery.layerSql,
     Preference.layerSql,
     Volunteers.layerStoreSql,
-    ReportRepo.layerSql,
     Volunteers.layerConfig({ regions: options.regions }),
     NotificationLog.layerNotifiers
   ).pipe(Layer.provideMerge(base))
@@ -196,7 +194,7 @@ export const layer = (options: SetupOptions) => {
   const services = Layer.mergeAll(
     Volunteers.Volunteers.Default,
     Statistics.Statistics.Default,
-    Opinion.layer({ regions: options.regions, routing: options.routing }),
+    Opinions.layerSql({ regions: options.regions, routing: options.routing }),
     dispatcher
   )
   return services.pipe(Layer.provideMerge(ports), Layer.mapError(failed("准备")))

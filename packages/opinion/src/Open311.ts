@@ -19,7 +19,8 @@
 import type * as Region from "@gongzhi/core/Region"
 import { Either, Schema } from "effect"
 import * as Deadline from "./Deadline.js"
-import type { CommandError, SubmitInput } from "./Opinion.js"
+import type { CommandError } from "./OpinionErrors.js"
+import type { SubmitInput } from "./OpinionInputs.js"
 import * as Report from "./Report.js"
 import type * as Routing from "./Routing.js"
 import * as Taxonomy from "./Taxonomy.js"
@@ -417,7 +418,7 @@ const single = (value: string | ReadonlyArray<string> | undefined): string | und
   typeof value === "string" ? value : value?.[0]
 
 /**
- * A `POST /requests` body as the input of `Opinion.submit` (channel `open311`), or the GeoReport errors:
+ * A `POST /requests` body as the input of `Opinions.submit` (channel `open311`, for the district of the region tree), or the GeoReport errors:
  * an unknown service, a missing or unknown `kind` or `community_code`, a missing description, a half coordinate
  * pair. The phone number is passed on to be validated and encrypted by the service, never echoed in an error.
  *
@@ -490,6 +491,7 @@ export const fromPostRequest = (
       : { latitude: request.lat, longitude: request.long }
   const address = request.address_string?.trim()
   return Either.right({
+    tenantId: options.regions.root.code,
     ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
     ...(request.phone === undefined || request.phone.trim() === "" ? {} : { contactPhone: request.phone }),
     location: {
@@ -509,7 +511,7 @@ export const fromPostRequest = (
 }
 
 /**
- * A failed command as GeoReport errors: invalid input → 400 (one per issue), not allowed → 403, not found →
+ * A failed command as GeoReport errors: invalid input → 400 (one per problem), not allowed → 403, not found →
  * 404, a conflict → 409, anything else → 500 (with a generic description: storage details stay in the logs).
  *
  * @since 0.1.0
@@ -518,7 +520,7 @@ export const fromPostRequest = (
 export const errorsOf = (error: CommandError): ReadonlyArray<Open311Error> => {
   switch (error._tag) {
     case "InvalidInput":
-      return error.issues.map((issue) => bad(issue))
+      return error.problems.map((problem) => bad(problem.message))
     case "Forbidden":
     case "NotAssigned":
       return [{ code: 403, description: error.message }]

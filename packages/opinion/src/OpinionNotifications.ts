@@ -7,7 +7,7 @@
  * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a department's duty
  * officers, a street's supervisors, the follow-up team, and the reporter of a report. The reporter's phone number
  * never travels in an event: a directory that sends text messages looks it up itself (for instance with
- * `Opinion.revealContact` under a service account, which is audited).
+ * `Opinions.revealContact` under a service account, which is audited).
  *
  * @since 0.1.0
  */

@@ -15,7 +15,6 @@ import * as LocalDate from "@gongzhi/core/LocalDate"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Schema } from "effect"
-import type { AnalysisItem } from "./Analysis.js"
 import * as Deadline from "./Deadline.js"
 import { DepartmentCode } from "./Routing.js"
 import { CategoryCode, ChannelCode, KindCode, Urgency } from "./Taxonomy.js"
@@ -429,6 +428,18 @@ export const latestReply = (report: Report): Reply | undefined => report.replies
 export const regionOf = (report: Report): RegionCode => report.location.gridCode ?? report.location.communityCode
 
 /**
+ * Who filed the report (the actor of its intake): the reporter themselves, or a clerk or volunteer filing on
+ * someone's behalf.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const filerOf = (report: Report): ActorRef | undefined => {
+  const first = report.history[0]
+  return first !== undefined && first.command === "submit" ? first.by : undefined
+}
+
+/**
  * Whether the report was (or is, at `asOf`) overdue: it was escalated, was replied or closed after its handling
  * deadline ended, or — when `asOf` is given — its running deadline has passed.
  *
@@ -527,51 +538,3 @@ export const toPublic = (report: Report, workflow: Workflow.Workflow): PublicRep
       toName: Workflow.stateName(workflow, entry.to)
     }))
   })
-
-// ---------------------------------------------------------------------------------------------
-// analysis
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A report as an analysis item (`Analysis.AnalysisItem`): the text is the title and the content; `dueAt` is the end of the handling due
- * date; `overdue` follows {@link wasOverdue} (pass `asOf` to count open reports past their deadline too). A merged
- * report keeps its own category and place, with the status of its merge (closed); use {@link toAnalysisItems} to
- * count each case once.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const toAnalysisItem = (
-  report: Report,
-  options: { readonly asOf?: Date | undefined; readonly utcOffsetMinutes?: number } = {}
-): AnalysisItem => ({
-  id: report.id,
-  text: report.title === undefined ? report.content : `${report.title}\n${report.content}`,
-  category: report.category,
-  kind: report.kind,
-  streetCode: report.location.streetCode,
-  communityCode: report.location.communityCode,
-  channel: report.channel,
-  receivedAt: report.receivedAt,
-  dueAt: Deadline.endOfDay(report.deadline.dueDate, options.utcOffsetMinutes ?? 480),
-  ...(report.closedAt === undefined ? {} : { closedAt: report.closedAt }),
-  status: report.bucket,
-  overdue: wasOverdue(report, options),
-  ...(report.satisfaction === undefined ? {} : { satisfaction: report.satisfaction })
-})
-
-/**
- * Reports as analysis items, leaving out the ones merged into another (their case is counted through the primary
- * report).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const toAnalysisItems = (
-  reports: Iterable<Report>,
-  options: { readonly asOf?: Date | undefined; readonly utcOffsetMinutes?: number } = {}
-): Array<AnalysisItem> => {
-  const out: Array<AnalysisItem> = []
-  for (const report of reports) if (report.mergedInto === undefined) out.push(toAnalysisItem(report, options))
-  return out
-}

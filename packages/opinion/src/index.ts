@@ -2,19 +2,6 @@
 // Run `npm run barrels` after adding, renaming or removing a module in src/.
 
 /**
- * Statistics over residents' concerns (民情分析): counts by category, area, street, community, status,
- * channel and period; on-time rate (按时办结率) and satisfaction rate (满意率).
- *
- * The input is a plain {@link AnalysisItem}: the workflow side maps its reports to it
- * (`toAnalysisItem`), so these functions do not depend on storage. Unknown input (JSON, a file) is
- * decoded with {@link decodeItems} or {@link summarize}; the other functions are pure and take
- * already decoded items.
- *
- * @since 0.1.0
- */
-export * as Analysis from "./Analysis.js"
-
-/**
  * Time limits of residents' concerns (办理时限), computed on the working-day calendar (工作日历) of
  * `@gongzhi/core`.
  *
@@ -31,46 +18,6 @@ export * as Analysis from "./Analysis.js"
  * @since 0.1.0
  */
 export * as Deadline from "./Deadline.js"
-
-/**
- * Near-duplicate reports (重复诉求): the same issue reported again, by the same resident or another,
- * with small differences in wording. Suggests pairs and merge groups with their similarity; a
- * clerk decides.
- *
- * Method: MinHash with LSH banding over character bigrams, candidates verified exactly.
- * - Text is normalised (full-width forms folded, lower case; whitespace, punctuation, symbols and modal particles
- *   removed) and cut into character shingles (bigrams by default: no segmenter needed, robust to
- *   word-boundary differences; a bigram of two UTF-16 units is its own 32-bit id, no hashing).
- * - Each item gets `bands × rows` MinHash values (default 20 × 3); items whose values agree on a
- *   whole band, in the same `scope` and within `windowDays` of each other, become candidates.
- *   Buckets are found with a radix sort of the band keys, so the work is linear in the items
- *   and proportional to the candidates.
- * - Candidates are verified with the exact Jaccard similarity of their shingle sets, each shingle
- *   weighted by its idf `ln(1 + N / df)` over the input, so that shared boilerplate (您好, 希望尽快
- *   处理) counts less than a shared estate name; pairs at or above `threshold` are kept and joined
- *   into groups (union-find), the earliest item representing its group.
- *
- * Why MinHash rather than SimHash: reports are short (40–120 characters, ~50 shingles). SimHash's
- * 64-bit fingerprint then estimates cosine similarity coarsely, and finding all pairs within a
- * Hamming distance k needs k + 1 tables of permuted fingerprints with a threshold that is hard to
- * relate to "how much of the text is shared". MinHash estimates the Jaccard similarity without
- * bias, its S-curve is tuned directly by (bands, rows), and exact verification removes the
- * estimation noise from the answer.
- *
- * @since 0.1.0
- */
-export * as Dedupe from "./Dedupe.js"
-
-/**
- * Synthetic residents' reports (合成民情诉求) for tests, demos and benchmarks: realistic Chinese text
- * from templates over a district's communities and places, every taxonomy category and 12345 kind,
- * and a known share of near-duplicates (the same issue reported again with small edits: phrases
- * reordered, particles added, another reporter's wording, a number changed) labelled with
- * `duplicateOf`. Deterministic by seed (mulberry32); no real person or phone number appears.
- *
- * @since 0.1.0
- */
-export * as Generator from "./Generator.js"
 
 /**
  * Open311 GeoReport v2 mapping (interoperability): pure functions between this package's taxonomy and reports and
@@ -93,21 +40,18 @@ export * as Generator from "./Generator.js"
 export * as Open311 from "./Open311.js"
 
 /**
- * The opinion service (民情诉求服务): intake from every channel, dispatch, handling, extension, reply,
- * follow-up, closing, reopening, merging duplicates, the deadline sweep (reminders and 督办), and role-based
- * reading.
+ * The typed errors of residents' concerns (民情诉求). Every message is written for a clerk or a resident (Chinese
+ * first, English after " / ") and never carries a phone number.
  *
- * Every command decodes its input with `Schema`, checks the actor with `Authorization.authorize` (the permission
- * of the workflow transition, on the report's region), and runs in `Transactor.withTransaction`: the state
- * change, its outbox events and an audit entry are committed together or not at all. Each command is traced as
- * `Opinion.<command>`. Failures are typed, with messages a clerk or resident can read, e.g.
- * `诉求 R… 当前状态为「已办结」，不能执行「签收」`.
- *
- * One service serves one district (tenant): the one of its region tree.
+ * Failures have one meaning each: `InvalidInput` (core `Command`'s: the input), `Forbidden` (core `Authorization`: the permission,
+ * the tenant or the region), `ReportNotFound`, `NotAssigned`, `MergeRejected`, `Workflow.TransitionNotAllowed`,
+ * `Deadline.DeadlineUnavailable`, `FieldCipherError` (the contact could not be sealed or opened) and `StorageError`
+ * (the database, including the outbox and the audit log: an event or entry they refuse is a `StorageError` too). A
+ * version conflict is retried (`conflictRetries`) and surfaces as `VersionConflict` only when it persists.
  *
  * @since 0.1.0
  */
-export * as Opinion from "./Opinion.js"
+export * as OpinionErrors from "./OpinionErrors.js"
 
 /**
  * The domain events of the opinion module (民情诉求事件), as a `Schema` union. Commands append them to the outbox
@@ -119,6 +63,15 @@ export * as Opinion from "./Opinion.js"
  * @since 0.1.0
  */
 export * as OpinionEvents from "./OpinionEvents.js"
+
+/**
+ * The inputs of the opinion service's commands (`Opinions`), as `Schema`s: what a caller sends (`Encoded`) and
+ * what a command works with once decoded. Every input names the district (`tenantId`), checked against the
+ * actor's scope; texts are trimmed and bounded, times are valid dates (a `Date` or an ISO 8601 string).
+ *
+ * @since 0.1.0
+ */
+export * as OpinionInputs from "./OpinionInputs.js"
 
 /**
  * The database migrations of the opinion module (民情诉求数据表迁移). Store packages run them with
@@ -145,11 +98,30 @@ export * as OpinionMigrations from "./OpinionMigrations.js"
  * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a department's duty
  * officers, a street's supervisors, the follow-up team, and the reporter of a report. The reporter's phone number
  * never travels in an event: a directory that sends text messages looks it up itself (for instance with
- * `Opinion.revealContact` under a service account, which is audited).
+ * `Opinions.revealContact` under a service account, which is audited).
  *
  * @since 0.1.0
  */
 export * as OpinionNotifications from "./OpinionNotifications.js"
+
+/**
+ * The opinion service (民情诉求服务): intake from every channel, dispatch, handling, extension, reply, follow-up,
+ * closing, reopening, merging duplicates, the deadline sweep (reminders and 督办), and role-based reading.
+ *
+ * Every command takes the actor and an input naming the district (`tenantId`) and runs on core's `Command` runner: it
+ * decodes the (bounded) input into one `InvalidInput`, refuses an actor of another district, takes `now` from
+ * `Clock`, checks the actor with core `Authorization` (the permission of the workflow transition, on the report's
+ * region), and runs in one transaction — the state change, its outbox events and an audit entry are committed
+ * together or not at all — retried a bounded number of times on an optimistic-concurrency conflict. Each command is traced as
+ * `Opinions.<command>`. Failures are typed (`OpinionErrors`), with messages a clerk or resident can read, e.g.
+ * `诉求 R… 当前状态为「已办结」，不能执行「签收」`.
+ *
+ * The service is configured for one district (its region tree, routing table and policies); the tenant of every
+ * input is checked against it and against the actor's scope, as in `@gongzhi/volunteers`.
+ *
+ * @since 0.1.0
+ */
+export * as Opinions from "./Opinions.js"
 
 /**
  * The permissions of the opinion module (民情诉求权限) and a default role table to merge into a district's
@@ -199,36 +171,6 @@ export * as ReportRepo from "./ReportRepo.js"
 export * as Routing from "./Routing.js"
 
 /**
- * Chinese word segmentation (中文分词) for topic analysis, with a district dictionary (place names
- * that must come out whole: 坪山, 沙坣社区, 马峦山 …) and stop words. Two engines:
- *
- * - `jieba` — `@node-rs/jieba` (jieba-rs, native), the dictionary added as user words. The default:
- *   on our measurements (docs/opinion-analysis.md) about 4× the speed of `intl` and closer to a
- *   hand segmentation.
- * - `intl` — `Intl.Segmenter("zh", { granularity: "word" })` (ICU, built into Node), then a
- *   longest-match pass that merges adjacent segments forming a dictionary word. No native code.
- *
- * Every engine drops punctuation, whitespace, symbols and numbers, and (unless `stopWords: false`)
- * stop words: a compact Chinese list plus district additions (坪山, 社区, 反映, 尽快处理 …).
- *
- * @since 0.1.0
- */
-export * as Segmenter from "./Segmenter.js"
-
-/**
- * The situation report (形势分析报告) of a period: Markdown, and a self-contained HTML page (inline
- * CSS, no external assets, printable on A4) with SVG charts. Sections: overview (总体情况),
- * categories (bar chart), trend (line chart by day, week or month), streets (counts, on-time rate,
- * satisfaction), hot topics (bar chart and list with a typical report), rising topics, overdue cases.
- *
- * All text is escaped (HTML and Markdown), and mobile and resident ID numbers in report text are
- * masked before display. The output depends only on the input: the same input gives the same bytes.
- *
- * @since 0.1.0
- */
-export * as SituationReport from "./SituationReport.js"
-
-/**
  * The taxonomy of residents' concerns (民情分类): categories (社会民生, 社会管理, 社会创新, 公共服务 and their
  * sub-categories), the 12345 kinds (咨询, 投诉, 建议, 求助), urgency levels and intake channels.
  *
@@ -242,19 +184,6 @@ export * as SituationReport from "./SituationReport.js"
  * @since 0.1.0
  */
 export * as Taxonomy from "./Taxonomy.js"
-
-/**
- * Topics of residents' reports (热点话题): hot topics of a period by TF-IDF, and rising topics
- * (上升话题) whose share of reports grew against the previous period.
- *
- * A document is one report (`{ id, text, receivedAt }`; an `AnalysisItem` is one). Text is
- * segmented once with a {@link Segmenter.Segmenter} (stop words and punctuation already dropped);
- * tokens shorter than `minLength` (default 2) are left out, and a few obvious variants are merged
- * into one term (`variants`, default {@link defaultVariants}: 噪声 → 噪音, 电瓶车 → 电动车 …).
- *
- * @since 0.1.0
- */
-export * as Topics from "./Topics.js"
 
 /**
  * The handling workflow of a report (办理流程) as a configurable state machine: states, each in a bucket

@@ -2,9 +2,17 @@ import * as Fs from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Schema, TestClock } from "effect"
 import * as Open311 from "../src/Open311.js"
-import * as Opinion from "../src/Opinion.js"
 import * as Taxonomy from "../src/Taxonomy.js"
-import { admin, dispatcher, otherResident, pingshan, resident, submission, withService } from "./fixtures/workflow.js"
+import {
+  admin,
+  dispatcher,
+  otherResident,
+  pingshan,
+  resident,
+  service,
+  submission,
+  withService
+} from "./fixtures/workflow.js"
 
 const fixture = (name: string): any =>
   JSON.parse(Fs.readFileSync(new URL(`./fixtures/open311/${name}.json`, import.meta.url), "utf8"))
@@ -99,7 +107,7 @@ describe("Open311", () => {
   it.effect("a submitted report reads back as a GeoReport service request; replies close it, notes stay inside", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const { regions, routing, taxonomy, workflow } = opinion.settings
         const input = Open311.fromPostRequest(fixture("post-request-json"), { taxonomy, regions })
         assert.isTrue(Either.isRight(input))
@@ -147,11 +155,9 @@ describe("Open311", () => {
   it.effect("command failures map to GeoReport error codes", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const invalid = yield* Effect.flip(opinion.submit(resident, submission({ contactPhone: "123" })))
-        assert.deepStrictEqual(Open311.errorsOf(invalid), [
-          { code: 400, description: "contactPhone：联系电话不是有效的手机号码" }
-        ])
+        assert.deepStrictEqual(Open311.errorsOf(invalid), [{ code: 400, description: "联系电话不是有效的手机号码" }])
         const missing = yield* Effect.flip(opinion.get(dispatcher, { reportId: "R404" }))
         assert.strictEqual(Open311.errorsOf(missing)[0].code, 404)
         const report = yield* opinion.submit(resident, submission())

@@ -1,10 +1,18 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, FastCheck as fc, Option, Schema, TestClock } from "effect"
-import * as Opinion from "../src/Opinion.js"
 import type { Report } from "../src/Report.js"
 import * as ReportRepo from "../src/ReportRepo.js"
 import * as Workflow from "../src/Workflow.js"
-import { admin, dispatcher, resident, submission, tenantId, waterHandler, withService } from "./fixtures/workflow.js"
+import {
+  admin,
+  dispatcher,
+  resident,
+  service,
+  submission,
+  tenantId,
+  waterHandler,
+  withService
+} from "./fixtures/workflow.js"
 
 const W = Workflow.defaultWorkflow
 const commands = Workflow.Command.literals
@@ -265,7 +273,7 @@ describe("Workflow under random command sequences", () => {
     ([initial, rest]) =>
       withService(
         Effect.gen(function* () {
-          const opinion = yield* Opinion.Opinion
+          const opinion = yield* service
           const repo = yield* ReportRepo.ReportRepo
           const ids: Array<string> = []
           const keys = new Set<number>()
@@ -388,7 +396,7 @@ const commandOf = (name: string, flag: boolean): Workflow.Command =>
       : (name as Workflow.Command)
 
 const run = (
-  opinion: Opinion.OpinionService,
+  opinion: Effect.Effect.Success<typeof service>,
   command: string,
   actor: (typeof actors)[number],
   reportId: string,

@@ -1,13 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as AuditLog from "@gongzhi/core/AuditLog"
-import * as Outbox from "@gongzhi/core/Outbox"
 import * as Subscription from "@gongzhi/core/Subscription"
 import * as Template from "@gongzhi/core/Template"
-import { Effect, Either, Option, Redacted, Schema, TestClock } from "effect"
-import * as Analysis from "../src/Analysis.js"
-import * as Generator from "../src/Generator.js"
-import * as Opinion from "../src/Opinion.js"
+import { Effect, Either, Layer, Option, Schema, TestClock } from "effect"
+import type * as Inputs from "../src/OpinionInputs.js"
 import * as OpinionNotifications from "../src/OpinionNotifications.js"
+import * as Opinions from "../src/Opinions.js"
 import * as Report from "../src/Report.js"
 import * as ReportRepo from "../src/ReportRepo.js"
 import * as Routing from "../src/Routing.js"
@@ -26,11 +24,11 @@ import {
   resident,
   routingTable,
   scheduler,
+  service,
   streetDispatcher,
   submission,
   supervisor,
   tenantId,
-  volunteer,
   waterHandler,
   withService
 } from "./fixtures/workflow.js"
@@ -41,7 +39,7 @@ const same = (actual: unknown, expected: unknown, message?: string) => assert.de
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-const waterLeak = (overrides: Partial<Opinion.SubmitInput> = {}) =>
+const waterLeak = (overrides: Partial<Inputs.SubmitInput> = {}) =>
   submission({
     category: "GF01",
     kind: "complaint",
@@ -51,20 +49,20 @@ const waterLeak = (overrides: Partial<Opinion.SubmitInput> = {}) =>
   })
 
 /** Submit, dispatch (to the routed department), accept, start handling. */
-const inHandling = (input: Opinion.SubmitInput = waterLeak()) =>
+const inHandling = (input: Inputs.SubmitInput = waterLeak()) =>
   Effect.gen(function* () {
-    const opinion = yield* Opinion.Opinion
+    const opinion = yield* service
     const report = yield* opinion.submit(resident, input)
     yield* opinion.dispatch(dispatcher, { reportId: report.id })
     yield* opinion.accept(waterHandler, { reportId: report.id })
     return yield* opinion.startHandling(waterHandler, { reportId: report.id })
   })
 
-describe("Opinion", () => {
+describe("Opinions", () => {
   it.effect("a report goes around the closed loop with events, audit entries and history", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const submitted = yield* opinion.submit(resident, waterLeak())
         assert.match(submitted.id, /^R20260302[0-9A-Z]{8}$/)
         assert.strictEqual(submitted.status, "received")
@@ -155,7 +153,7 @@ describe("Opinion", () => {
   it.effect("a command the workflow does not allow fails with the state and command in Chinese", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak())
         const tooEarly = yield* Effect.flip(opinion.accept(waterHandler, { reportId: report.id }))
         assert.strictEqual(tooEarly._tag, "TransitionNotAllowed")
@@ -176,148 +174,10 @@ describe("Opinion", () => {
     )
   )
 
-  it.effect("a retried submission with the same idempotency key returns the first report", () =>
-    withService(
-      Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
-        const input = waterLeak({ idempotencyKey: "mp-7f3c2a" })
-        const first = yield* opinion.submit(resident, input)
-        yield* TestClock.adjust(HOUR)
-        const again = yield* opinion.submit(resident, input)
-        assert.strictEqual(again.id, first.id)
-        // concurrent retries also converge on one report
-        const racing = yield* Effect.all(
-          Array.from({ length: 5 }, () => opinion.submit(resident, waterLeak({ idempotencyKey: "mp-race" }))),
-          { concurrency: "unbounded" }
-        )
-        assert.strictEqual(new Set(racing.map((r) => r.id)).size, 1)
-        const repo = yield* ReportRepo.ReportRepo
-        assert.strictEqual(yield* repo.count(tenantId), 2)
-        assert.strictEqual((yield* events).filter((e) => e.event._tag === "ReportReceived").length, 2)
-        // the same key from someone else is refused, not answered with another person's report
-        const stolen = yield* Effect.flip(opinion.submit(otherResident, input))
-        assert.strictEqual(stolen._tag, "InvalidInput")
-        assert.include(stolen.message, "幂等键")
-      })
-    )
-  )
-
-  it.effect(
-    "the phone number is stored encrypted and masked, revealed only with permission, never in events or audit",
-    () =>
-      withService(
-        Effect.gen(function* () {
-          const opinion = yield* Opinion.Opinion
-          const report = yield* opinion.submit(
-            clerk,
-            waterLeak({ contactPhone: "+86 138-1234-5678", channel: "hotline" })
-          )
-          same(report.reporter, { _tag: "Anonymous" })
-          assert.match(report.contact!.phone, /^gz1\./)
-          assert.strictEqual(report.contact!.phoneMasked, "138****5678")
-          assert.notInclude(JSON.stringify(report), "13812345678")
-          yield* opinion.dispatch(dispatcher, { reportId: report.id })
-          const outbox = yield* Outbox.Outbox
-          const stored = yield* outbox.list(tenantId, { limit: 100 })
-          assert.notInclude(JSON.stringify(stored.items.map((i) => i.event.payload)), "5678")
-          assert.notInclude(JSON.stringify((yield* auditEntries).map((e) => e.details)), "5678")
-          const revealed = yield* opinion.revealContact(dispatcher, { reportId: report.id })
-          assert.strictEqual(Redacted.value(Option.getOrThrow(revealed)), "13812345678")
-          assert.strictEqual(String(Option.getOrThrow(revealed)), "<redacted>")
-          assert.strictEqual((yield* auditEntries).at(-1)?.action, "opinion.reports.contact.reveal")
-          const refused = yield* Effect.flip(opinion.revealContact(waterHandler, { reportId: report.id }))
-          assert.strictEqual(refused._tag, "Forbidden")
-          // reports of the same number can be found through the blind index
-          yield* opinion.submit(clerk, waterLeak({ contactPhone: "13812345678", channel: "hotline", kind: "enquiry" }))
-          const repo = yield* ReportRepo.ReportRepo
-          assert.strictEqual(yield* repo.count(tenantId, { contactIndex: report.contact!.phoneIndex }), 2)
-          // an invalid number is refused without repeating it
-          const invalid = yield* Effect.flip(opinion.submit(clerk, waterLeak({ contactPhone: "12345098765" })))
-          assert.strictEqual(invalid._tag, "InvalidInput")
-          assert.include(invalid.message, "联系电话不是有效的手机号码")
-          assert.notInclude(invalid.message, "098765")
-        })
-      )
-  )
-
-  it.effect("intake validates category, kind, channel and place against the district's data", () =>
-    withService(
-      Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
-        const bad = yield* Effect.flip(
-          opinion.submit(
-            resident,
-            submission({
-              category: "ZZ09",
-              kind: "praise",
-              channel: "fax",
-              location: { communityCode: "440310009001", gridCode: "440310001002001" }
-            })
-          )
-        )
-        assert.strictEqual(bad._tag, "InvalidInput")
-        if (bad._tag === "InvalidInput") {
-          assert.strictEqual(bad.issues.length, 5)
-          assert.include(bad.message, "分类 ZZ09 不在本区诉求分类中")
-          assert.include(bad.message, "440310009001 不是本区的社区")
-        }
-        const empty = yield* Effect.flip(opinion.submit(resident, submission({ content: "   " })))
-        assert.include(empty.message, "诉求内容不能为空")
-        const shapeless = yield* Effect.flip(opinion.submit(resident, { nonsense: true } as never))
-        assert.strictEqual(shapeless._tag, "InvalidInput")
-        // a resident may only report in their own name; backdating needs a permission
-        const impersonation = yield* Effect.flip(
-          opinion.submit(resident, submission({ reporter: { _tag: "Resident", userId: "U1002" } }))
-        )
-        assert.include(impersonation.message, "居民只能以本人名义反映诉求")
-        const backdated = yield* Effect.flip(
-          opinion.submit(resident, submission({ receivedAt: new Date(MONDAY_9AM - DAY).toISOString() }))
-        )
-        assert.strictEqual(backdated._tag, "Forbidden")
-        const recorded = yield* opinion.submit(clerk, submission({ receivedAt: new Date(MONDAY_9AM - 3 * DAY) }))
-        assert.deepStrictEqual(recorded.receivedAt, new Date(MONDAY_9AM - 3 * DAY))
-        const future = yield* Effect.flip(opinion.submit(clerk, submission({ receivedAt: new Date(MONDAY_9AM + DAY) })))
-        assert.include(future.message, "受理时间不能晚于当前时间")
-      })
-    )
-  )
-
-  it.effect("a volunteer's visit record carries the volunteer as reporter and is routed by category then street", () =>
-    withService(
-      Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
-        const report = yield* opinion.submit(
-          volunteer,
-          submission({
-            location: { communityCode: "440310002001" },
-            category: "GL02",
-            kind: "suggestion",
-            channel: "volunteer-visit",
-            content: "马峦社区路口占道经营，建议规范"
-          })
-        )
-        same(report.reporter, { _tag: "Volunteer", volunteerId: "V0001" })
-        assert.strictEqual(report.suggestedDepartment, "ps-cg")
-        const inStreet = yield* opinion.submit(
-          resident,
-          submission({ category: "GL02", kind: "complaint", content: "坪山街道夜市噪音" })
-        )
-        assert.strictEqual(inStreet.suggestedDepartment, "ps-001-cg")
-        const general = yield* opinion.submit(resident, submission({ category: "CX02" }))
-        assert.strictEqual(general.suggestedDepartment, "ps-001")
-        const elsewhere = yield* opinion.submit(
-          resident,
-          submission({ category: "CX02", location: { communityCode: "440310003001" } })
-        )
-        assert.strictEqual(elsewhere.suggestedDepartment, "ps-center")
-      })
-    )
-  )
-
   it.effect("only the department a report is assigned to works on it; a returned report goes back to dispatch", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak())
         yield* opinion.dispatch(dispatcher, { reportId: report.id })
         const wrong = yield* Effect.flip(opinion.accept(cityHandler, { reportId: report.id }))
@@ -344,7 +204,7 @@ describe("Opinion", () => {
   it.effect("residents see their own reports without internal notes; departments and streets see what is theirs", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* inHandling()
         yield* opinion.addInternalNote(waterHandler, { reportId: report.id, text: "内部：涉及施工单位责任" })
         yield* opinion.reply(waterHandler, { reportId: report.id, text: "已修复" })
@@ -382,7 +242,7 @@ describe("Opinion", () => {
   it.effect("lists are limited to one's own reports, street or department", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const mine = yield* opinion.submit(resident, waterLeak())
         yield* opinion.submit(otherResident, waterLeak())
         const inMaluan = yield* opinion.submit(
@@ -428,7 +288,7 @@ describe("Opinion", () => {
   it.effect("an approved extension moves the due date by working days; a denied one does not", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* inHandling()
         assert.strictEqual(report.deadline.dueDate, "2026-03-19")
         yield* opinion.requestExtension(waterHandler, { reportId: report.id, workingDays: 5, reason: "需更换主管道" })
@@ -465,7 +325,7 @@ describe("Opinion", () => {
   it.effect("the deadline sweep reminds once before the due date and escalates once per missed deadline", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         // an enquiry: due 3 working days after Monday = Thursday 2026-03-05, reminder on Wednesday
         const report = yield* opinion.submit(resident, waterLeak({ kind: "enquiry" }))
         assert.strictEqual(report.deadline.dueDate, "2026-03-05")
@@ -509,7 +369,7 @@ describe("Opinion", () => {
             [2, "ps-water"]
           ]
         )
-        assert.isTrue(Report.toAnalysisItem(stored).overdue)
+        assert.isTrue(Report.wasOverdue(stored))
         // the sweep is a permission of its own, and a street only sweeps its street
         assert.strictEqual((yield* Effect.flip(opinion.escalateOverdue(waterHandler)))._tag, "Forbidden")
       })
@@ -519,7 +379,7 @@ describe("Opinion", () => {
   it.effect("merging duplicates closes them onto the primary, whose reply reaches every reporter", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const primary = yield* opinion.submit(resident, waterLeak())
         const duplicate = yield* opinion.submit(
           otherResident,
@@ -568,14 +428,6 @@ describe("Opinion", () => {
           )
           assert.strictEqual(dupView.report.mergedInto, primary.id)
         }
-        const items = Report.toAnalysisItems([
-          Option.getOrThrow(yield* repo.get(tenantId, primary.id)).value,
-          Option.getOrThrow(yield* repo.get(tenantId, duplicate.id)).value
-        ])
-        assert.deepStrictEqual(
-          items.map((i) => i.id),
-          [primary.id]
-        )
       })
     )
   )
@@ -583,7 +435,7 @@ describe("Opinion", () => {
   it.effect("an unsatisfied follow-up cannot be closed as resolved; reopening starts a new deadline", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* inHandling()
         yield* opinion.reply(waterHandler, { reportId: report.id, text: "已处理" })
         const early = yield* Effect.flip(opinion.close(dispatcher, { reportId: report.id }))
@@ -629,7 +481,7 @@ describe("Opinion", () => {
   it.effect("an anonymous report without contact may be closed after the reply without a follow-up", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(clerk, submission({ category: "GF01", channel: "hotline" }))
         yield* opinion.dispatch(dispatcher, { reportId: report.id })
         yield* opinion.accept(waterHandler, { reportId: report.id })
@@ -643,7 +495,7 @@ describe("Opinion", () => {
   it.effect("a refused command writes nothing: no state change, no event, no audit entry", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak())
         const before = { events: (yield* events).length, audit: (yield* auditEntries).length }
         assert.strictEqual(
@@ -671,7 +523,9 @@ describe("Opinion", () => {
           new Routing.Rule({ category: "ZZ", department: "nobody" as Routing.DepartmentCode })
         ]
       })
-      const result = yield* Effect.either(Opinion.make({ regions, routing: broken }).pipe(Effect.provide(ports())))
+      const result = yield* Effect.either(
+        Layer.build(Opinions.layer({ regions, routing: broken }).pipe(Layer.provide(ports()))).pipe(Effect.scoped)
+      )
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
         assert.strictEqual(result.left._tag, "InvalidConfiguration")
@@ -679,30 +533,6 @@ describe("Opinion", () => {
         assert.include(result.left.message, "分类 ZZ 不在诉求分类中")
       }
     }).pipe(Effect.orDie)
-  )
-
-  it.effect("toAnalysisItem maps a report for the analysis side", () =>
-    withService(
-      Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
-        const report = yield* opinion.submit(resident, waterLeak({ title: "停水" }))
-        const item = Report.toAnalysisItem(report)
-        assert.deepInclude(item, {
-          id: report.id,
-          text: "停水\n小区停水三天，水务没有通知",
-          category: "GF01",
-          kind: "complaint",
-          streetCode: "440310001",
-          communityCode: "440310001001",
-          channel: "mini-program",
-          status: "open",
-          overdue: false
-        })
-        // due at the end of 2026-03-19 in Shenzhen
-        assert.deepStrictEqual(item.dueAt, new Date(Date.UTC(2026, 2, 19, 16, 0)))
-        assert.isTrue(Report.toAnalysisItem(report, { asOf: new Date(Date.UTC(2026, 2, 20)) }).overdue)
-      })
-    )
   )
 
   it.effect("default subscriptions check out against the channels and render the module's events in Chinese", () =>
@@ -721,7 +551,7 @@ describe("Opinion", () => {
         const unknownChannel = yield* Effect.flip(Subscription.configure(subscriptions, { channels: ["wecom"] }))
         assert.strictEqual(unknownChannel.reason, "UnknownChannel")
 
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const report = yield* opinion.submit(resident, waterLeak({ urgency: "urgent", kind: "enquiry" }))
         yield* opinion.dispatch(dispatcher, { reportId: report.id })
         yield* TestClock.setTime(Date.UTC(2026, 2, 3, 16, 0))
@@ -777,62 +607,5 @@ describe("Opinion", () => {
         assert.notInclude(texts.join(""), "5678")
       })
     )
-  )
-
-  it.effect(
-    "synthetic reports from the generator go through intake, routing and merging, and map to analysis items",
-    () =>
-      withService(
-        Effect.gen(function* () {
-          const opinion = yield* Opinion.Opinion
-          const synthetic = yield* Generator.generate({
-            seed: 7,
-            count: 60,
-            from: new Date("2026-02-02T00:00:00+08:00"),
-            to: new Date("2026-03-01T00:00:00+08:00"),
-            duplicateRate: 0.2,
-            communities: Generator.pingshanCommunities
-          })
-          const submitAll = Effect.forEach(synthetic, (s) =>
-            opinion.submit(clerk, {
-              idempotencyKey: s.key,
-              location: { communityCode: s.communityCode, address: s.address },
-              category: s.category,
-              kind: s.kind,
-              urgency: s.urgency as "normal",
-              channel: s.channel,
-              content: s.content,
-              receivedAt: s.receivedAt
-            })
-          )
-          const reports = yield* submitAll
-          const idOf = new Map(synthetic.map((s, i) => [s.key, reports[i].id]))
-          for (const [i, s] of synthetic.entries()) {
-            assert.strictEqual(reports[i].location.streetCode, s.streetCode)
-            assert.deepStrictEqual(reports[i].receivedAt, s.receivedAt)
-          }
-          const duplicates = synthetic.filter((s) => s.duplicateOf !== undefined)
-          assert.isAbove(duplicates.length, 0)
-          for (const s of duplicates) {
-            yield* opinion.merge(dispatcher, { primaryId: idOf.get(s.duplicateOf!)!, duplicateIds: [idOf.get(s.key)!] })
-          }
-          // a second delivery of the whole batch changes nothing
-          const again = yield* submitAll
-          assert.deepStrictEqual(
-            again.map((r) => r.id),
-            reports.map((r) => r.id)
-          )
-          const repo = yield* ReportRepo.ReportRepo
-          assert.strictEqual(yield* repo.count(tenantId), 60)
-          assert.strictEqual(yield* repo.count(tenantId, { status: "merged" }), duplicates.length)
-          const stored = (yield* repo.page(tenantId, { limit: 1000 })).items.map((item) => item.value)
-          const items = Report.toAnalysisItems(stored, { asOf: new Date(MONDAY_9AM) })
-          assert.strictEqual(items.length, 60 - duplicates.length)
-          for (const item of items) Schema.decodeUnknownSync(Analysis.AnalysisItem)(item)
-          // some of the February reports are past their deadline by 2026-03-02
-          assert.isTrue(items.some((item) => item.overdue))
-          assert.isTrue(items.every((item) => item.status === "open"))
-        })
-      )
   )
 })

@@ -3,7 +3,7 @@
  * channel and period; on-time rate (按时办结率) and satisfaction rate (满意率).
  *
  * The input is a plain {@link AnalysisItem}: the workflow side maps its reports to it
- * (`toAnalysisItem`), so these functions do not depend on storage. Unknown input (JSON, a file) is
+ * (`ReportItems.fromReports`), so these functions do not depend on storage. Unknown input (JSON, a file) is
  * decoded with {@link decodeItems} or {@link summarize}; the other functions are pure and take
  * already decoded items.
  *

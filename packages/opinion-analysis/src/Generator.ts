@@ -191,7 +191,7 @@ export const generate = (
  * (emergency the same day, enquiry and help 3 working days, others 13; weekends skipped, public
  * holidays not), most reports closed in time, some late, some still open and past due, follow-up
  * answers for about four in five closed ones. For demos of the analysis and the situation report;
- * real items come from the workflow (`toAnalysisItem`).
+ * real items come from the workflow (`ReportItems.fromReports`).
  *
  * @since 0.1.0
  * @category testing
