@@ -157,3 +157,55 @@ export const conflicts = (
       subjectId: declaration.applicationId,
       reason: declaration.reason
     }))
+
+/**
+ * The input of `Projects.scheduleSession`: the applications default to every eligible one of the call,
+ * in the order they were submitted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ScheduleSession = Schema.Struct({
+  tenantId: TenantId,
+  callId: Schema.String,
+  title: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  venue: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  startsAt: Schema.Date,
+  judgeIds: Schema.NonEmptyArray(Schema.String),
+  applicationIds: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * The input of commands naming a session.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const SessionRef = Schema.Struct({ tenantId: TenantId, sessionId: Schema.String })
+
+/**
+ * The input of `Projects.declare` (a judge's declaration on one application).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Declare = Schema.Struct({
+  ...SessionRef.fields,
+  applicationId: Schema.String,
+  conflict: Schema.Boolean,
+  reason: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { default: () => "" })
+})
+
+/**
+ * The input of `Projects.score`: `submit` locks the sheet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Score = Schema.Struct({
+  ...SessionRef.fields,
+  applicationId: Schema.String,
+  scores: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  comment: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(2000)), { default: () => "" }),
+  submit: Schema.optionalWith(Schema.Boolean, { default: () => true })
+})

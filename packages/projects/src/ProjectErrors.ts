@@ -259,3 +259,18 @@ export class OutsidePhase extends Schema.TaggedError<OutsidePhase>("@gongzhi/pro
     return `征集活动「${this.callId}」在 ${this.date} 不处于「${this.phase}」阶段 / call ${this.callId} is not in phase ${this.phase} on ${this.date}`
   }
 }
+
+/**
+ * An applicant's account acted on an application of another organisation's account.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotOwner extends Schema.TaggedError<NotOwner>("@gongzhi/projects/NotOwner")("NotOwner", {
+  actorId: Schema.String,
+  applicationId: Schema.String
+}) {
+  override get message(): string {
+    return `账号 ${this.actorId} 只能办理本单位的申报书，不能操作申报书「${this.applicationId}」 / not the owner of ${this.applicationId}`
+  }
+}

@@ -2,6 +2,52 @@
 // Run `npm run barrels` after adding, renaming or removing a module in src/.
 
 /**
+ * The applicant check port (申报主体信用核查): asked before an application is submitted whether the
+ * organisation may apply — e.g. the credit package refuses organisations on the serious-dishonesty list
+ * (严重失信主体名单). The default lets everyone through.
+ *
+ * @since 0.1.0
+ */
+export * as ApplicantCheck from "./ApplicantCheck.js"
+
+/**
+ * Applications (申报书) by organisations to a call: the applicant with its unified social credit code
+ * (统一社会信用代码), the responsible unit (项目责任单位), region, budget lines, attachments as references
+ * (no binaries in the database), the call's custom form, and the application's life: draft → submitted →
+ * withdrawn, then eligibility review (资格审查) with reasons, and the selection's outcome.
+ *
+ * @since 0.1.0
+ */
+export * as Application from "./Application.js"
+
+/**
+ * The Application repository port (申报书库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.1.0
+ */
+export * as ApplicationRepo from "./ApplicationRepo.js"
+
+/**
+ * Calls (征集/遴选活动) for social-governance innovation projects (社会治理创新项目) or research topics
+ * (课题研究): phases as data with dates, per-call settings (quota, budget cap, eligible applicant kinds,
+ * custom form fields validated by a Schema built from data, the rubric and its aggregation strategy),
+ * the selection, its publicity (公示) with an objection window in working days, and the recommendation to
+ * the city level (推荐市级培育项目) with its outcome.
+ *
+ * @since 0.1.0
+ */
+export * as Call from "./Call.js"
+
+/**
+ * The Call repository port (征集活动库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.1.0
+ */
+export * as CallRepo from "./CallRepo.js"
+
+/**
  * Defence sessions (遴选答辩会): the panel of judges (评审专家组), conflict-of-interest declarations
  * (利益冲突申报), the presentation slots computed from the session's start and slot length, and the
  * panel's state — scores stay hidden until the panel closes.
@@ -11,12 +57,73 @@
 export * as DefenceSession from "./DefenceSession.js"
 
 /**
+ * The DefenceSession repository port (答辩会库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.1.0
+ */
+export * as DefenceSessionRepo from "./DefenceSessionRepo.js"
+
+/**
+ * Permissions of the projects domain (权限). The service checks each command with core
+ * `Authorization.authorize(actor, permission, target)`, where the target is the district (or the region
+ * of an application), and checks assignment for judges and ownership for applicants.
+ *
+ * The default role table ({@link defaultRoleTable}) is data: a district may load its own.
+ *
+ * | role | who | may |
+ * | --- | --- | --- |
+ * | `projects-district-office` | 区社会建设办 staff (district scope) | everything: calls, eligibility, sessions, selection, publicity, recommendation, all scores once closed |
+ * | `projects-judge` | a judge (评审专家) | declare conflicts, score and read the applications of the sessions they sit on |
+ * | `projects-supervisor` | staff of the third-party supervisor (第三方督导机构) | inspect selected projects, request rectifications, read progress |
+ * | `projects-responsible-unit` | a responsible unit (项目责任单位) | report progress on their project, answer rectifications |
+ * | `projects-applicant` | an organisation's account | draft, submit and withdraw its own applications |
+ * | `public` | anyone | read calls, selected projects and their progress |
+ *
+ * @since 0.1.0
+ */
+export * as Permissions from "./Permissions.js"
+
+/**
  * The typed errors of the projects domain (社会治理创新项目、课题研究、攻坚作战图、联席会议、实绩考核). Every
  * message is written for a clerk (Chinese first, English after " / ").
  *
  * @since 0.1.0
  */
 export * as ProjectErrors from "./ProjectErrors.js"
+
+/**
+ * The events of the projects domain (项目事件), appended to the outbox in the transaction of the command
+ * that caused them, as `projects.<Tag>`.
+ *
+ * @since 0.1.0
+ */
+export * as ProjectEvents from "./ProjectEvents.js"
+
+/**
+ * The database migrations of the projects domain (项目数据表迁移): one per table, each created from its
+ * repository definition (`Repository.migration`) — every primary key and index begins with `tenant_id`.
+ * Frozen and append-only. Run them with the store's migration runner together with the kernel's:
+ * ```ts
+ * SqliteStore.layer({ filename, migrations: [CoreMigrations.migrations, ProjectMigrations.migrations] })
+ * ```
+ * Tables: `prj_calls`, `prj_applications`, `prj_defence_sessions`, `prj_score_sheets`.
+ *
+ * @since 0.1.0
+ */
+export * as ProjectMigrations from "./ProjectMigrations.js"
+
+/**
+ * The projects service (社会治理创新项目): calls, applications, eligibility review, defence sessions with
+ * judges, declarations and locked score sheets, rankings hidden until the panel closes, selection by quota,
+ * publicity with an objection window in working days and the recommendation to the city. Every command
+ * decodes its input with `Schema`, checks the input's district against the actor's and the actor's
+ * permission with core `Authorization`, runs in one transaction with its outbox events and its audit entry
+ * (retried on optimistic conflicts), is traced as `Projects.<command>`, and fails with typed errors.
+ *
+ * @since 0.1.0
+ */
+export * as Projects from "./Projects.js"
 
 /**
  * Aggregation and ranking (评分汇总与排名): the one implementation shared by the defence panel
@@ -59,6 +166,22 @@ export * as Ranking from "./Ranking.js"
  * @since 0.1.0
  */
 export * as Rubric from "./Rubric.js"
+
+/**
+ * Score sheets (评分表): one per judge and application in a defence session, scored on the call's
+ * rubric; editable as a draft, locked once submitted.
+ *
+ * @since 0.1.0
+ */
+export * as ScoreSheet from "./ScoreSheet.js"
+
+/**
+ * The ScoreSheet repository port (评分表库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.1.0
+ */
+export * as ScoreSheetRepo from "./ScoreSheetRepo.js"
 
 /**
  * Work plans (攻坚作战图, 工期倒排): tasks with durations in working days (以工作日为单元), owners and
