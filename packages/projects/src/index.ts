@@ -29,6 +29,15 @@ export * as Application from "./Application.js"
 export * as ApplicationRepo from "./ApplicationRepo.js"
 
 /**
+ * The annual assessment (社会建设实绩考核): indicator schemes as data — indicators with weights and score
+ * ranges, i.e. a {@link Rubric.Rubric} — scored per unit (a street or a department) by assessors, aggregated
+ * and ranked by the same {@link Ranking} machinery as the defence panel (one implementation, not two).
+ *
+ * @since 0.1.0
+ */
+export * as Assessment from "./Assessment.js"
+
+/**
  * Calls (征集/遴选活动) for social-governance innovation projects (社会治理创新项目) or research topics
  * (课题研究): phases as data with dates, per-call settings (quota, budget cap, eligible applicant kinds,
  * custom form fields validated by a Schema built from data, the rubric and its aggregation strategy),
