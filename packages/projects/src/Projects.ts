@@ -87,6 +87,7 @@ export const make = Effect.gen(function* () {
     withdrawApplication: applications.withdrawApplication,
     reviewEligibility: applications.reviewEligibility,
     listApplications: applications.listApplications,
+    openData: applications.openData,
     getApplication: defence.getApplication,
     // defence and selection
     scheduleSession: defence.scheduleSession,

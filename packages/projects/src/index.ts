@@ -74,6 +74,16 @@ export * as DefenceSession from "./DefenceSession.js"
 export * as DefenceSessionRepo from "./DefenceSessionRepo.js"
 
 /**
+ * Open data (政务公开): the selected projects of a call as rows, CSV (UTF-8 with BOM, so spreadsheet programs
+ * read the Chinese correctly) and JSON. Only what is public is in a row: the project, the organisation and its
+ * unified social credit code (public for organisations), the responsible unit, region, budget, and the city
+ * recommendation — never scores of individual judges or the accounts behind an application.
+ *
+ * @since 0.1.0
+ */
+export * as OpenData from "./OpenData.js"
+
+/**
  * Permissions of the projects domain (权限). The service checks each command with core
  * `Authorization.authorize(actor, permission, target)`, where the target is the district (or the region
  * of an application), and checks assignment for judges and ownership for applicants.
@@ -121,6 +131,15 @@ export * as ProjectEvents from "./ProjectEvents.js"
  * @since 0.1.0
  */
 export * as ProjectMigrations from "./ProjectMigrations.js"
+
+/**
+ * The notification templates (zh-CN first) and default subscriptions of the projects domain: the applicant's
+ * account hears that its application was received, when its defence is, and that it was selected. A district
+ * passes its own recipient resolver (e.g. to reach the organisation's contact on WeCom).
+ *
+ * @since 0.1.0
+ */
+export * as ProjectNotifications from "./ProjectNotifications.js"
 
 /**
  * The projects service (社会治理创新项目): calls, applications, eligibility review, defence sessions with

@@ -6,6 +6,7 @@ import * as PgTesting from "@gongzhi/store-postgres/testing"
 import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
 import { Effect, Layer, TestClock } from "effect"
 import * as ApplicantCheck from "../src/ApplicantCheck.js"
+import * as OpenData from "../src/OpenData.js"
 import * as ProjectMigrations from "../src/ProjectMigrations.js"
 import * as Projects from "../src/Projects.js"
 import { applicant, applicationInput, callInput, judge, office, publicReader, submitAll, TENANT } from "./fixtures.js"
@@ -206,6 +207,19 @@ for (const [name, layer, availability] of backends) {
             outcome: "selected"
           })
           assert.strictEqual(outcome.cityRecommendation!.outcome, "selected")
+          const open = yield* projects.openData(publicReader, { tenantId: TENANT, callId: call.id })
+          assert.deepStrictEqual(
+            open.map((row) => [row.order, row.cityLevel]),
+            [
+              [1, "selected"],
+              [2, ""],
+              [3, ""]
+            ]
+          )
+          const csv = OpenData.toCsv(open)
+          assert.isTrue(csv.startsWith("\uFEFF征集活动,年度,序号,项目名称"))
+          assert.strictEqual(csv.trimEnd().split("\r\n").length, 4)
+          assert.notInclude(OpenData.toJson(open), "ORG")
           const events = yield* Outbox.Outbox.pipe(Effect.flatMap((outbox) => outbox.list(TENANT, { limit: 500 })))
           const types = events.items.map((entry) => entry.event.type)
           assert.strictEqual(types.filter((t) => t === "projects.ApplicationReceived").length, 6)

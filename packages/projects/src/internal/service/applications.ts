@@ -5,6 +5,7 @@ import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import * as Application from "../../Application.js"
 import * as Call from "../../Call.js"
+import * as OpenData from "../../OpenData.js"
 import { Permission } from "../../Permissions.js"
 import { ApplicantRefused, InvalidTransition, NotOwner, OutsidePhase } from "../../ProjectErrors.js"
 import * as Rubric from "../../Rubric.js"
@@ -235,7 +236,25 @@ export const make = (deps: Deps) => {
     { transaction: false }
   )
 
+  /** The selected projects of a call, for everyone who may read public data. */
+  const openData = cmd(
+    "openData",
+    Call.CallRef,
+    (i, _at, actor) =>
+      Effect.gen(function* () {
+        yield* authorize(deps, actor, Permission.publicRead, i.tenantId)
+        const call = (yield* loadCall(i.tenantId, i.callId)).value
+        const selected = yield* deps.applications.find(i.tenantId, { call_id: call.id, status: "selected" })
+        return OpenData.selectedProjects(
+          call,
+          selected.map((row) => row.value)
+        )
+      }),
+    { transaction: false }
+  )
+
   return {
+    openData,
     loadCall,
     loadApplication,
     createCall,
