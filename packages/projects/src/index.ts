@@ -57,6 +57,16 @@ export * as Call from "./Call.js"
 export * as CallRepo from "./CallRepo.js"
 
 /**
+ * Cultivation rules (项目培育): the management standard (管理标准) as data — monthly progress reports due by
+ * a working day of the next month, quarterly inspections, KPIs with targets, rectification periods — and the
+ * pure rules on it: report due dates on the working-day calendar, overdue detection, rectification deadlines,
+ * and the acceptance outcome (验收：通过 / 有条件通过 / 不通过) from KPI results.
+ *
+ * @since 0.1.0
+ */
+export * as Cultivation from "./Cultivation.js"
+
+/**
  * Defence sessions (遴选答辩会): the panel of judges (评审专家组), conflict-of-interest declarations
  * (利益冲突申报), the presentation slots computed from the session's start and slot length, and the
  * panel's state — scores stay hidden until the panel closes.
