@@ -229,21 +229,6 @@ export class ApplicantRefused extends Schema.TaggedError<ApplicantRefused>("@gon
 }
 
 /**
- * A command names a district other than the actor's own.
- *
- * @since 0.1.0
- * @category errors
- */
-export class TenantMismatch extends Schema.TaggedError<TenantMismatch>("@gongzhi/projects/TenantMismatch")(
-  "TenantMismatch",
-  { actorTenant: Schema.String, inputTenant: Schema.String }
-) {
-  override get message(): string {
-    return `操作人属于 ${this.actorTenant}，不能办理 ${this.inputTenant} 的事项 / actor of ${this.actorTenant} cannot act in ${this.inputTenant}`
-  }
-}
-
-/**
  * A command was given outside the phase of the call that allows it (e.g. an application after the
  * application phase closed).
  *

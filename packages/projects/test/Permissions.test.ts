@@ -54,31 +54,11 @@ const expected: Record<string, ReadonlyArray<Outcome>> = {
     "Forbidden",
     "Forbidden",
     "Forbidden",
-    "TenantMismatch"
+    "Forbidden"
   ],
-  getCall: ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "TenantMismatch"],
-  draftApplication: [
-    "ok",
-    "Forbidden",
-    "Forbidden",
-    "Forbidden",
-    "Forbidden",
-    "ok",
-    "ok",
-    "Forbidden",
-    "TenantMismatch"
-  ],
-  getApplication: [
-    "ok",
-    "ok",
-    "NotAssigned",
-    "Forbidden",
-    "Forbidden",
-    "ok",
-    "NotOwner",
-    "Forbidden",
-    "TenantMismatch"
-  ],
+  getCall: ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "Forbidden"],
+  draftApplication: ["ok", "Forbidden", "Forbidden", "Forbidden", "Forbidden", "ok", "ok", "Forbidden", "Forbidden"],
+  getApplication: ["ok", "ok", "NotAssigned", "Forbidden", "Forbidden", "ok", "NotOwner", "Forbidden", "Forbidden"],
   withdrawApplication: [
     "ok",
     "Forbidden",
@@ -88,7 +68,7 @@ const expected: Record<string, ReadonlyArray<Outcome>> = {
     "ok",
     "NotOwner",
     "Forbidden",
-    "TenantMismatch"
+    "Forbidden"
   ],
   reviewEligibility: [
     "ok",
@@ -99,7 +79,7 @@ const expected: Record<string, ReadonlyArray<Outcome>> = {
     "Forbidden",
     "Forbidden",
     "Forbidden",
-    "TenantMismatch"
+    "Forbidden"
   ],
   sessionRanking: [
     "ok",
@@ -110,7 +90,7 @@ const expected: Record<string, ReadonlyArray<Outcome>> = {
     "Forbidden",
     "Forbidden",
     "Forbidden",
-    "TenantMismatch"
+    "Forbidden"
   ],
   score: [
     "NotAssigned",
@@ -121,7 +101,7 @@ const expected: Record<string, ReadonlyArray<Outcome>> = {
     "Forbidden",
     "Forbidden",
     "Forbidden",
-    "TenantMismatch"
+    "Forbidden"
   ]
 }
 

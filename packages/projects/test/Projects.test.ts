@@ -243,7 +243,10 @@ for (const [name, layer, availability] of backends) {
           })
         )
         assert.strictEqual(badCode._tag, "InvalidInput")
-        assert.include(badCode.message, "applicant.creditCode")
+        if (badCode._tag === "InvalidInput") {
+          assert.strictEqual(badCode.problems[0]!.path, "applicant.creditCode")
+          assert.include(badCode.message, "校验码")
+        }
         const wrongKind = yield* Effect.flip(
           projects.draftApplication(applicant(1), {
             ...good,
@@ -260,8 +263,8 @@ for (const [name, layer, availability] of backends) {
         )
         assert.strictEqual(badForm._tag, "InvalidInput")
         if (badForm._tag === "InvalidInput") {
-          assert.isTrue(badForm.problems.some((p) => p.includes("form.beneficiaries")))
-          assert.isTrue(badForm.problems.some((p) => p.includes("领域应为")))
+          assert.isTrue(badForm.problems.some((p) => p.path === "form.beneficiaries"))
+          assert.isTrue(badForm.problems.some((p) => p.message.includes("领域应为")))
         }
         yield* at("2026-03-16T02:00:00Z")
         const late = yield* Effect.flip(projects.draftApplication(applicant(1), good))

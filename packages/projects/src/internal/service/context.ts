@@ -1,26 +1,26 @@
 /**
- * The command context of the projects service: the ports, the settings and one `command` combinator that
- * decodes the input into one `InvalidInput`, checks the input's district against the actor's, reads the time
- * from `Clock`, runs the body in a transaction retried on optimistic conflicts, and traces it. Shaped like
- * core's command module so that switching to it is mechanical.
+ * The command context of the projects service: the ports, the settings and one `command` combinator over
+ * core's `Command` runner (decode into one `InvalidInput`, tenant check, `Clock`, transaction retried on
+ * optimistic conflicts, span).
  */
 import * as Actor from "@gongzhi/core/Actor"
 import type { AuditLogShape } from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
 import type { Calendar } from "@gongzhi/core/Calendar"
+import * as Command from "@gongzhi/core/Command"
 import type { LocalDate } from "@gongzhi/core/LocalDate"
 import type { OutboxShape } from "@gongzhi/core/Outbox"
 import type { RegionCode } from "@gongzhi/core/Region"
 import type * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
-import type { StorageError } from "@gongzhi/core/StorageError"
+import { StorageError } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import type { TransactorShape } from "@gongzhi/core/Transactor"
-import { Clock, Effect, Option, ParseResult, Schema } from "effect"
+import { Clock, Effect, Option, type Schema } from "effect"
 import type { ApplicantCheckShape } from "../../ApplicantCheck.js"
 import type { ApplicationRepoShape } from "../../ApplicationRepo.js"
 import type { CallRepoShape } from "../../CallRepo.js"
 import type { DefenceSessionRepoShape } from "../../DefenceSessionRepo.js"
-import { type EntityKind, EntityNotFound, InvalidInput, TenantMismatch } from "../../ProjectErrors.js"
+import { type EntityKind, EntityNotFound } from "../../ProjectErrors.js"
 import * as ProjectEvents from "../../ProjectEvents.js"
 import type { ScoreSheetRepoShape } from "../../ScoreSheetRepo.js"
 
@@ -52,20 +52,34 @@ export const now: Effect.Effect<Date> = Effect.map(Clock.currentTimeMillis, (ms)
 export const chinaDate = (at: Date): LocalDate =>
   new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) as LocalDate
 
-const problemsOf = (error: ParseResult.ParseError): Array<string> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
-    const at = issue.path.length === 0 ? "输入" : `字段 ${issue.path.join(".")}`
-    if (issue._tag === "Missing") return `缺少${at}`
-    return `${at}：${issue.message}`.replace(/\d{15,}[\dXx]?/g, "***")
+/** Problems a command checks itself, as core's {@link Command.InvalidInput} ("path: message" is split at the colon). */
+export const invalid = (command: string, ...problems: ReadonlyArray<string>): Command.InvalidInput =>
+  new Command.InvalidInput({
+    command,
+    problems: problems.map((problem) => {
+      const at = problem.indexOf(": ")
+      return at > 0 && !problem.slice(0, at).includes(" ")
+        ? { path: problem.slice(0, at), message: problem.slice(at + 2) }
+        : { path: "", message: problem }
+    })
   })
 
-/** One problem, as an {@link InvalidInput}. */
-export const invalid = (command: string, ...problems: ReadonlyArray<string>): InvalidInput =>
-  new InvalidInput({ command, problems: [...problems] })
+/** The command runner of the domain (core's `Command`), built once per service. */
+export const runner = (deps: Deps): Command.Runner =>
+  Command.make({
+    domain: "Projects",
+    auditPrefix: "projects.",
+    conflictRetries: deps.settings.conflictRetries,
+    transactor: deps.transactor,
+    outbox: deps.outbox,
+    auditLog: deps.auditLog,
+    authorization: deps.authorization
+  })
 
 /**
- * A command: decode the input (one `InvalidInput` listing every problem), check the district, read the
- * time, run `body` in a transaction retried on `VersionConflict`, trace it as `Projects.<name>`.
+ * A command through core's runner: decode (one `InvalidInput`), the input's district checked against the
+ * actor's (`Forbidden`), the time from `Clock`, `body` in a transaction retried on `VersionConflict` (or, with
+ * `transaction: false`, as a query), traced as `Projects.<name>`.
  */
 export const command =
   (deps: Deps) =>
@@ -74,30 +88,16 @@ export const command =
     schema: Schema.Schema<A & { readonly tenantId: TenantId }, I>,
     body: (input: A & { readonly tenantId: TenantId }, at: Date, actor: Actor.Actor) => Effect.Effect<B, E>,
     options: { readonly transaction?: boolean } = {}
-  ) =>
-  (actor: Actor.Actor, raw: I): Effect.Effect<B, E | InvalidInput | TenantMismatch | StorageError> =>
-    Effect.gen(function* () {
-      const input = yield* Effect.mapError(
-        Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })(raw),
-        (error) => new InvalidInput({ command: name, problems: problemsOf(error) })
-      )
-      if (input.tenantId !== actor.scope.tenantId) {
-        return yield* new TenantMismatch({ actorTenant: actor.scope.tenantId, inputTenant: input.tenantId })
-      }
-      const at = yield* now
-      const run = body(input, at, actor)
-      if (options.transaction === false) return yield* run
-      return yield* deps.transactor.withTransaction(run).pipe(
-        Effect.retry({
-          times: deps.settings.conflictRetries,
-          while: (error) => (error as { readonly _tag?: unknown })?._tag === "VersionConflict"
-        })
-      )
-    }).pipe(
-      Effect.withSpan(`Projects.${name}`, {
-        attributes: { "gongzhi.actor": Actor.label(actor), "gongzhi.tenant": actor.scope.tenantId }
-      })
-    )
+  ) => {
+    const commands = runner(deps)
+    return (
+      actor: Actor.Actor,
+      raw: I
+    ): Effect.Effect<B, E | Command.InvalidInput | Authorization.Forbidden | StorageError> =>
+      options.transaction === false
+        ? commands.query({ name, input: schema, raw, actor, body: (input, ctx) => body(input, ctx.now, actor) })
+        : commands.run({ name, input: schema, raw, actor, body: (input, ctx) => body(input, ctx.now, actor) })
+  }
 
 /** Appends an audit entry for a command. */
 export const audit = (
@@ -120,7 +120,11 @@ export const audit = (
         targetId,
         details
       })
-      .pipe(Effect.catchTag("AuditInputError", (error) => Effect.die(error)))
+      .pipe(
+        Effect.catchTag("AuditInputError", (error) =>
+          Effect.fail(new StorageError({ operation: "auditLog.append", reason: error.detail, retryable: false }))
+        )
+      )
   )
 
 /** Appends events to the outbox in the caller's transaction. */
@@ -130,7 +134,11 @@ export const emit = (deps: Deps, tenantId: TenantId, events: ReadonlyArray<Proje
     : Effect.asVoid(
         deps.outbox
           .append(events.map((event) => ProjectEvents.toOutbox(tenantId, event)))
-          .pipe(Effect.catchTag("OutboxInputError", (error) => Effect.die(error)))
+          .pipe(
+            Effect.catchTag("OutboxInputError", (error) =>
+              Effect.fail(new StorageError({ operation: "outbox.append", reason: error.detail, retryable: false }))
+            )
+          )
       )
 
 /** Checks a permission on a district-wide target (or a region of it). */
