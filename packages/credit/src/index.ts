@@ -2,6 +2,27 @@
 // Run `npm run barrels` after adding, renaming or removing a module in src/.
 
 /**
+ * The public credit information catalogue (公共信用信息目录) as data: record types with their polarity
+ * (守信/失信/中性), the failing-information class of Order 36, whether they are public, shared or
+ * internal, and their fields — from which the Schema that validates a received row is built. A
+ * district adds its own supplementary catalogue (地方补充目录) as data, without code; the catalogue in
+ * force is the national edition combined with the supplement ({@link combine}).
+ *
+ * Closed list: a record is accepted only if its record type is in the catalogue in force.
+ *
+ * @since 0.1.0
+ */
+export * as Catalogue from "./Catalogue.js"
+
+/**
+ * The typed errors of public credit (公共信用). Every message is written for a clerk (Chinese first,
+ * English after " / ") and never carries a resident ID number.
+ *
+ * @since 0.1.0
+ */
+export * as CreditErrors from "./CreditErrors.js"
+
+/**
  * The display and repair periods of failing information (失信信息公示期与修复), as pure functions over
  * rule sets that are data. Three rule sets apply, chosen by the date of the document that made the
  * finding (决定日期):
@@ -20,3 +41,36 @@
  * @since 0.1.0
  */
 export * as CreditRules from "./CreditRules.js"
+
+/**
+ * The national public credit information catalogue (全国公共信用信息基础目录) as seed data, from the
+ * partial record of the 2024 edition (`credit-catalogue-2024.json`). Each record type says how far it
+ * is confirmed in `status`: the 2024 categories 登记注册基本信息, 司法裁判及执行信息, 行政管理信息 and
+ * 经营(活动)异常名录(状态)信息 are confirmed, the social-insurance arrears entry is confirmed as added in
+ * 2024 (its Chinese wording is not), and the items within each category (which kinds of administrative
+ * act, which fields) are UNVERIFIED against the 2024 table, which could not be read. Check the edition
+ * in force before relying on it; a district replaces or supplements it as data.
+ *
+ * @since 0.1.0
+ */
+export * as NationalCatalogue from "./NationalCatalogue.js"
+
+/**
+ * Source units (数据提供单位): the district bureaus' business systems (局委办业务系统), the grid system
+ * (网格化), credit agencies and other providers, each allowed to send some record types of the
+ * catalogue.
+ *
+ * @since 0.1.0
+ */
+export * as SourceUnit from "./SourceUnit.js"
+
+/**
+ * Credit subjects (信用主体): legal persons and other organisations by unified social credit code
+ * (统一社会信用代码; strict, or the lenient pilot mode per district setting), individual businesses
+ * (个体工商户, a code with category 92) and natural persons by resident ID number — stored only
+ * encrypted, with a blind index for lookups and the masked form for display. One subject per
+ * identifier per district; a subject entered twice is merged into the other.
+ *
+ * @since 0.1.0
+ */
+export * as Subject from "./Subject.js"
