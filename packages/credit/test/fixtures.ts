@@ -20,3 +20,10 @@ export const supplementData = {
     }
   ]
 }
+
+export const csvOf = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): Uint8Array =>
+  new TextEncoder().encode(
+    [header, ...rows]
+      .map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(","))
+      .join("\r\n")
+  )
