@@ -23,6 +23,16 @@ export * as Catalogue from "./Catalogue.js"
 export * as CreditErrors from "./CreditErrors.js"
 
 /**
+ * Credit records (信用记录): one piece of catalogue information about a subject, received from a
+ * source unit, with its finding document and date, severity tier and sector where failing, its state
+ * and its provenance (source unit, batch, received at, by whom). The display and repair dates come
+ * from `CreditRules.periods`.
+ *
+ * @since 0.1.0
+ */
+export * as CreditRecord from "./CreditRecord.js"
+
+/**
  * The display and repair periods of failing information (失信信息公示期与修复), as pure functions over
  * rule sets that are data. Three rule sets apply, chosen by the date of the document that made the
  * finding (决定日期):
@@ -43,6 +53,21 @@ export * as CreditErrors from "./CreditErrors.js"
 export * as CreditRules from "./CreditRules.js"
 
 /**
+ * Ingestion of batches from source units (信用信息报送): CSV, XLSX and JSON go through one path —
+ * {@link read} turns any of them into rows keyed by column, {@link check} validates every row against
+ * the catalogue in force (closed list), the unit's allowed record types, the subject's identifier and
+ * the record type's own fields, and returns the accepted records and a per-row report in Chinese of
+ * what was rejected and why. Columns may be headed by field name (`findingDate`) or Chinese label
+ * (决定日期). {@link checkStream} does the same in chunks and reports progress for big batches.
+ *
+ * A batch commits all its accepted rows or nothing; re-sending a source record (same source unit and
+ * source record id) replaces it. Reports never repeat a resident ID number.
+ *
+ * @since 0.1.0
+ */
+export * as Ingestion from "./Ingestion.js"
+
+/**
  * The national public credit information catalogue (全国公共信用信息基础目录) as seed data, from the
  * partial record of the 2024 edition (`credit-catalogue-2024.json`). Each record type says how far it
  * is confirmed in `status`: the 2024 categories 登记注册基本信息, 司法裁判及执行信息, 行政管理信息 and
@@ -54,6 +79,16 @@ export * as CreditRules from "./CreditRules.js"
  * @since 0.1.0
  */
 export * as NationalCatalogue from "./NationalCatalogue.js"
+
+/**
+ * Evaluation as data (信用评价): a scorecard (base score, additions and deductions per record type,
+ * tier and age, caps) and a grade scale (ordered levels with score bands and labels, e.g. A/B/C/D =
+ * 优秀/良好/一般/较差), chosen per district. {@link evaluate} is pure: the grade of a subject is a
+ * function of its records in use and the day, and explains itself record by record.
+ *
+ * @since 0.1.0
+ */
+export * as Scorecard from "./Scorecard.js"
 
 /**
  * Source units (数据提供单位): the district bureaus' business systems (局委办业务系统), the grid system

@@ -27,3 +27,33 @@ export const csvOf = (header: ReadonlyArray<string>, rows: ReadonlyArray<Readonl
       .map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(","))
       .join("\r\n")
   )
+
+import * as LocalDate from "@gongzhi/core/LocalDate"
+import type { TenantId } from "@gongzhi/core/Tenant"
+import { Schema } from "effect"
+import { CreditRecord, Provenance, type RecordState } from "../src/CreditRecord.js"
+
+export const day = (s: string) => Schema.decodeSync(LocalDate.LocalDate)(s)
+
+export const record = (
+  id: string,
+  recordType: string,
+  findingDate: string,
+  options: { tier?: "minor" | "general" | "serious"; state?: RecordState; subjectId?: string } = {}
+) =>
+  new CreditRecord({
+    id,
+    tenantId: "440310" as TenantId,
+    subjectId: options.subjectId ?? "S1",
+    recordType,
+    polarity: recordType.startsWith("ADMIN_REWARD") || recordType === "HONOUR" ? "positive" : "negative",
+    ...(recordType.startsWith("ADMIN_REWARD") || recordType === "HONOUR" ? {} : { failingClass: "penalty" as const }),
+    sourceRecordId: id,
+    findingDate: day(findingDate),
+    ...(options.tier === undefined ? {} : { tier: options.tier }),
+    displayed: true,
+    details: {},
+    state: options.state ?? "active",
+    provenance: new Provenance({ sourceUnitId: "U", batchId: "B", receivedAt: new Date(0), receivedBy: "test" }),
+    contentHash: id
+  })
