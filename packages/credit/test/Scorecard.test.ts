@@ -63,9 +63,14 @@ describe("Scorecard", () => {
   const arbitraryRecords = fc.array(
     fc.record({
       type: fc.constantFrom("ADMIN_PENALTY", "ADMIN_REWARD", "JUDICIAL", "HONOUR", "OTHER"),
-      tier: fc.constantFrom("minor", "general", "serious" as const),
+      tier: fc.constantFrom<Array<"minor" | "general" | "serious">>("minor", "general", "serious"),
       day: fc.integer({ min: 0, max: 2000 }),
-      state: fc.constantFrom("active", "repaired", "expired", "objectionPending" as const)
+      state: fc.constantFrom<Array<"active" | "repaired" | "expired" | "objectionPending">>(
+        "active",
+        "repaired",
+        "expired",
+        "objectionPending"
+      )
     }),
     { maxLength: 30 }
   )
