@@ -35,6 +35,8 @@ export class SourceUnit extends Schema.Class<SourceUnit>("@gongzhi/credit/Source
   kind: SourceUnitKind,
   /** The record-type codes this unit may send. */
   recordTypes: Schema.Array(Schema.String),
+  /** The staff ids and service-account ids that send for this unit (its clerks and business systems). */
+  accounts: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
   active: Schema.Boolean
 }) {}
 

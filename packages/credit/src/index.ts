@@ -23,6 +23,23 @@ export * as Catalogue from "./Catalogue.js"
 export * as CreditErrors from "./CreditErrors.js"
 
 /**
+ * The domain events of public credit, appended to the outbox in the transaction that caused them:
+ * a batch accepted (with its rejections), a grade changed.
+ *
+ * @since 0.1.0
+ */
+export * as CreditEvents from "./CreditEvents.js"
+
+/**
+ * The database migrations of public credit: one per table, each created from its repository
+ * definition (`Repository.migration`). Tables: `credit_subjects`, `credit_records`,
+ * `credit_evaluations`, `credit_batches`.
+ *
+ * @since 0.1.0
+ */
+export * as CreditMigrations from "./CreditMigrations.js"
+
+/**
  * Credit records (信用记录): one piece of catalogue information about a subject, received from a
  * source unit, with its finding document and date, severity tier and sector where failing, its state
  * and its provenance (source unit, batch, received at, by whom). The display and repair dates come
@@ -53,6 +70,28 @@ export * as CreditRecord from "./CreditRecord.js"
 export * as CreditRules from "./CreditRules.js"
 
 /**
+ * The repository port of public credit (信用信息库): subjects (unique per identifier among active
+ * subjects), records (unique per source unit and source record id), stored evaluations and received
+ * batches. `layerMemory` is the reference implementation; `layerSql` serves SQLite, PostgreSQL and
+ * MySQL/MariaDB (tables from `CreditMigrations`).
+ *
+ * @since 0.1.0
+ */
+export * as CreditStore from "./CreditStore.js"
+
+/**
+ * The public credit service (公共信用): batches from source units, subjects, records and their state,
+ * evaluation. Every command takes `tenantId` in its input (checked against the actor's scope),
+ * decodes it into one `InvalidInput`, runs in a transaction retried on optimistic conflicts, and
+ * writes audit entries and outbox events in the same transaction. A record that arrives, changes or
+ * leaves use re-grades its subject in that transaction; `reevaluateAll` re-grades the district after a
+ * model change.
+ *
+ * @since 0.1.0
+ */
+export * as Credits from "./Credits.js"
+
+/**
  * Ingestion of batches from source units (信用信息报送): CSV, XLSX and JSON go through one path —
  * {@link read} turns any of them into rows keyed by column, {@link check} validates every row against
  * the catalogue in force (closed list), the unit's allowed record types, the subject's identifier and
@@ -79,6 +118,14 @@ export * as Ingestion from "./Ingestion.js"
  * @since 0.1.0
  */
 export * as NationalCatalogue from "./NationalCatalogue.js"
+
+/**
+ * Permissions and default roles of public credit: platform admin (平台管理员), source-unit clerk
+ * (数据报送员: own unit's records only), reviewer (审核员), auditor (审计员) and the public (公众).
+ *
+ * @since 0.1.0
+ */
+export * as Permissions from "./Permissions.js"
 
 /**
  * Evaluation as data (信用评价): a scorecard (base score, additions and deductions per record type,

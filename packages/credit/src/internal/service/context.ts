@@ -1,0 +1,130 @@
+import * as Actor from "@gongzhi/core/Actor"
+import type { AuditLogShape } from "@gongzhi/core/AuditLog"
+import type * as Authorization from "@gongzhi/core/Authorization"
+import type { FieldCipherShape } from "@gongzhi/core/FieldCipher"
+import * as LocalDate from "@gongzhi/core/LocalDate"
+import type { OutboxShape } from "@gongzhi/core/Outbox"
+import type { StorageError } from "@gongzhi/core/StorageError"
+import type { TenantId } from "@gongzhi/core/Tenant"
+import type { TransactorShape } from "@gongzhi/core/Transactor"
+import { Clock, Effect, Option, ParseResult, Schema } from "effect"
+import type { Catalogue } from "../../Catalogue.js"
+import { type EntityKind, EntityNotFound, InvalidInput } from "../../CreditErrors.js"
+import * as CreditEvents from "../../CreditEvents.js"
+import type { RuleSet } from "../../CreditRules.js"
+import type { CreditStoreShape } from "../../CreditStore.js"
+import type { GradeScale, Scorecard } from "../../Scorecard.js"
+import type { SourceUnit } from "../../SourceUnit.js"
+
+/** The settings of the service (see `Credits.CreditsConfig`). */
+export interface Settings {
+  readonly catalogue: Catalogue
+  readonly sourceUnits: ReadonlyArray<SourceUnit>
+  readonly scorecard: Scorecard
+  readonly scale: GradeScale
+  readonly ruleSets: ReadonlyArray<RuleSet>
+  readonly lenientCreditCode: boolean
+  readonly conflictRetries: number
+}
+
+/** Everything a command needs, resolved once when the service is built. */
+export interface Deps {
+  readonly store: CreditStoreShape
+  readonly transactor: TransactorShape
+  readonly outbox: OutboxShape
+  readonly auditLog: AuditLogShape
+  readonly authorization: Authorization.Authorization["Type"]
+  readonly cipher: FieldCipherShape
+  readonly settings: Settings
+}
+
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000
+
+/** The current time from `Clock`. */
+export const now: Effect.Effect<Date> = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
+
+/** Today in China (UTC+8). */
+export const today: Effect.Effect<LocalDate.LocalDate> = Effect.map(Clock.currentTimeMillis, (ms) =>
+  LocalDate.unsafeFromEpochDay(Math.floor((ms + CHINA_OFFSET_MS) / 86_400_000))
+)
+
+/**
+ * Decodes a command's input into one `InvalidInput` naming every problem (the local equivalent of
+ * core's `Command` module: decode, then the body).
+ */
+export const decode =
+  <A, I>(command: string, schema: Schema.Schema<A, I>) =>
+  (input: unknown): Effect.Effect<A, InvalidInput> =>
+    Effect.mapError(
+      Schema.decodeUnknown(schema, { errors: "all" })(input),
+      (error) =>
+        new InvalidInput({
+          command,
+          problems: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+            issue.path.length === 0 ? issue.message : `${issue.path.join(".")}：${issue.message}`
+          )
+        })
+    )
+
+/** A command body in a transaction retried on optimistic conflicts, traced. */
+export const transact =
+  (deps: Deps, name: string, actor: Actor.Actor) =>
+  <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
+    deps.transactor.withTransaction(body).pipe(
+      Effect.retry({
+        times: deps.settings.conflictRetries,
+        while: (error) => (error as { readonly _tag?: unknown })?._tag === "VersionConflict"
+      }),
+      Effect.withSpan(`Credits.${name}`, {
+        attributes: { "gongzhi.actor": Actor.label(actor), "gongzhi.tenant": actor.scope.tenantId }
+      })
+    )
+
+/** Appends an audit entry (details never carry personal data). */
+export const audit = (
+  deps: Deps,
+  actor: Actor.Actor,
+  tenantId: TenantId,
+  action: string,
+  targetType: string,
+  targetId: string,
+  details: Record<string, unknown> = {}
+) =>
+  Effect.asVoid(
+    deps.auditLog
+      .append({
+        tenantId,
+        actorKind: actor._tag,
+        actorId: Actor.id(actor),
+        action: `credit.${action}`,
+        targetType,
+        targetId,
+        details
+      })
+      .pipe(Effect.catchTag("AuditInputError", (error) => Effect.die(error)))
+  )
+
+/** Appends events to the outbox in the caller's transaction. */
+export const emit = (deps: Deps, tenantId: TenantId, events: ReadonlyArray<CreditEvents.CreditEvent>) =>
+  events.length === 0
+    ? Effect.void
+    : Effect.asVoid(
+        deps.outbox
+          .append(events.map((event) => CreditEvents.toOutbox(tenantId, event)))
+          .pipe(Effect.catchTag("OutboxInputError", (error) => Effect.die(error)))
+      )
+
+/** Checks a permission on the district (tenant) of the command; the tenant must be the actor's. */
+export const authorize = (deps: Deps, actor: Actor.Actor, permission: string, tenantId: TenantId) =>
+  deps.authorization.authorize(actor, permission, { tenantId })
+
+/** Loads an aggregate or fails with {@link EntityNotFound}. */
+export const load = <A, E>(
+  entity: EntityKind,
+  id: string,
+  read: Effect.Effect<Option.Option<A>, E>
+): Effect.Effect<A, E | EntityNotFound> =>
+  Effect.flatMap(
+    read,
+    Option.match({ onNone: () => Effect.fail(new EntityNotFound({ entity, id })), onSome: Effect.succeed })
+  )
