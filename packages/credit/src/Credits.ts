@@ -16,10 +16,12 @@ import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
 import { Context, Effect, Layer } from "effect"
 import type { Catalogue } from "./Catalogue.js"
+import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
 import * as CreditStore from "./CreditStore.js"
 import * as IngestService from "./internal/service/ingest.js"
 import * as RecordsService from "./internal/service/records.js"
+import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
 import { defaultRolePermissions } from "./Permissions.js"
 import * as Scorecard from "./Scorecard.js"
@@ -42,6 +44,11 @@ export interface CreditsOptions {
   readonly lenientCreditCode?: boolean | undefined
   /** How often a command is retried after an optimistic-concurrency conflict (default 3). */
   readonly conflictRetries?: number | undefined
+  /** List rules (default `CreditList.sampleRules`). */
+  readonly listRules?: ReadonlyArray<CreditList.ListRule> | undefined
+  /** The measure catalogue and its rules (default the samples of `Measure`). */
+  readonly measures?: ReadonlyArray<Measure.Measure> | undefined
+  readonly measureRules?: ReadonlyArray<Measure.MeasureRule> | undefined
 }
 
 /**
@@ -60,6 +67,9 @@ export class CreditsConfig extends Context.Tag("@gongzhi/credit/CreditsConfig")<
     readonly ruleSets: ReadonlyArray<CreditRules.RuleSet>
     readonly lenientCreditCode: boolean
     readonly conflictRetries: number
+    readonly listRules: ReadonlyArray<CreditList.ListRule>
+    readonly measures: ReadonlyArray<Measure.Measure>
+    readonly measureRules: ReadonlyArray<Measure.MeasureRule>
   }
 >() {}
 
@@ -77,7 +87,10 @@ export const layerConfig = (options: CreditsOptions): Layer.Layer<CreditsConfig>
     scale: options.scale ?? Scorecard.sampleScale,
     ruleSets: options.ruleSets ?? CreditRules.defaultRuleSets,
     lenientCreditCode: options.lenientCreditCode === true,
-    conflictRetries: options.conflictRetries ?? 3
+    conflictRetries: options.conflictRetries ?? 3,
+    listRules: options.listRules ?? CreditList.sampleRules,
+    measures: options.measures ?? Measure.sampleMeasures,
+    measureRules: options.measureRules ?? Measure.sampleRules
   })
 
 const make = Effect.gen(function* () {
@@ -99,7 +112,9 @@ const make = Effect.gen(function* () {
     listRecords: records.listRecords,
     getEvaluation: records.getEvaluation,
     changeRecordState: records.changeRecordState,
-    reevaluateAll: records.reevaluateAll
+    reevaluateAll: records.reevaluateAll,
+    /** The list entries, grade and joint measures that apply to a subject for a purpose. */
+    check: records.check
   }
 })
 

@@ -26,6 +26,8 @@ export const Permission = {
   evaluate: "credit.evaluate",
   /** Read batches and their reports (audit). */
   audit: "credit.audit",
+  /** Check which joint measures apply to a subject (units that apply them, e.g. a projects call). */
+  check: "credit.measures.check",
   /** Read public information only (public records, masked). */
   publicRead: "credit.public.read"
 } as const
@@ -59,7 +61,7 @@ export const Role = {
 export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> = {
   [Role.admin]: ["credit.*"],
   [Role.unitClerk]: [Permission.submit, Permission.publicRead],
-  [Role.reviewer]: [Permission.read, Permission.review, Permission.publicRead],
+  [Role.reviewer]: [Permission.read, Permission.review, Permission.check, Permission.publicRead],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
   [Role.public]: [Permission.publicRead]
 }

@@ -31,6 +31,16 @@ export * as CreditErrors from "./CreditErrors.js"
 export * as CreditEvents from "./CreditEvents.js"
 
 /**
+ * Lists (名单): the red list (守信激励名单), the serious-dishonesty list (严重失信主体名单) and the
+ * abnormal list (异常名录). A subject enters a list by rule — data saying which record types and tiers
+ * put a subject on which list, for how long — or by decision (with reasons, the deciding unit and the
+ * exit conditions); an entry expires on its end date. {@link entriesByRule} is pure.
+ *
+ * @since 0.1.0
+ */
+export * as CreditList from "./CreditList.js"
+
+/**
  * The database migrations of public credit: one per table, each created from its repository
  * definition (`Repository.migration`). Tables: `credit_subjects`, `credit_records`,
  * `credit_evaluations`, `credit_batches`.
@@ -105,6 +115,17 @@ export * as Credits from "./Credits.js"
  * @since 0.1.0
  */
 export * as Ingestion from "./Ingestion.js"
+
+/**
+ * Joint rewards and punishments (联合奖惩) as data: a measure catalogue (限制参与政府采购, 绿色通道,
+ * 容缺受理 …, each with its kind, implementer and basis), rules from lists, grades and record types to
+ * measures per purpose, and {@link applicable}: which measures apply to a subject for a purpose. The
+ * national 2024 measures list could not be read (see `credit-catalogue-2024.json`), so the measures
+ * here are samples a district replaces with its own.
+ *
+ * @since 0.1.0
+ */
+export * as Measure from "./Measure.js"
 
 /**
  * The national public credit information catalogue (全国公共信用信息基础目录) as seed data, from the

@@ -260,6 +260,16 @@ for (const [name, layer, availability, sql] of backends) {
           expect(twice._tag).toBe("InvalidTransition")
           expect(yield* credits.listRecords(publicUser, { tenantId: TENANT, subjectId: companyId })).toEqual([])
           expect(yield* credits.listRecords(reviewer, { tenantId: TENANT, subjectId: companyId })).toHaveLength(1)
+          const checked = yield* credits.check(reviewer, {
+            tenantId: TENANT,
+            subjectId: companyId,
+            purpose: "行政审批"
+          })
+          expect([checked.grade, checked.measures.map((m) => m.measure.code)]).toEqual(["A", ["TOLERANT_ACCEPTANCE"]])
+          const denied = yield* Effect.flip(
+            credits.check(publicUser, { tenantId: TENANT, subjectId: companyId, purpose: "行政审批" })
+          )
+          expect(denied._tag).toBe("Forbidden")
           const full = yield* credits.reevaluateAll(admin, { tenantId: TENANT })
           expect(full).toEqual({ subjects: 2, changed: 0 })
         }).pipe(Effect.provide(layer()))

@@ -11,8 +11,10 @@ import { Clock, Effect, Option, ParseResult, Schema } from "effect"
 import type { Catalogue } from "../../Catalogue.js"
 import { type EntityKind, EntityNotFound, InvalidInput } from "../../CreditErrors.js"
 import * as CreditEvents from "../../CreditEvents.js"
+import type { ListRule } from "../../CreditList.js"
 import type { RuleSet } from "../../CreditRules.js"
 import type { CreditStoreShape } from "../../CreditStore.js"
+import type { Measure, MeasureRule } from "../../Measure.js"
 import type { GradeScale, Scorecard } from "../../Scorecard.js"
 import type { SourceUnit } from "../../SourceUnit.js"
 
@@ -25,6 +27,9 @@ export interface Settings {
   readonly ruleSets: ReadonlyArray<RuleSet>
   readonly lenientCreditCode: boolean
   readonly conflictRetries: number
+  readonly listRules: ReadonlyArray<ListRule>
+  readonly measures: ReadonlyArray<Measure>
+  readonly measureRules: ReadonlyArray<MeasureRule>
 }
 
 /** Everything a command needs, resolved once when the service is built. */

@@ -4,7 +4,9 @@ import { Effect, Option, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
 import { InvalidTransition } from "../../CreditErrors.js"
 import type * as CreditEvents from "../../CreditEvents.js"
+import * as CreditList from "../../CreditList.js"
 import { CreditRecord, inUse, stateLabel } from "../../CreditRecord.js"
+import * as Measure from "../../Measure.js"
 import { Permission } from "../../Permissions.js"
 import type { Subject } from "../../Subject.js"
 import { audit, authorize, type Deps, decode, emit, load, today, transact } from "./context.js"
@@ -17,6 +19,12 @@ const ChangeStateInput = Schema.Struct({
   recordId: Schema.NonEmptyTrimmedString,
   state: Schema.Literal("repaired", "expired", "revoked"),
   reason: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(500))
+})
+
+const CheckInput = Schema.Struct({
+  tenantId: TenantId,
+  subjectId: Schema.NonEmptyTrimmedString,
+  purpose: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(100))
 })
 
 const FullInput = Schema.Struct({
@@ -179,5 +187,30 @@ export const make = (deps: Deps) => {
       return { subjects, changed }
     })
 
-  return { getSubject, listRecords, getEvaluation, changeRecordState, reevaluateAll }
+  /** Which lists, grade and measures apply to a subject for a purpose (e.g. 财政资金项目申报). */
+  const check = (actor: Actor.Actor, raw: unknown) =>
+    Effect.gen(function* () {
+      const input = yield* decode("check", CheckInput)(raw)
+      yield* authorize(deps, actor, Permission.check, input.tenantId)
+      const subject = yield* loadSubject(input.tenantId, input.subjectId)
+      const day = yield* today
+      const records = (yield* store.records.find(input.tenantId, { subject_id: subject.id }, 10_000)).map(
+        (r) => r.value
+      )
+      const grade = Option.getOrUndefined(yield* store.evaluations.get(input.tenantId, subject.id))?.value
+      const entries = CreditList.entriesByRule(settings.listRules, subject.id, records, day).filter((e) =>
+        CreditList.inForce(e, day)
+      )
+      const measures = Measure.applicable(
+        settings.measures,
+        settings.measureRules,
+        { entries, grade: grade?.grade, records },
+        input.purpose,
+        day
+      )
+      yield* auditPersonRead(actor, subject, "check")
+      return { subject: view(subject), grade: grade?.grade, score: grade?.score, entries, measures }
+    })
+
+  return { check, getSubject, listRecords, getEvaluation, changeRecordState, reevaluateAll }
 }
