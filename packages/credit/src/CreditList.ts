@@ -137,6 +137,7 @@ export const entriesByRule = (
     const until = matching.reduce(
       (latest, r) => {
         const end = CreditRules.addMonths(r.findingDate, rule.months)
+        // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings
         return end > latest ? end : latest
       },
       CreditRules.addMonths(from, rule.months)

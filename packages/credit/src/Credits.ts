@@ -11,6 +11,7 @@
 import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
+import * as Calendar from "@gongzhi/core/Calendar"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
@@ -20,6 +21,7 @@ import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
 import * as CreditStore from "./CreditStore.js"
 import * as IngestService from "./internal/service/ingest.js"
+import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
@@ -101,10 +103,12 @@ const make = Effect.gen(function* () {
     auditLog: yield* AuditLog.AuditLog,
     authorization: yield* Authorization.Authorization,
     cipher: yield* FieldCipher,
+    calendar: yield* Calendar.WorkingCalendar,
     settings: yield* CreditsConfig
   }
   const ingest = IngestService.make(deps)
   const records = RecordsService.make(deps)
+  const publicity = PublicityService.make(deps)
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -114,7 +118,9 @@ const make = Effect.gen(function* () {
     changeRecordState: records.changeRecordState,
     reevaluateAll: records.reevaluateAll,
     /** The list entries, grade and joint measures that apply to a subject for a purpose. */
-    check: records.check
+    check: records.check,
+    /** 双公示 timeliness (及时率) per source unit, with the late records. */
+    publicityTimeliness: publicity.publicityTimeliness
   }
 })
 
@@ -147,6 +153,7 @@ export const layerMemory = (
         Outbox.layerMemory,
         AuditLog.layerMemory,
         Authorization.layer(defaultRolePermissions),
+        Calendar.layerChina,
         layerConfig(options)
       )
     )
@@ -172,6 +179,7 @@ export const layerSql = (
         Outbox.layerSql,
         AuditLog.layerSql,
         Authorization.layer(defaultRolePermissions),
+        Calendar.layerChina,
         layerConfig(options)
       )
     )

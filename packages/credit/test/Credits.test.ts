@@ -290,6 +290,47 @@ for (const [name, layer, availability, sql] of backends) {
       }).pipe(Effect.provide(layer()))
     )
 
+    it.effect("双公示 timeliness per unit: published within 7 working days of the decision, or listed as late", () =>
+      Effect.gen(function* () {
+        const credits = yield* setUp
+        yield* credits.ingest(
+          clerk,
+          batch([penalty("P1", companyCode, "2026-11-20", "一般"), penalty("P2", companyCode, "2026-11-23", "一般")])
+        )
+        const report = yield* credits.publicityTimeliness(admin, {
+          tenantId: TENANT,
+          from: "2026-11-01",
+          to: "2026-11-30"
+        })
+        const market = report.find((u) => u.sourceUnitId === "SCJG")
+        // 2026-11-20 (Fri) + 7 working days = 2026-12-01 → on time; so is 2026-11-23 (due 2026-12-02)
+        expect([market?.total, market?.onTime, market?.rate]).toEqual([2, 2, 1])
+        yield* TestClock.setTime(Date.parse("2026-12-02T17:00:00Z")) // 2026-12-03 in China
+        yield* credits.ingest(clerk, batch([penalty("P3", companyCode, "2026-11-23", "一般")]))
+        const later = yield* credits.publicityTimeliness(admin, {
+          tenantId: TENANT,
+          from: "2026-11-01",
+          to: "2026-11-30"
+        })
+        const late = later.find((u) => u.sourceUnitId === "SCJG")
+        expect([late?.total, late?.onTime]).toEqual([3, 2])
+        expect(late?.late).toEqual([
+          {
+            sourceRecordId: "P3",
+            findingDate: "2026-11-23",
+            due: "2026-12-02",
+            received: "2026-12-03",
+            estimated: false
+          }
+        ])
+        expect(later.find((u) => u.sourceUnitId === "SWJ")?.rate).toBe(1)
+        const denied = yield* Effect.flip(
+          credits.publicityTimeliness(clerk, { tenantId: TENANT, from: "2026-11-01", to: "2026-11-30" })
+        )
+        expect(denied._tag).toBe("Forbidden")
+      }).pipe(Effect.provide(layer()))
+    )
+
     it.effect("bad input is one InvalidInput in Chinese", () =>
       Effect.gen(function* () {
         const credits = yield* setUp

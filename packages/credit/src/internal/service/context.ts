@@ -1,6 +1,7 @@
 import * as Actor from "@gongzhi/core/Actor"
 import type { AuditLogShape } from "@gongzhi/core/AuditLog"
 import type * as Authorization from "@gongzhi/core/Authorization"
+import type { Calendar } from "@gongzhi/core/Calendar"
 import type { FieldCipherShape } from "@gongzhi/core/FieldCipher"
 import * as LocalDate from "@gongzhi/core/LocalDate"
 import type { OutboxShape } from "@gongzhi/core/Outbox"
@@ -40,6 +41,7 @@ export interface Deps {
   readonly auditLog: AuditLogShape
   readonly authorization: Authorization.Authorization["Type"]
   readonly cipher: FieldCipherShape
+  readonly calendar: Calendar
   readonly settings: Settings
 }
 
