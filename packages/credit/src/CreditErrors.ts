@@ -1,6 +1,7 @@
 /**
  * The typed errors of public credit (公共信用). Every message is written for a clerk (Chinese first,
- * English after " / ") and never carries a resident ID number.
+ * English after " / ") and never carries a resident ID number. Undecodable input fails with core's
+ * `Command.InvalidInput`.
  *
  * @since 0.1.0
  */
@@ -47,23 +48,6 @@ const entityLabels: Record<EntityKind, string> = {
  * @category accessors
  */
 export const entityLabel = (kind: EntityKind): string => entityLabels[kind]
-
-/**
- * The input of a command did not decode. `problems` name the fields and the rules they break, never
- * the values given.
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>("@gongzhi/credit/InvalidInput")("InvalidInput", {
-  command: Schema.String,
-  problems: Schema.Array(Schema.String)
-}) {
-  override get message(): string {
-    const list = this.problems.map((problem, i) => `${i + 1}. ${problem}`).join("；")
-    return `「${this.command}」的输入有误：${list} / invalid input for ${this.command}`
-  }
-}
 
 /**
  * Something a command refers to does not exist in this district.

@@ -12,6 +12,7 @@ import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
 import * as Calendar from "@gongzhi/core/Calendar"
+import * as Command from "@gongzhi/core/Command"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
@@ -96,15 +97,27 @@ export const layerConfig = (options: CreditsOptions): Layer.Layer<CreditsConfig>
   })
 
 const make = Effect.gen(function* () {
-  const deps = {
-    store: yield* CreditStore.CreditStore,
+  const services = {
     transactor: yield* Transactor.Transactor,
     outbox: yield* Outbox.Outbox,
     auditLog: yield* AuditLog.AuditLog,
-    authorization: yield* Authorization.Authorization,
+    authorization: yield* Authorization.Authorization
+  }
+  const settings = yield* CreditsConfig
+  const deps = {
+    ...services,
+    store: yield* CreditStore.CreditStore,
     cipher: yield* FieldCipher,
     calendar: yield* Calendar.WorkingCalendar,
-    settings: yield* CreditsConfig
+    settings,
+    runner: Command.make({
+      domain: "Credits",
+      auditPrefix: "credit.",
+      conflictRetries: settings.conflictRetries,
+      labels: { tenantId: "区县（租户）", sourceUnitId: "数据提供单位", subjectId: "信用主体", recordId: "信用记录" },
+      // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
+      ...services
+    })
   }
   const ingest = IngestService.make(deps)
   const records = RecordsService.make(deps)

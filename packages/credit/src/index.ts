@@ -16,7 +16,8 @@ export * as Catalogue from "./Catalogue.js"
 
 /**
  * The typed errors of public credit (公共信用). Every message is written for a clerk (Chinese first,
- * English after " / ") and never carries a resident ID number.
+ * English after " / ") and never carries a resident ID number. Undecodable input fails with core's
+ * `Command.InvalidInput`.
  *
  * @since 0.1.0
  */

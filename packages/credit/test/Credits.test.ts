@@ -336,7 +336,9 @@ for (const [name, layer, availability, sql] of backends) {
         const credits = yield* setUp
         const error = yield* Effect.flip(credits.ingest(admin, { tenantId: "x", sourceUnitId: "", format: "doc" }))
         expect(error._tag).toBe("InvalidInput")
-        expect(error.message).toContain("「ingest」的输入有误")
+        expect(error.message).toContain("「信用信息报送」的输入有误")
+        expect(error.message).toContain("区县（租户）")
+        if (error._tag === "InvalidInput") expect(error.problems.length).toBeGreaterThanOrEqual(3)
       }).pipe(Effect.provide(layer()))
     )
   })

@@ -2,15 +2,17 @@ import * as Actor from "@gongzhi/core/Actor"
 import type { AuditLogShape } from "@gongzhi/core/AuditLog"
 import type * as Authorization from "@gongzhi/core/Authorization"
 import type { Calendar } from "@gongzhi/core/Calendar"
+import type { InvalidInput } from "@gongzhi/core/Command"
+import * as Command from "@gongzhi/core/Command"
 import type { FieldCipherShape } from "@gongzhi/core/FieldCipher"
 import * as LocalDate from "@gongzhi/core/LocalDate"
 import type { OutboxShape } from "@gongzhi/core/Outbox"
 import type { StorageError } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import type { TransactorShape } from "@gongzhi/core/Transactor"
-import { Clock, Effect, Option, ParseResult, Schema } from "effect"
+import { Clock, Effect, Option, type Schema } from "effect"
 import type { Catalogue } from "../../Catalogue.js"
-import { type EntityKind, EntityNotFound, InvalidInput } from "../../CreditErrors.js"
+import { type EntityKind, EntityNotFound } from "../../CreditErrors.js"
 import * as CreditEvents from "../../CreditEvents.js"
 import type { ListRule } from "../../CreditList.js"
 import type { RuleSet } from "../../CreditRules.js"
@@ -43,6 +45,8 @@ export interface Deps {
   readonly cipher: FieldCipherShape
   readonly calendar: Calendar
   readonly settings: Settings
+  /** Core's command runner (decode, tenant check, transaction with conflict retry, audit, outbox, span). */
+  readonly runner: Command.Runner
 }
 
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000
@@ -55,39 +59,24 @@ export const today: Effect.Effect<LocalDate.LocalDate> = Effect.map(Clock.curren
   LocalDate.unsafeFromEpochDay(Math.floor((ms + CHINA_OFFSET_MS) / 86_400_000))
 )
 
-/**
- * Decodes a command's input into one `InvalidInput` naming every problem (the local equivalent of
- * core's `Command` module: decode, then the body).
- */
+/** Decodes an input the way core's `Command` runner does (one `InvalidInput`, bounded input). */
 export const decode =
-  <A, I>(command: string, schema: Schema.Schema<A, I>) =>
+  <A, I>(deps: Deps, command: string, schema: Schema.Schema<A, I>) =>
   (input: unknown): Effect.Effect<A, InvalidInput> =>
-    Effect.mapError(
-      Schema.decodeUnknown(schema, { errors: "all" })(input),
-      (error) =>
-        new InvalidInput({
-          command,
-          problems: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-            issue.path.length === 0 ? issue.message : `${issue.path.join(".")}：${issue.message}`
-          )
-        })
-    )
+    deps.runner.decode(command, schema)(input)
 
-/** A command body in a transaction retried on optimistic conflicts, traced. */
+/** A step in its own transaction retried on optimistic conflicts (for jobs that commit page by page). */
 export const transact =
   (deps: Deps, name: string, actor: Actor.Actor) =>
   <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
     deps.transactor.withTransaction(body).pipe(
-      Effect.retry({
-        times: deps.settings.conflictRetries,
-        while: (error) => (error as { readonly _tag?: unknown })?._tag === "VersionConflict"
-      }),
+      Effect.retry({ times: deps.settings.conflictRetries, while: Command.isVersionConflict }),
       Effect.withSpan(`Credits.${name}`, {
         attributes: { "gongzhi.actor": Actor.label(actor), "gongzhi.tenant": actor.scope.tenantId }
       })
     )
 
-/** Appends an audit entry (details never carry personal data). */
+/** Appends an audit entry as a command would (details never carry personal data). */
 export const audit = (
   deps: Deps,
   actor: Actor.Actor,
@@ -96,30 +85,14 @@ export const audit = (
   targetType: string,
   targetId: string,
   details: Record<string, unknown> = {}
-) =>
-  Effect.asVoid(
-    deps.auditLog
-      .append({
-        tenantId,
-        actorKind: actor._tag,
-        actorId: Actor.id(actor),
-        action: `credit.${action}`,
-        targetType,
-        targetId,
-        details
-      })
-      .pipe(Effect.catchTag("AuditInputError", (error) => Effect.die(error)))
-  )
+): Effect.Effect<void, StorageError> => deps.runner.audit(actor, { tenantId, action, targetType, targetId, details })
 
 /** Appends events to the outbox in the caller's transaction. */
-export const emit = (deps: Deps, tenantId: TenantId, events: ReadonlyArray<CreditEvents.CreditEvent>) =>
-  events.length === 0
-    ? Effect.void
-    : Effect.asVoid(
-        deps.outbox
-          .append(events.map((event) => CreditEvents.toOutbox(tenantId, event)))
-          .pipe(Effect.catchTag("OutboxInputError", (error) => Effect.die(error)))
-      )
+export const emit = (
+  deps: Deps,
+  tenantId: TenantId,
+  events: ReadonlyArray<CreditEvents.CreditEvent>
+): Effect.Effect<void, StorageError> => deps.runner.emit(events.map((event) => CreditEvents.toOutbox(tenantId, event)))
 
 /** Checks a permission on the district (tenant) of the command; the tenant must be the actor's. */
 export const authorize = (deps: Deps, actor: Actor.Actor, permission: string, tenantId: TenantId) =>

@@ -12,7 +12,7 @@ import * as Ingestion from "../../Ingestion.js"
 import { Permission } from "../../Permissions.js"
 import { Sealed, Subject } from "../../Subject.js"
 import { StoredBatch } from "../tables.js"
-import { audit, authorize, type Deps, decode, emit, now, today, transact } from "./context.js"
+import { audit, type Deps, emit, today } from "./context.js"
 import { reevaluate } from "./evaluation.js"
 
 const RESIDENT_ID = "credit.resident_id"
@@ -90,29 +90,33 @@ export const make = (deps: Deps) => {
     })
 
   const ingest = (actor: Actor.Actor, raw: unknown) =>
-    Effect.gen(function* () {
-      const input = yield* decode("ingest", IngestInput)(raw)
-      yield* authorize(deps, actor, Permission.submit, input.tenantId)
-      const unit = settings.sourceUnits.find((u) => u.id === input.sourceUnitId && u.tenantId === input.tenantId)
-      if (unit === undefined)
-        return yield* Effect.fail(new EntityNotFound({ entity: "SourceUnit", id: input.sourceUnitId }))
-      const mayAny = yield* Effect.isSuccess(authorize(deps, actor, Permission.submitAny, input.tenantId))
-      if (!mayAny && !unit.accounts.includes(Actor.id(actor)))
-        return yield* Effect.fail(new NotOwnUnit({ sourceUnitId: unit.id }))
-      const rows = yield* Ingestion.read(input.format, input.content)
-      const day = yield* today
-      const checked = Ingestion.check(
-        { catalogue: settings.catalogue, unit, today: day, lenientCreditCode: settings.lenientCreditCode },
-        rows
-      )
-      const receivedAt = yield* now
-      const batchId = `B-${hash(unit.id, String(receivedAt.getTime()), randomUUID()).slice(0, 24)}`
-      const receivedBy = Actor.label(actor)
-      return yield* transact(
-        deps,
-        "ingest",
-        actor
-      )(
+    deps.runner.run({
+      name: "ingest",
+      title: "信用信息报送",
+      input: IngestInput,
+      raw,
+      actor,
+      // outside the transaction: who may send, reading the file and checking every row
+      prepare: (input, ctx) =>
+        Effect.gen(function* () {
+          yield* ctx.authorize(Permission.submit, { tenantId: input.tenantId })
+          const unit = settings.sourceUnits.find((u) => u.id === input.sourceUnitId && u.tenantId === input.tenantId)
+          if (unit === undefined)
+            return yield* Effect.fail(new EntityNotFound({ entity: "SourceUnit", id: input.sourceUnitId }))
+          const mayAny = yield* Effect.isSuccess(ctx.authorize(Permission.submitAny, { tenantId: input.tenantId }))
+          if (!mayAny && !unit.accounts.includes(Actor.id(actor)))
+            return yield* Effect.fail(new NotOwnUnit({ sourceUnitId: unit.id }))
+          const rows = yield* Ingestion.read(input.format, input.content)
+          const day = yield* today
+          const checked = Ingestion.check(
+            { catalogue: settings.catalogue, unit, today: day, lenientCreditCode: settings.lenientCreditCode },
+            rows
+          )
+          const batchId = `B-${hash(unit.id, String(ctx.now.getTime()), randomUUID()).slice(0, 24)}`
+          return { unit, day, checked, batchId, receivedAt: ctx.now, receivedBy: Actor.label(actor) }
+        }),
+      // in one transaction, retried on version conflicts: all accepted rows, re-grading, batch, events, audit
+      body: (input, _ctx, { batchId, checked, day, receivedAt, receivedBy, unit }) =>
         Effect.gen(function* () {
           let created = 0
           let updated = 0
@@ -239,7 +243,6 @@ export const make = (deps: Deps) => {
           }
           return result
         })
-      )
     })
 
   return { ingest }

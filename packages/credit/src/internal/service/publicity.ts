@@ -41,7 +41,7 @@ export const make = (deps: Deps) => {
   /** 双公示 timeliness (及时率) per source unit for decisions dated in [from, to]. */
   const publicityTimeliness = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("publicityTimeliness", TimelinessInput)(raw)
+      const input = yield* decode(deps, "publicityTimeliness", TimelinessInput)(raw)
       yield* authorize(deps, actor, Permission.audit, input.tenantId)
       const types = settings.catalogue.recordTypes.filter((t) => t.doublePublicity).map((t) => t.code)
       const out: Array<UnitTimeliness> = []

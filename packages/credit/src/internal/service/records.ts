@@ -75,7 +75,7 @@ export const make = (deps: Deps) => {
 
   const getSubject = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("getSubject", SubjectInput)(raw)
+      const input = yield* decode(deps, "getSubject", SubjectInput)(raw)
       yield* readLevel(actor, input.tenantId)
       const subject = yield* loadSubject(input.tenantId, input.subjectId)
       yield* auditPersonRead(actor, subject, "subject")
@@ -84,7 +84,7 @@ export const make = (deps: Deps) => {
 
   const listRecords = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("listRecords", SubjectInput)(raw)
+      const input = yield* decode(deps, "listRecords", SubjectInput)(raw)
       const level = yield* readLevel(actor, input.tenantId)
       const subject = yield* loadSubject(input.tenantId, input.subjectId)
       const day = yield* today
@@ -101,7 +101,7 @@ export const make = (deps: Deps) => {
 
   const getEvaluation = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("getEvaluation", SubjectInput)(raw)
+      const input = yield* decode(deps, "getEvaluation", SubjectInput)(raw)
       yield* authorize(deps, actor, Permission.read, input.tenantId)
       const subject = yield* loadSubject(input.tenantId, input.subjectId)
       const stored = yield* store.evaluations.get(input.tenantId, subject.id)
@@ -111,7 +111,7 @@ export const make = (deps: Deps) => {
 
   const changeRecordState = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("changeRecordState", ChangeStateInput)(raw)
+      const input = yield* decode(deps, "changeRecordState", ChangeStateInput)(raw)
       yield* authorize(deps, actor, Permission.review, input.tenantId)
       const day = yield* today
       return yield* transact(
@@ -149,7 +149,7 @@ export const make = (deps: Deps) => {
   /** Re-evaluates every active subject of the district (for a model change), page by page. */
   const reevaluateAll = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("reevaluateAll", FullInput)(raw)
+      const input = yield* decode(deps, "reevaluateAll", FullInput)(raw)
       yield* authorize(deps, actor, Permission.evaluate, input.tenantId)
       const day = yield* today
       let cursor: string | undefined
@@ -190,7 +190,7 @@ export const make = (deps: Deps) => {
   /** Which lists, grade and measures apply to a subject for a purpose (e.g. 财政资金项目申报). */
   const check = (actor: Actor.Actor, raw: unknown) =>
     Effect.gen(function* () {
-      const input = yield* decode("check", CheckInput)(raw)
+      const input = yield* decode(deps, "check", CheckInput)(raw)
       yield* authorize(deps, actor, Permission.check, input.tenantId)
       const subject = yield* loadSubject(input.tenantId, input.subjectId)
       const day = yield* today
