@@ -110,15 +110,14 @@ export const make = (deps: Deps) => {
     })
 
   const changeRecordState = (actor: Actor.Actor, raw: unknown) =>
-    Effect.gen(function* () {
-      const input = yield* decode(deps, "changeRecordState", ChangeStateInput)(raw)
-      yield* authorize(deps, actor, Permission.review, input.tenantId)
-      const day = yield* today
-      return yield* transact(
-        deps,
-        "changeRecordState",
-        actor
-      )(
+    deps.runner.run({
+      name: "changeRecordState",
+      title: "变更信用记录状态",
+      input: ChangeStateInput,
+      raw,
+      actor,
+      prepare: (input, ctx) => Effect.zipRight(ctx.authorize(Permission.review, { tenantId: input.tenantId }), today),
+      body: (input, _ctx, day) =>
         Effect.gen(function* () {
           const stored = yield* load("CreditRecord", input.recordId, store.records.get(input.tenantId, input.recordId))
           const record = stored.value
@@ -143,7 +142,6 @@ export const make = (deps: Deps) => {
           })
           return next
         })
-      )
     })
 
   /** Re-evaluates every active subject of the district (for a model change), page by page. */
