@@ -4,12 +4,14 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Logger, LogLevel } from "effect"
-import { run } from "./district.js"
+import * as CreditRun from "./creditRun.js"
+import { defaultOutDir, run } from "./district.js"
 
 const started = Date.now()
 
 NodeRuntime.runMain(
   run((line) => console.log(line)).pipe(
+    Effect.zipRight(CreditRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.tap(() => Effect.sync(() => console.log(`\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`))),
     // the run prints what matters; the store's information logs (each migration applied) would drown it
     Logger.withMinimumLogLevel(LogLevel.Warning)
