@@ -1,0 +1,98 @@
+/**
+ * The repository port of public credit (信用信息库): subjects (unique per identifier among active
+ * subjects), records (unique per source unit and source record id), stored evaluations and received
+ * batches. `layerMemory` is the reference implementation; `layerSql` serves SQLite, PostgreSQL and
+ * MySQL/MariaDB (tables from `CreditMigrations`).
+ *
+ * @since 0.1.0
+ */
+import type { SqlClient } from "@effect/sql"
+import * as Repository from "@gongzhi/core/Repository"
+import { Context, Effect, Layer } from "effect"
+import type { CreditRecord } from "./CreditRecord.js"
+import * as Tables from "./internal/tables.js"
+import type { Subject } from "./Subject.js"
+
+/**
+ * A subject's stored evaluation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const StoredEvaluation = Tables.StoredEvaluation
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type StoredEvaluation = Tables.StoredEvaluation
+
+/**
+ * A received batch with its per-row report.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const StoredBatch = Tables.StoredBatch
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type StoredBatch = Tables.StoredBatch
+
+/**
+ * The repositories of public credit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreditStoreShape {
+  readonly subjects: Repository.Repository<Subject>
+  readonly records: Repository.Repository<CreditRecord>
+  readonly evaluations: Repository.Repository<StoredEvaluation>
+  readonly batches: Repository.Repository<StoredBatch>
+}
+
+/**
+ * The repository port.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class CreditStore extends Context.Tag("@gongzhi/credit/CreditStore")<CreditStore, CreditStoreShape>() {}
+
+/**
+ * Builds the port from a repository constructor (memory or SQL).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <R>(
+  build: <A, I>(definition: Repository.Definition<A, I>) => Effect.Effect<Repository.Repository<A>, never, R>
+): Effect.Effect<CreditStoreShape, never, R> =>
+  Effect.all({
+    subjects: build(Tables.subjects),
+    records: build(Tables.records),
+    evaluations: build(Tables.evaluations),
+    batches: build(Tables.batches)
+  })
+
+/**
+ * The in-memory implementation (reference; joins memory transactions).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<CreditStore> = Layer.effect(CreditStore, make(Repository.makeMemory))
+
+/**
+ * The SQL implementation over the `SqlClient` in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSql: Layer.Layer<CreditStore, never, SqlClient.SqlClient> = Layer.effect(
+  CreditStore,
+  make(Repository.makeSql)
+)

@@ -1,0 +1,199 @@
+/**
+ * The public credit service (公共信用): batches from source units, subjects, records and their state,
+ * evaluation. Every command takes `tenantId` in its input (checked against the actor's scope),
+ * decodes it into one `InvalidInput`, runs in a transaction retried on optimistic conflicts, and
+ * writes audit entries and outbox events in the same transaction. A record that arrives, changes or
+ * leaves use re-grades its subject in that transaction; `reevaluateAll` re-grades the district after a
+ * model change.
+ *
+ * @since 0.1.0
+ */
+import type { SqlClient } from "@effect/sql"
+import * as AuditLog from "@gongzhi/core/AuditLog"
+import * as Authorization from "@gongzhi/core/Authorization"
+import * as Calendar from "@gongzhi/core/Calendar"
+import * as Command from "@gongzhi/core/Command"
+import { FieldCipher } from "@gongzhi/core/FieldCipher"
+import * as Outbox from "@gongzhi/core/Outbox"
+import * as Transactor from "@gongzhi/core/Transactor"
+import { Context, Effect, Layer } from "effect"
+import type { Catalogue } from "./Catalogue.js"
+import * as CreditList from "./CreditList.js"
+import * as CreditRules from "./CreditRules.js"
+import * as CreditStore from "./CreditStore.js"
+import * as IngestService from "./internal/service/ingest.js"
+import * as PublicityService from "./internal/service/publicity.js"
+import * as RecordsService from "./internal/service/records.js"
+import * as Measure from "./Measure.js"
+import * as NationalCatalogue from "./NationalCatalogue.js"
+import { defaultRolePermissions } from "./Permissions.js"
+import * as Scorecard from "./Scorecard.js"
+import type { SourceUnit } from "./SourceUnit.js"
+
+/**
+ * The options of the service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreditsOptions {
+  /** The catalogue in force (national plus supplement); default the national 2024 seed. */
+  readonly catalogue?: Catalogue | undefined
+  readonly sourceUnits: ReadonlyArray<SourceUnit>
+  readonly scorecard?: Scorecard.Scorecard | undefined
+  readonly scale?: Scorecard.GradeScale | undefined
+  readonly ruleSets?: ReadonlyArray<CreditRules.RuleSet> | undefined
+  /** The lenient USCC pilot mode (wrong check characters accepted). */
+  readonly lenientCreditCode?: boolean | undefined
+  /** How often a command is retried after an optimistic-concurrency conflict (default 3). */
+  readonly conflictRetries?: number | undefined
+  /** List rules (default `CreditList.sampleRules`). */
+  readonly listRules?: ReadonlyArray<CreditList.ListRule> | undefined
+  /** The measure catalogue and its rules (default the samples of `Measure`). */
+  readonly measures?: ReadonlyArray<Measure.Measure> | undefined
+  readonly measureRules?: ReadonlyArray<Measure.MeasureRule> | undefined
+}
+
+/**
+ * The settings of the service, resolved.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class CreditsConfig extends Context.Tag("@gongzhi/credit/CreditsConfig")<
+  CreditsConfig,
+  {
+    readonly catalogue: Catalogue
+    readonly sourceUnits: ReadonlyArray<SourceUnit>
+    readonly scorecard: Scorecard.Scorecard
+    readonly scale: Scorecard.GradeScale
+    readonly ruleSets: ReadonlyArray<CreditRules.RuleSet>
+    readonly lenientCreditCode: boolean
+    readonly conflictRetries: number
+    readonly listRules: ReadonlyArray<CreditList.ListRule>
+    readonly measures: ReadonlyArray<Measure.Measure>
+    readonly measureRules: ReadonlyArray<Measure.MeasureRule>
+  }
+>() {}
+
+/**
+ * The settings layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (options: CreditsOptions): Layer.Layer<CreditsConfig> =>
+  Layer.succeed(CreditsConfig, {
+    catalogue: options.catalogue ?? NationalCatalogue.national2024,
+    sourceUnits: options.sourceUnits,
+    scorecard: options.scorecard ?? Scorecard.sampleScorecard,
+    scale: options.scale ?? Scorecard.sampleScale,
+    ruleSets: options.ruleSets ?? CreditRules.defaultRuleSets,
+    lenientCreditCode: options.lenientCreditCode === true,
+    conflictRetries: options.conflictRetries ?? 3,
+    listRules: options.listRules ?? CreditList.sampleRules,
+    measures: options.measures ?? Measure.sampleMeasures,
+    measureRules: options.measureRules ?? Measure.sampleRules
+  })
+
+const make = Effect.gen(function* () {
+  const services = {
+    transactor: yield* Transactor.Transactor,
+    outbox: yield* Outbox.Outbox,
+    auditLog: yield* AuditLog.AuditLog,
+    authorization: yield* Authorization.Authorization
+  }
+  const settings = yield* CreditsConfig
+  const deps = {
+    ...services,
+    store: yield* CreditStore.CreditStore,
+    cipher: yield* FieldCipher,
+    calendar: yield* Calendar.WorkingCalendar,
+    settings,
+    runner: Command.make({
+      domain: "Credits",
+      auditPrefix: "credit.",
+      conflictRetries: settings.conflictRetries,
+      labels: { tenantId: "区县（租户）", sourceUnitId: "数据提供单位", subjectId: "信用主体", recordId: "信用记录" },
+      // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
+      ...services
+    })
+  }
+  const ingest = IngestService.make(deps)
+  const records = RecordsService.make(deps)
+  const publicity = PublicityService.make(deps)
+  return {
+    /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
+    ingest: ingest.ingest,
+    getSubject: records.getSubject,
+    listRecords: records.listRecords,
+    getEvaluation: records.getEvaluation,
+    changeRecordState: records.changeRecordState,
+    reevaluateAll: records.reevaluateAll,
+    /** The list entries, grade and joint measures that apply to a subject for a purpose. */
+    check: records.check,
+    /** 双公示 timeliness (及时率) per source unit, with the late records. */
+    publicityTimeliness: publicity.publicityTimeliness
+  }
+})
+
+/**
+ * The public credit service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Credits extends Effect.Service<Credits>()("@gongzhi/credit/Credits", { effect: make }) {}
+
+/**
+ * The service with everything in memory; the field cipher stays a requirement.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory = (
+  options: CreditsOptions
+): Layer.Layer<
+  Credits | CreditStore.CreditStore | Outbox.Outbox | AuditLog.AuditLog | Transactor.Transactor,
+  never,
+  FieldCipher
+> =>
+  Credits.Default.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        CreditStore.layerMemory,
+        Transactor.layerMemory,
+        Outbox.layerMemory,
+        AuditLog.layerMemory,
+        Authorization.layer(defaultRolePermissions),
+        Calendar.layerChina,
+        layerConfig(options)
+      )
+    )
+  )
+
+/**
+ * The service on SQL (run `CoreMigrations` and `CreditMigrations` with the store).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSql = (
+  options: CreditsOptions
+): Layer.Layer<
+  Credits | CreditStore.CreditStore | Outbox.Outbox | AuditLog.AuditLog,
+  never,
+  FieldCipher | SqlClient.SqlClient | Transactor.Transactor
+> =>
+  Credits.Default.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        CreditStore.layerSql,
+        Outbox.layerSql,
+        AuditLog.layerSql,
+        Authorization.layer(defaultRolePermissions),
+        Calendar.layerChina,
+        layerConfig(options)
+      )
+    )
+  )

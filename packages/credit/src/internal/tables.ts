@@ -1,0 +1,93 @@
+import * as Repository from "@gongzhi/core/Repository"
+import { Schema } from "effect"
+import { CreditRecord } from "../CreditRecord.js"
+import { Subject } from "../Subject.js"
+
+/** A subject's stored evaluation (its id is the subject id). */
+export class StoredEvaluation extends Schema.Class<StoredEvaluation>("@gongzhi/credit/StoredEvaluation")({
+  subjectId: Schema.String,
+  scorecardId: Schema.String,
+  score: Schema.Number,
+  grade: Schema.String,
+  label: Schema.String,
+  lines: Schema.Array(
+    Schema.Struct({ recordId: Schema.String, recordType: Schema.String, points: Schema.Number, reason: Schema.String })
+  ),
+  evaluatedOn: Schema.String
+}) {}
+
+/** A received batch and its per-row report. */
+export class StoredBatch extends Schema.Class<StoredBatch>("@gongzhi/credit/StoredBatch")({
+  id: Schema.String,
+  sourceUnitId: Schema.String,
+  format: Schema.String,
+  receivedAt: Schema.Date,
+  receivedBy: Schema.String,
+  total: Schema.Int,
+  accepted: Schema.Int,
+  created: Schema.Int,
+  updated: Schema.Int,
+  unchanged: Schema.Int,
+  rejected: Schema.Array(
+    Schema.Struct({
+      row: Schema.Int,
+      sourceRecordId: Schema.optional(Schema.String),
+      reasons: Schema.Array(Schema.String)
+    })
+  )
+}) {}
+
+const ID = 64
+
+export const subjects = Repository.define({
+  entity: "Subject",
+  table: "credit_subjects",
+  schema: Subject,
+  id: (s) => s.id,
+  columns: {
+    kind: { type: "text", get: (s) => s.kind, length: 24 },
+    identifier_key: { type: "text", get: (s) => s.identifierKey, length: 64 },
+    /** "1" while active, NULL once merged: a merged subject never blocks its identifier. */
+    active_key: { type: "text", get: (s) => (s.status === "active" ? "1" : null), length: 1 },
+    status: { type: "text", get: (s) => s.status, length: 16 }
+  },
+  indexes: [["kind", "status"]],
+  unique: { identifier: ["identifier_key", "active_key"] }
+})
+
+export const records = Repository.define({
+  entity: "CreditRecord",
+  table: "credit_records",
+  schema: CreditRecord,
+  id: (r) => r.id,
+  columns: {
+    subject_id: { type: "text", get: (r) => r.subjectId, length: ID },
+    source_unit_id: { type: "text", get: (r) => r.provenance.sourceUnitId, length: 48 },
+    source_record_id: { type: "text", get: (r) => r.sourceRecordId, length: ID },
+    record_type: { type: "text", get: (r) => r.recordType, length: ID },
+    state: { type: "text", get: (r) => r.state, length: 24 },
+    finding_date: { type: "text", get: (r) => r.findingDate, length: 10 }
+  },
+  indexes: [["subject_id"], ["record_type", "state"], ["source_unit_id", "finding_date"]],
+  unique: { source_record: ["source_unit_id", "source_record_id"] }
+})
+
+export const evaluations = Repository.define({
+  entity: "Evaluation",
+  table: "credit_evaluations",
+  schema: StoredEvaluation,
+  id: (e) => e.subjectId,
+  columns: { grade: { type: "text", get: (e) => e.grade, length: 16 } },
+  indexes: [["grade"]]
+})
+
+export const batches = Repository.define({
+  entity: "Batch",
+  table: "credit_batches",
+  schema: StoredBatch,
+  id: (b) => b.id,
+  columns: { source_unit_id: { type: "text", get: (b) => b.sourceUnitId, length: 48 } },
+  indexes: [["source_unit_id"]]
+})
+
+export const all: ReadonlyArray<Repository.Definition<any, any>> = [subjects, records, evaluations, batches]

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Actor from "@gongzhi/core/Actor"
+import * as Authorization from "@gongzhi/core/Authorization"
+import { Effect, Schema } from "effect"
+import { defaultRolePermissions, Permission, Role } from "../src/Permissions.js"
+
+const actor = (role: string) =>
+  Schema.decodeUnknownSync(Actor.Actor)({
+    _tag: "Staff",
+    staffId: "S001",
+    name: "王经办",
+    roles: [role],
+    scope: { tenantId: "440310", regionCode: "440310" }
+  })
+
+const P = Permission
+// rows: roles; columns: permissions; true = granted
+const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
+  [
+    Role.admin,
+    {
+      [P.submit]: true,
+      [P.submitAny]: true,
+      [P.read]: true,
+      [P.review]: true,
+      [P.evaluate]: true,
+      [P.audit]: true,
+      [P.check]: true,
+      [P.publicRead]: true
+    }
+  ],
+  [
+    Role.unitClerk,
+    {
+      [P.submit]: true,
+      [P.submitAny]: false,
+      [P.read]: false,
+      [P.review]: false,
+      [P.evaluate]: false,
+      [P.audit]: false,
+      [P.check]: false,
+      [P.publicRead]: true
+    }
+  ],
+  [
+    Role.reviewer,
+    {
+      [P.submit]: false,
+      [P.submitAny]: false,
+      [P.read]: true,
+      [P.review]: true,
+      [P.evaluate]: false,
+      [P.audit]: false,
+      [P.check]: true,
+      [P.publicRead]: true
+    }
+  ],
+  [
+    Role.auditor,
+    {
+      [P.submit]: false,
+      [P.submitAny]: false,
+      [P.read]: true,
+      [P.review]: false,
+      [P.evaluate]: false,
+      [P.audit]: true,
+      [P.check]: false,
+      [P.publicRead]: true
+    }
+  ],
+  [
+    Role.public,
+    {
+      [P.submit]: false,
+      [P.submitAny]: false,
+      [P.read]: false,
+      [P.review]: false,
+      [P.evaluate]: false,
+      [P.audit]: false,
+      [P.check]: false,
+      [P.publicRead]: true
+    }
+  ]
+]
+
+describe("Permissions matrix", () => {
+  const authorization = Authorization.make(defaultRolePermissions)
+  for (const [role, row] of matrix) {
+    for (const [permission, granted] of Object.entries(row)) {
+      it.effect(`${role} ${granted ? "may" : "may not"} ${permission}`, () =>
+        Effect.gen(function* () {
+          const result = yield* Effect.either(
+            authorization.authorize(actor(role), permission, { tenantId: "440310" as never })
+          )
+          expect(result._tag).toBe(granted ? "Right" : "Left")
+          // never in another district
+          const other = yield* Effect.either(
+            authorization.authorize(actor(role), permission, { tenantId: "440311" as never })
+          )
+          expect(other._tag).toBe("Left")
+        })
+      )
+    }
+  }
+
+  it("every permission is in the matrix", () => {
+    for (const [, row] of matrix) expect(Object.keys(row).sort()).toEqual(Object.values(Permission).sort())
+  })
+})
