@@ -289,6 +289,46 @@ describe("SocialCreditCode", () => {
       })
   )
 
+  it.effect("a wrong organisation check (position 17) fails even when position 18 is recomputed to match", () =>
+    Effect.gen(function* () {
+      // the worked example's organisation check is 4; with 5 (or X) and the mod-31 character recomputed over the
+      // changed first 17, only the GB 11714 check can catch it
+      for (const wrong of ["5", "X", "0"]) {
+        const first17 = `${WORKED_EXAMPLE.slice(0, 16)}${wrong}`
+        const input = first17 + oracleCheck(first17)
+        assert.strictEqual(Option.getOrThrow(SocialCreditCode.computeCheckCharacter(first17)), input[17])
+        yield* expectError(input, {
+          kind: "OrganizationCodeMismatch",
+          position: 17,
+          expected: "4",
+          message: "第9至17位组织机构代码校验失败：第17位校验码应为 4"
+        })
+        const lenient = yield* Effect.flip(SocialCreditCode.validate(input, { lenient: true }))
+        assert.strictEqual(lenient.kind, "OrganizationCodeMismatch")
+        assert.isTrue(Either.isLeft(decodeLenient(input)))
+        // an allow-list is the only way to take such a code
+        assert.strictEqual(yield* SocialCreditCode.validate(input, { allowList: [input] }), input)
+      }
+    })
+  )
+
+  it.effect.prop(
+    "changing position 17 to any other character and recomputing position 18 is an OrganizationCodeMismatch",
+    [codes, fc.constantFrom(...ALPHABET), fc.boolean()],
+    ([code, replacement, lenient]) =>
+      Effect.gen(function* () {
+        if (replacement === code[16]) return
+        const first17 = code.slice(0, 16) + replacement
+        const changed = first17 + oracleCheck(first17)
+        const error = yield* Effect.flip(SocialCreditCode.validate(changed, { lenient }))
+        assert.strictEqual(error.kind, "OrganizationCodeMismatch")
+        assert.strictEqual(error.position, 17)
+        assert.strictEqual(error.expected, code[16])
+        assert.isTrue(Either.isLeft((lenient ? decodeLenient : decode)(changed)))
+        assert.isFalse(Schema.is(SocialCreditCode.SocialCreditCodeFromSelf)(changed))
+      })
+  )
+
   it.prop(
     "normalisation is idempotent and undoes case, spaces and hyphens",
     [

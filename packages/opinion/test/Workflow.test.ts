@@ -46,6 +46,106 @@ describe("Workflow", () => {
     }
   })
 
+  it("the default transition table is exactly the 12345 closed loop (pinned, not compared with itself)", () => {
+    // command: from → to, permission, assignee only — written out from DOMAIN.md § Residents' concerns:
+    // 受理 → 派单 → 签收/退单 → 办理 → (延期) → 答复 → 回访 → 办结 or 重办
+    const expected: ReadonlyArray<readonly [Workflow.Command, ReadonlyArray<string>, string, string, boolean]> = [
+      ["dispatch", ["received", "returned", "reopened", "dispatched"], "dispatched", "opinion.reports.dispatch", false],
+      ["accept", ["dispatched"], "accepted", "opinion.reports.accept", true],
+      ["return", ["dispatched", "accepted"], "returned", "opinion.reports.return", true],
+      ["startHandling", ["accepted"], "in-progress", "opinion.reports.handle", true],
+      [
+        "requestExtension",
+        ["accepted", "in-progress"],
+        "extension-requested",
+        "opinion.reports.extension.request",
+        true
+      ],
+      ["approveExtension", ["extension-requested"], "in-progress", "opinion.reports.extension.decide", false],
+      ["denyExtension", ["extension-requested"], "in-progress", "opinion.reports.extension.decide", false],
+      ["reply", ["accepted", "in-progress"], "replied", "opinion.reports.reply", true],
+      ["followUp", ["replied"], "followed-up", "opinion.reports.follow-up", false],
+      ["close", ["followed-up", "replied"], "closed", "opinion.reports.close", false],
+      ["closeUnresolved", ["followed-up"], "closed-unresolved", "opinion.reports.close", false],
+      ["reopen", ["followed-up", "closed-unresolved"], "reopened", "opinion.reports.reopen", false],
+      [
+        "merge",
+        ["received", "dispatched", "returned", "accepted", "in-progress", "extension-requested", "reopened"],
+        "merged",
+        "opinion.reports.merge",
+        false
+      ]
+    ]
+    assert.deepStrictEqual(
+      Workflow.defaultDefinition.transitions.map((t) => [t.command, [...t.from], t.to, t.permission, t.assigneeOnly]),
+      expected.map(([command, from, to, permission, assigneeOnly]) => [
+        command,
+        [...from],
+        to,
+        permission,
+        assigneeOnly
+      ])
+    )
+    assert.strictEqual(Workflow.defaultDefinition.initial, "received")
+    assert.deepStrictEqual(
+      Workflow.defaultDefinition.states.map((s) => `${s.code} ${s.name} ${s.bucket} ${s.clock}`),
+      [
+        "received 已受理 open handling",
+        "dispatched 已派单 open handling",
+        "returned 已退单 open handling",
+        "accepted 已签收 open handling",
+        "in-progress 办理中 open handling",
+        "extension-requested 延期审核中 open handling",
+        "replied 已答复 open follow-up",
+        "followed-up 已回访 open stopped",
+        "reopened 重办 open handling",
+        "closed 已办结 closed-resolved stopped",
+        "closed-unresolved 已办结（未解决） closed-unresolved stopped",
+        "merged 已合并 closed-resolved stopped"
+      ]
+    )
+    // every (command, state) pair the table does not list is refused
+    const listed = new Set(expected.flatMap(([command, from]) => from.map((state) => `${command} ${state}`)))
+    for (const command of commands) {
+      for (const state of stateCodes) {
+        assert.strictEqual(Either.isRight(Workflow.decide(W, "R1", state, command)), listed.has(`${command} ${state}`))
+      }
+    }
+  })
+
+  it("no close before a reply: closing is refused in every state a report is in before it is answered", () => {
+    const beforeReply = [
+      "received",
+      "dispatched",
+      "returned",
+      "accepted",
+      "in-progress",
+      "extension-requested",
+      "reopened"
+    ]
+    for (const state of beforeReply) {
+      for (const command of ["close", "closeUnresolved"] as const) {
+        const decided = Workflow.decide(W, "R1", state, command)
+        assert.isTrue(Either.isLeft(decided), `${command} from ${state}`)
+      }
+    }
+    // and no path from the initial state reaches a closed-resolved state by `close` without passing `reply`
+    const withoutReply = new Set<string>([W.initial.code])
+    let grew = true
+    while (grew) {
+      grew = false
+      for (const t of Workflow.defaultDefinition.transitions) {
+        if (t.command === "reply" || t.command === "merge") continue
+        if (t.from.some((from) => withoutReply.has(from)) && !withoutReply.has(t.to)) {
+          withoutReply.add(t.to)
+          grew = true
+        }
+      }
+    }
+    assert.isFalse(withoutReply.has("closed"))
+    assert.isFalse(withoutReply.has("closed-unresolved"))
+  })
+
   it("decide names the state and the command in Chinese", () => {
     const refused = Workflow.decide(W, "R2026030100000001", "closed", "accept")
     assert.isTrue(Either.isLeft(refused))
@@ -209,6 +309,50 @@ describe("Workflow", () => {
         : Either.isRight(decided) && decided.right.to === `s${expected[2]}`
     },
     { fastCheck: { numRuns: 400 } }
+  )
+})
+
+describe("Workflow through the service", () => {
+  it.effect("no close before a reply: the service refuses 办结 in every state until the report is answered", () =>
+    withService(
+      Effect.gen(function* () {
+        const opinion = yield* Opinion.Opinion
+        const repo = yield* ReportRepo.ReportRepo
+        // an anonymous report without a phone number: nobody can be followed up, so no guard of the service stands
+        // between `close` and the workflow table — only the table refuses
+        const report = yield* opinion.submit(admin, submission({ channel: "hotline" }))
+        assert.strictEqual(report.reporter._tag, "Anonymous")
+        const reportId = report.id
+        const refusedIn = (state: string) =>
+          Effect.gen(function* () {
+            for (const unresolved of [false, true]) {
+              const error = yield* Effect.flip(opinion.close(admin, { reportId, unresolved }))
+              assert.isTrue(error._tag === "TransitionNotAllowed" && error.reason === undefined, `close in ${state}`)
+            }
+            assert.strictEqual(Option.getOrThrow(yield* repo.get(tenantId, reportId)).value.status, state)
+          })
+        yield* refusedIn("received")
+        yield* opinion.dispatch(admin, { reportId })
+        yield* refusedIn("dispatched")
+        yield* opinion.returnReport(admin, { reportId, reason: "不属于本单位" })
+        yield* refusedIn("returned")
+        yield* opinion.dispatch(admin, { reportId })
+        yield* opinion.accept(admin, { reportId })
+        yield* refusedIn("accepted")
+        yield* opinion.startHandling(admin, { reportId })
+        yield* refusedIn("in-progress")
+        yield* opinion.requestExtension(admin, { reportId, workingDays: 2, reason: "需要时间" })
+        yield* refusedIn("extension-requested")
+        yield* opinion.decideExtension(admin, { reportId, approve: true })
+        yield* opinion.reply(admin, { reportId, text: "已处理" })
+        const closed = yield* opinion.close(admin, { reportId })
+        assert.strictEqual(closed.status, "closed")
+        assert.deepStrictEqual(
+          closed.history.slice(-3).map((entry) => entry.command),
+          ["approveExtension", "reply", "close"]
+        )
+      })
+    )
   )
 })
 

@@ -1,8 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import type * as Actor from "@gongzhi/core/Actor"
+import * as Actor from "@gongzhi/core/Actor"
 import * as Authorization from "@gongzhi/core/Authorization"
-import { Effect, Either, TestClock } from "effect"
+import { Effect, Either, Schema, TestClock } from "effect"
 import * as Permissions from "../src/Permissions.js"
+import * as Volunteers from "../src/Volunteers.js"
 import {
   COMMUNITY_1,
   COMMUNITY_2,
@@ -77,12 +78,14 @@ describe("Permissions: the default role table", () => {
 
 describe("Permissions: enforced by the service (matrix)", () => {
   type Outcome = "✓" | "✗"
-  const actors = ["hq", "leader1", "leader2", "volunteerA", "volunteerB", "resident", "scheduler"] as const
+  // stranger: a volunteer whose roles grant nothing of this module (a district table without volunteers.self.*)
+  const actors = ["hq", "leader1", "leader2", "volunteerA", "volunteerB", "resident", "scheduler", "stranger"] as const
 
   const fixture = Effect.gen(function* () {
     const service = yield* setUp
     const a = yield* enrol(401)
     const b = yield* enrol(402)
+    const pending = yield* service.register(hq, registration(403))
     const activity = yield* service.createActivity(hq, {
       tenantId: TENANT,
       kind: "visit",
@@ -97,6 +100,10 @@ describe("Permissions: enforced by the service (matrix)", () => {
       endsAt: "2026-03-02T04:00:00Z",
       capacity: 10
     })
+    yield* service.signUp(hq, { tenantId: TENANT, shiftId: shift.id, volunteerId: a })
+    // ending a volunteer's role is the team's business (a leader's role needs volunteers.corps.manage, as appointing)
+    const members = yield* service.teamMembers(hq, { tenantId: TENANT, teamId: "T440310001" })
+    const membership = members.find((m) => m.member.id === b && m.roleId === "volunteer")!
     yield* TestClock.setTime(Date.parse("2026-03-05T00:00:00Z"))
     const record = yield* service.recordService(hq, {
       tenantId: TENANT,
@@ -115,8 +122,18 @@ describe("Permissions: enforced by the service (matrix)", () => {
       endedAt: "2026-03-04T02:00:00Z"
     })
     yield* service.decideRecord(hq, { tenantId: TENANT, recordId: approvedRecord.id, decision: "approve" })
+    const complaint = yield* service.addRecordEntry(hq, {
+      tenantId: TENANT,
+      volunteerId: a,
+      teamId: "T440310001",
+      kind: "complaint",
+      title: "居民投诉",
+      content: "走访时态度生硬",
+      occurredOn: "2026-03-04"
+    })
     const certificate = yield* service.applyCertificate(hq, { tenantId: TENANT, teamId: "T440310001", volunteerId: a })
     yield* service.acceptCertificate(hq, { tenantId: TENANT, certificateId: certificate.id, decision: "accept" })
+    const applied = yield* service.applyCertificate(hq, { tenantId: TENANT, teamId: "T440310001", volunteerId: a })
     yield* TestClock.setTime(Date.parse("2026-03-01T00:00:00Z"))
     const actorOf: Record<(typeof actors)[number], Actor.Actor> = {
       hq,
@@ -125,31 +142,75 @@ describe("Permissions: enforced by the service (matrix)", () => {
       volunteerA: volunteerActor(a, COMMUNITY_1),
       volunteerB: volunteerActor(b, COMMUNITY_1),
       resident,
-      scheduler
+      scheduler,
+      stranger: Schema.decodeUnknownSync(Actor.Actor)({
+        _tag: "Volunteer",
+        volunteerId: a,
+        roles: ["opinion-reporter"],
+        scope: { tenantId: TENANT, regionCode: COMMUNITY_1 }
+      })
     }
-    return { service, a, b, shift, record, certificate, actorOf }
+    return { service, a, b, pending, activity, shift, membership, record, complaint, certificate, applied, actorOf }
   })
 
   type Fixture = Effect.Effect.Success<typeof fixture>
-  const rows: ReadonlyArray<
-    readonly [string, (f: Fixture, actor: Actor.Actor) => Effect.Effect<unknown, { readonly _tag: string }>, string]
-  > = [
-    // command, run, expected for hq leader1 leader2 volunteerA volunteerB resident scheduler
-    ["establishCorps", (f, x) => f.service.establishCorps(x, { tenantId: TENANT, name: "总队" }), "✓✗✗✗✗✗✗"],
-    [
-      "createTeam",
+  type Run = (f: Fixture, actor: Actor.Actor) => Effect.Effect<unknown, { readonly _tag: string }>
+  const shiftOf = (f: Fixture) => ({ tenantId: TENANT, shiftId: f.shift.id })
+  const code = { code: "123456" }
+  // every command of the service, with who may run it — expected for
+  //   hq leader1 leader2 volunteerA volunteerB resident scheduler stranger
+  // (the subject — team, shift, record, certificate — is in street 1; volunteerA is its volunteer)
+  const rows: Record<string, readonly [Run, string]> = {
+    // corps
+    establishCorps: [(f, x) => f.service.establishCorps(x, { tenantId: TENANT, name: "总队" }), "✓✗✗✗✗✗✗✗"],
+    createTeam: [
       (f, x) => f.service.createTeam(x, { tenantId: TENANT, kind: "community", regionCode: "440310001002" }),
-      "✓✗✗✗✗✗✗"
+      "✓✗✗✗✗✗✗✗"
     ],
-    ["register", (f, x) => f.service.register(x, registration(499)), "✓✓✗✗✗✓✗"],
-    ["getVolunteer", (f, x) => f.service.getVolunteer(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗"],
-    [
-      "changeStatus",
+    setTeamOrganisation: [
+      (f, x) =>
+        f.service.setTeamOrganisation(x, {
+          tenantId: TENANT,
+          teamId: "T440310001",
+          organisation: { name: "坪山街道民情志愿服务分队", personInCharge: "李队长", contact: "0755-00000000" }
+        }),
+      "✓✗✗✗✗✗✗✗"
+    ],
+    assignRole: [
+      (f, x) =>
+        f.service.assignRole(x, {
+          tenantId: TENANT,
+          teamId: "T440310001",
+          member: { _tag: "Volunteer", id: f.a },
+          roleId: "volunteer"
+        }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    endRole: [
+      (f, x) => f.service.endRole(x, { tenantId: TENANT, membershipId: f.membership.id, reason: "换届" }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    getCorps: [(f, x) => f.service.getCorps(x, { tenantId: TENANT }), "✓✓✓✓✓✗✗✗"],
+    teamMembers: [(f, x) => f.service.teamMembers(x, { tenantId: TENANT, teamId: "T440310001" }), "✓✓✗✗✗✗✗✗"],
+    // volunteers
+    register: [(f, x) => f.service.register(x, registration(499)), "✓✓✗✗✗✓✗✗"],
+    decideApplication: [
+      (f, x) =>
+        f.service.decideApplication(x, { tenantId: TENANT, volunteerId: f.pending.volunteerId, decision: "approve" }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    changeStatus: [
       (f, x) => f.service.changeStatus(x, { tenantId: TENANT, volunteerId: f.b, status: "suspended", reason: "测试" }),
-      "✓✓✗✗✗✗✗"
+      "✓✓✗✗✗✗✗✗"
     ],
-    [
-      "createActivity",
+    getVolunteer: [(f, x) => f.service.getVolunteer(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗✗"],
+    listVolunteers: [(f, x) => f.service.listVolunteers(x, { tenantId: TENANT, teamId: "T440310001" }), "✓✓✗✗✗✗✗✗"],
+    updateProfile: [
+      (f, x) => f.service.updateProfile(x, { tenantId: TENANT, volunteerId: f.a, skills: ["手语"] }),
+      "✓✓✗✓✗✗✗✗"
+    ],
+    // activities and shifts
+    createActivity: [
       (f, x) =>
         f.service.createActivity(x, {
           tenantId: TENANT,
@@ -158,12 +219,38 @@ describe("Permissions: enforced by the service (matrix)", () => {
           teamId: "T440310001",
           communityCode: COMMUNITY_1
         }),
-      "✓✓✗✗✗✗✗"
+      "✓✓✗✗✗✗✗✗"
     ],
-    ["signUp", (f, x) => f.service.signUp(x, { tenantId: TENANT, shiftId: f.shift.id, volunteerId: f.a }), "✓✓✗✓✗✗✗"],
-    ["checkIn", (f, x) => f.service.checkIn(x, { tenantId: TENANT, shiftId: f.shift.id, volunteerId: f.a }), "✓✓✗✗✗✗✗"],
-    [
-      "recordService",
+    addShift: [
+      (f, x) =>
+        f.service.addShift(x, {
+          tenantId: TENANT,
+          activityId: f.activity.id,
+          startsAt: "2026-03-09T01:30:00Z",
+          endsAt: "2026-03-09T04:00:00Z",
+          capacity: 5
+        }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    cancelShift: [(f, x) => f.service.cancelShift(x, { ...shiftOf(f), reason: "台风预警" }), "✓✓✗✗✗✗✗✗"],
+    getShift: [(f, x) => f.service.getShift(x, shiftOf(f)), "✓✓✗✓✓✗✗✗"],
+    listActivities: [(f, x) => f.service.listActivities(x, { tenantId: TENANT }), "✓✓✓✓✓✗✗✗"],
+    listShifts: [(f, x) => f.service.listShifts(x, { tenantId: TENANT, teamId: "T440310001" }), "✓✓✓✓✓✗✗✗"],
+    signUp: [(f, x) => f.service.signUp(x, { ...shiftOf(f), volunteerId: f.a }), "✓✓✗✓✗✗✗✗"],
+    cancelSignUp: [(f, x) => f.service.cancelSignUp(x, { ...shiftOf(f), volunteerId: f.a }), "✓✓✗✓✗✗✗✗"],
+    listSignUps: [(f, x) => f.service.listSignUps(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗✗"],
+    checkIn: [(f, x) => f.service.checkIn(x, { ...shiftOf(f), volunteerId: f.a }), "✓✓✗✗✗✗✗✗"],
+    walkIn: [(f, x) => f.service.walkIn(x, { ...shiftOf(f), volunteerId: f.b }), "✓✓✗✗✗✗✗✗"],
+    checkOut: [(f, x) => f.service.checkOut(x, { ...shiftOf(f), volunteerId: f.a }), "✓✓✗✗✗✗✗✗"],
+    issueCheckCode: [(f, x) => f.service.issueCheckCode(x, { ...shiftOf(f), purpose: "check-in" }), "✓✓✗✗✗✗✗✗"],
+    // codes are redeemed by volunteers only: anyone else is turned away as invalid input (✓ here: not a refusal
+    // of the permission), a volunteer without volunteers.self.checkin is forbidden
+    checkInWithCode: [(f, x) => f.service.checkInWithCode(x, { ...shiftOf(f), ...code }), "✓✓✓✓✓✓✓✗"],
+    checkOutWithCode: [(f, x) => f.service.checkOutWithCode(x, { ...shiftOf(f), ...code }), "✓✓✓✓✓✓✓✗"],
+    closeShift: [(f, x) => f.service.closeShift(x, shiftOf(f)), "✓✓✗✗✗✗✗✗"],
+    remindShifts: [(_, x) => _.service.remindShifts(x, { tenantId: TENANT, asOf: "2026-03-01" }), "✓✗✗✗✗✗✓✗"],
+    // records
+    recordService: [
       (f, x) =>
         f.service.recordService(x, {
           tenantId: TENANT,
@@ -173,30 +260,82 @@ describe("Permissions: enforced by the service (matrix)", () => {
           startedAt: "2026-02-27T01:00:00Z",
           endedAt: "2026-02-27T02:00:00Z"
         }),
-      "✓✓✗✗✗✗✗"
+      "✓✓✗✗✗✗✗✗"
     ],
-    [
-      "decideRecord",
+    adjustRecord: [
+      (f, x) => f.service.adjustRecord(x, { tenantId: TENANT, recordId: f.record.id, minutes: -5, reason: "更正" }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    decideRecord: [
       (f, x) => f.service.decideRecord(x, { tenantId: TENANT, recordId: f.record.id, decision: "approve" }),
-      "✓✓✗✗✗✗✗"
+      "✓✓✗✗✗✗✗✗"
     ],
-    ["listRecords", (f, x) => f.service.listRecords(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗"],
-    ["hoursOf", (f, x) => f.service.hoursOf(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗"],
-    [
-      "applyCertificate",
+    addRecordEntry: [
+      (f, x) =>
+        f.service.addRecordEntry(x, {
+          tenantId: TENANT,
+          volunteerId: f.a,
+          teamId: "T440310001",
+          kind: "commendation",
+          title: "表彰",
+          content: "走访认真",
+          occurredOn: "2026-02-28"
+        }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    resolveComplaint: [
+      (f, x) =>
+        f.service.resolveComplaint(x, { tenantId: TENANT, entryId: f.complaint.id, resolution: "已约谈并致歉" }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    listRecords: [(f, x) => f.service.listRecords(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗✗"],
+    hoursOf: [(f, x) => f.service.hoursOf(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗✗"],
+    recomputeHours: [(f, x) => f.service.recomputeHours(x, { tenantId: TENANT, volunteerId: f.a }), "✓✗✗✗✗✗✗✗"],
+    // certificates
+    applyCertificate: [
       (f, x) => f.service.applyCertificate(x, { tenantId: TENANT, teamId: "T440310001", volunteerId: f.a }),
-      "✓✓✗✓✗✗✗"
+      "✓✓✗✓✗✗✗✗"
     ],
-    [
-      "issueCertificate",
+    acceptCertificate: [
+      (f, x) => f.service.acceptCertificate(x, { tenantId: TENANT, certificateId: f.applied.id, decision: "accept" }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    issueCertificate: [
       (f, x) => f.service.issueCertificate(x, { tenantId: TENANT, certificateId: f.certificate.id, handler: "经办人" }),
-      "✓✓✗✗✗✗✗"
+      "✓✓✗✗✗✗✗✗"
     ],
-    ["remindShifts", (_, x) => _.service.remindShifts(x, { tenantId: TENANT, asOf: "2026-03-01" }), "✓✗✗✗✗✗✓"],
-    ["closePublicity", (_, x) => _.service.closePublicity(x, { tenantId: TENANT, asOf: "2026-03-01" }), "✓✗✗✗✗✗✓"]
-  ]
+    closePublicity: [(_, x) => _.service.closePublicity(x, { tenantId: TENANT, asOf: "2026-03-01" }), "✓✗✗✗✗✗✓✗"],
+    revokeCertificate: [
+      (f, x) =>
+        f.service.revokeCertificate(x, { tenantId: TENANT, certificateId: f.certificate.id, reason: "经核查有误" }),
+      "✓✓✗✗✗✗✗✗"
+    ],
+    getCertificate: [
+      (f, x) => f.service.getCertificate(x, { tenantId: TENANT, certificateId: f.certificate.id }),
+      "✓✓✗✓✗✗✗✗"
+    ],
+    listCertificates: [(f, x) => f.service.listCertificates(x, { tenantId: TENANT, volunteerId: f.a }), "✓✓✗✓✗✗✗✗"]
+  }
 
-  for (const [name, run, expected] of rows) {
+  it.effect("every command of the service has a row (a new command cannot be left out)", () =>
+    Effect.gen(function* () {
+      const service: Record<string, unknown> = { ...(yield* Volunteers.Volunteers) }
+      const commands = Object.keys(service).filter((key) => typeof service[key] === "function")
+      assert.isAbove(commands.length, 40)
+      assert.deepStrictEqual(
+        commands.filter((command) => !(command in rows)),
+        [],
+        "commands without a row in the permission matrix"
+      )
+      assert.deepStrictEqual(
+        Object.keys(rows).filter((command) => !commands.includes(command)),
+        [],
+        "rows for commands the service does not have"
+      )
+    }).pipe(Effect.provide(layer()))
+  )
+
+  for (const [name, [run, expected]] of Object.entries(rows)) {
     it.effect(`${name}: ${expected}`, () =>
       Effect.gen(function* () {
         const f = yield* fixture
