@@ -64,6 +64,22 @@ export * as Authorization from "./Authorization.js"
 export * as Calendar from "./Calendar.js"
 
 /**
+ * Commands (命令): the one way a domain service changes or reads its data. A command runner decodes
+ * the input once (after bounding its size, so a hostile payload fails as {@link InvalidInput}
+ * instead of exhausting the stack), takes `now` from `Clock`, checks the input's tenant against the
+ * actor's scope, runs the body in a transaction retried a bounded number of times on
+ * `VersionConflict`, appends the body's outbox events and audit entries in that same transaction,
+ * and traces it all as `<Domain>.<command>` with the actor and tenant (never personal data).
+ *
+ * Each failure has one meaning: {@link InvalidInput} (the input is wrong), `Forbidden` (the actor
+ * may not), `VersionConflict` (still conflicting after the retries), `StorageError` (the store,
+ * the outbox or the audit log failed — typed, never a defect), and the domain's own errors.
+ *
+ * @since 0.2.0
+ */
+export * as Command from "./Command.js"
+
+/**
  * The database migrations of the kernel (内核数据表迁移): the outbox table and the audit-log tables. Store
  * packages run them with `Migrations.run`, together with the migrations of the domain modules in use.
  * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly.
