@@ -187,7 +187,7 @@ export const layer = (options: SetupOptions) => {
     Preference.layerSql,
     Volunteers.layerStoreSql,
     ReportRepo.layerSql,
-    Volunteers.layerConfig({ regions: options.regions }),
+    Volunteers.layerSettings({ regions: options.regions }),
     NotificationLog.layerNotifiers
   ).pipe(Layer.provideMerge(base))
   const dispatcher = Dispatcher.layerManual({ tenants: [TENANT], workerId: "pingshan-run", batchSize: 500 }).pipe(

@@ -128,13 +128,21 @@ export const settings = (options: VolunteersOptions): Settings => ({
 })
 
 /**
- * The settings as a layer.
+ * The settings as a layer (from options given in code; defaults filled in).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
-export const layerConfig = (options: VolunteersOptions): Layer.Layer<VolunteersConfig> =>
+export const layerSettings = (options: VolunteersOptions): Layer.Layer<VolunteersConfig> =>
   Layer.succeed(VolunteersConfig, settings(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ * @deprecated Use {@link layerSettings}: `layerConfig` names layers read from `Config` across Gongzhi,
+ * and this one is not.
+ */
+export const layerConfig: (options: VolunteersOptions) => Layer.Layer<VolunteersConfig> = layerSettings
 
 /**
  * Builds the service from the ports in context.
@@ -320,7 +328,7 @@ export const layerMemory = (
         AuditLog.layerMemory,
         Authorization.layer(defaultRolePermissions),
         Calendar.layerChina,
-        layerConfig(options)
+        layerSettings(options)
       )
     )
   )
@@ -355,7 +363,7 @@ export const layerSql = (
         AuditLog.layerSql,
         Authorization.layer(defaultRolePermissions),
         Calendar.layerChina,
-        layerConfig(options)
+        layerSettings(options)
       )
     )
   )
