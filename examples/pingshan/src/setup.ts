@@ -185,7 +185,7 @@ export const layer = (options: SetupOptions) => {
     Delivery.layerSql,
     Preference.layerSql,
     Volunteers.layerStoreSql,
-    Volunteers.layerConfig({ regions: options.regions }),
+    Volunteers.layerSettings({ regions: options.regions }),
     NotificationLog.layerNotifiers
   ).pipe(Layer.provideMerge(base))
   const dispatcher = Dispatcher.layerManual({ tenants: [TENANT], workerId: "pingshan-run", batchSize: 500 }).pipe(

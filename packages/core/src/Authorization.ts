@@ -123,7 +123,9 @@ export type Target = typeof Target.Type
  * @since 0.1.0
  * @category errors
  */
-export class InvalidRolePermissions extends Schema.TaggedError<InvalidRolePermissions>()("InvalidRolePermissions", {
+export class InvalidRolePermissions extends Schema.TaggedError<InvalidRolePermissions>(
+  "@gongzhi/core/InvalidRolePermissions"
+)("InvalidRolePermissions", {
   problems: Schema.Array(Schema.String)
 }) {
   /**
@@ -157,7 +159,7 @@ export type ForbiddenReason = typeof ForbiddenReason.Type
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+export class Forbidden extends Schema.TaggedError<Forbidden>("@gongzhi/core/Forbidden")("Forbidden", {
   reason: ForbiddenReason,
   permission: Schema.String,
   actorKind: Schema.Literal("Staff", "Volunteer", "Resident", "ServiceAccount"),

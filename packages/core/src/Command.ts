@@ -299,6 +299,11 @@ export interface Runner {
   ) => Effect.Effect<B, InvalidInput | Forbidden | StorageError | E1 | E2, R1 | R2>
   /** Runs a query (see {@link QuerySpec}). */
   readonly query: <A, I, B, E, R>(spec: QuerySpec<A, I, B, E, R>) => Effect.Effect<B, InvalidInput | Forbidden | E, R>
+  /**
+   * Runs an effect in a transaction retried on `VersionConflict` like a command body (for a job that
+   * commits in several steps, inside a `query`).
+   */
+  readonly transact: <X, E, R>(self: Effect.Effect<X, E, R>) => Effect.Effect<X, E | StorageError, R>
   /** Appends an audit entry as a command would (for steps shared by several commands). */
   readonly audit: (actor: Actor.Actor, entry: AuditInput) => Effect.Effect<void, StorageError>
   /** Appends outbox events as a command would. */
@@ -418,6 +423,9 @@ export const make = (options: Options & Services): Runner => {
     })
   }
 
+  const transact = <X, E, R>(self: Effect.Effect<X, E, R>): Effect.Effect<X, E | StorageError, R> =>
+    options.transactor.withTransaction(self).pipe(Effect.retry({ times: conflictRetries, while: isVersionConflict }))
+
   const query = <A, I, B, E, R>(spec: QuerySpec<A, I, B, E, R>): Effect.Effect<B, InvalidInput | Forbidden | E, R> =>
     Effect.flatMap(start(spec), ({ ctx, input }) => spec.body(input, ctx)).pipe(span(spec.name, spec.actor))
 
@@ -432,12 +440,10 @@ export const make = (options: Options & Services): Runner => {
         emit,
         audit: (entry) => audit(spec.actor, entry)
       }
-      return yield* options.transactor
-        .withTransaction(Effect.suspend(() => spec.body(input, context, prepared)))
-        .pipe(Effect.retry({ times: conflictRetries, while: isVersionConflict }))
+      return yield* transact(Effect.suspend(() => spec.body(input, context, prepared)))
     }).pipe(span(spec.name, spec.actor))
 
-  return { domain, conflictRetries, decode: decodeWith, run, query, audit, emit }
+  return { domain, conflictRetries, decode: decodeWith, run, query, transact, audit, emit }
 }
 
 /**

@@ -32,11 +32,14 @@ export type MobileNumberErrorKind = typeof MobileNumberErrorKind.Type
  * @since 0.1.0
  * @category errors
  */
-export class MobileNumberError extends Schema.TaggedError<MobileNumberError>()("MobileNumberError", {
-  kind: MobileNumberErrorKind,
-  position: Schema.optional(Schema.Number),
-  message: Schema.String
-}) {}
+export class MobileNumberError extends Schema.TaggedError<MobileNumberError>("@gongzhi/core/MobileNumberError")(
+  "MobileNumberError",
+  {
+    kind: MobileNumberErrorKind,
+    position: Schema.optional(Schema.Number),
+    message: Schema.String
+  }
+) {}
 
 const BrandId = "@gongzhi/core/MobileNumber"
 

@@ -296,10 +296,13 @@ export class RegionProblem extends Schema.Class<RegionProblem>("@gongzhi/core/Re
  * @since 0.1.0
  * @category errors
  */
-export class InvalidRegionTree extends Schema.TaggedError<InvalidRegionTree>()("InvalidRegionTree", {
-  source: Schema.optional(Schema.String),
-  problems: Schema.Array(RegionProblem)
-}) {
+export class InvalidRegionTree extends Schema.TaggedError<InvalidRegionTree>("@gongzhi/core/InvalidRegionTree")(
+  "InvalidRegionTree",
+  {
+    source: Schema.optional(Schema.String),
+    problems: Schema.Array(RegionProblem)
+  }
+) {
   /**
    * @since 0.1.0
    */

@@ -43,12 +43,15 @@ export type ResidentIdErrorKind = typeof ResidentIdErrorKind.Type
  * @since 0.1.0
  * @category errors
  */
-export class ResidentIdError extends Schema.TaggedError<ResidentIdError>()("ResidentIdError", {
-  kind: ResidentIdErrorKind,
-  position: Schema.optional(Schema.Number),
-  expected: Schema.optional(Schema.String),
-  message: Schema.String
-}) {}
+export class ResidentIdError extends Schema.TaggedError<ResidentIdError>("@gongzhi/core/ResidentIdError")(
+  "ResidentIdError",
+  {
+    kind: ResidentIdErrorKind,
+    position: Schema.optional(Schema.Number),
+    expected: Schema.optional(Schema.String),
+    message: Schema.String
+  }
+) {}
 
 /**
  * Validation options. `today` is the day against which a birth date counts as "in the future"

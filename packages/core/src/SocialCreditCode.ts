@@ -64,7 +64,9 @@ export type SocialCreditCodeErrorKind = typeof SocialCreditCodeErrorKind.Type
  * @since 0.1.0
  * @category errors
  */
-export class SocialCreditCodeError extends Schema.TaggedError<SocialCreditCodeError>()("SocialCreditCodeError", {
+export class SocialCreditCodeError extends Schema.TaggedError<SocialCreditCodeError>(
+  "@gongzhi/core/SocialCreditCodeError"
+)("SocialCreditCodeError", {
   kind: SocialCreditCodeErrorKind,
   position: Schema.optional(Schema.Number),
   expected: Schema.optional(Schema.String),

@@ -371,6 +371,35 @@ describe("Command.make", () => {
     })
   )
 
+  it.effect("transact runs a step of a job in a transaction retried like a command body", () =>
+    Effect.gen(function* () {
+      const { runner } = yield* setup({}, { conflictRetries: 2 })
+      const store = makeStore()
+      let attempts = 0
+      const value = yield* runner.transact(
+        Effect.gen(function* () {
+          yield* store.write(`第 ${++attempts} 次`)
+          if (attempts < 3) return yield* new VersionConflict({ entity: "Note", id: "n1", expectedVersion: 1 })
+          return attempts
+        })
+      )
+      assert.strictEqual(value, 3)
+      assert.strictEqual(store.state.title, "第 3 次")
+    })
+  )
+
+  it.effect("an optional field given with the wrong type yields one problem, not one per union branch", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Command.decode("改标题", Rename)({ tenantId: "440310", noteId: "n1", title: "t", tags: "一个" })
+      )
+      assert.deepStrictEqual(
+        error.problems.map((problem) => problem.path),
+        ["tags"]
+      )
+    })
+  )
+
   it.effect("commands and queries are traced as <Domain>.<name> with actor and tenant only", () =>
     Effect.gen(function* () {
       const { runner } = yield* setup()

@@ -406,6 +406,10 @@ export const layer = (
 > =>
   Roster.Default.pipe(
     Layer.provide(
-      Layer.mergeAll(Authorization.layer(defaultRolePermissions), Calendar.layerChina, Volunteers.layerConfig(options))
+      Layer.mergeAll(
+        Authorization.layer(defaultRolePermissions),
+        Calendar.layerChina,
+        Volunteers.layerSettings(options)
+      )
     )
   )

@@ -27,7 +27,7 @@ import * as Tables from "./internal/statisticsTables.js"
 import { defaultRolePermissions } from "./Permissions.js"
 import * as ServiceRecordRepo from "./ServiceRecordRepo.js"
 import * as VolunteerRepo from "./VolunteerRepo.js"
-import { layerConfig, VolunteersConfig, type VolunteersOptions } from "./Volunteers.js"
+import { layerSettings, VolunteersConfig, type VolunteersOptions } from "./Volunteers.js"
 
 // ---------------------------------------------------------------------------------------------
 // inputs
@@ -272,7 +272,7 @@ export const layer = (
   CorpsRepo.CorpsRepo | VolunteerRepo.VolunteerRepo | ServiceRecordRepo.ServiceRecordRepo
 > =>
   Statistics.Default.pipe(
-    Layer.provide(Layer.mergeAll(Authorization.layer(defaultRolePermissions), layerConfig(options)))
+    Layer.provide(Layer.mergeAll(Authorization.layer(defaultRolePermissions), layerSettings(options)))
   )
 
 // ---------------------------------------------------------------------------------------------

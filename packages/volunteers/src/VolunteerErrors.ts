@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as Command from "@gongzhi/core/Command"
 import { Schema } from "effect"
 
 /**
@@ -51,21 +52,20 @@ const entityLabels: Record<EntityKind, string> = {
 export const entityLabel = (kind: EntityKind): string => entityLabels[kind]
 
 /**
- * The input of a command did not decode. `problems` name the fields and the rules they break, never
- * the values given (so an ID number typed into the wrong field is not repeated).
+ * The input of a command did not decode: core's `Command.InvalidInput`, the one input error of every
+ * domain. `problems` name the fields (`path`) and the rules they break (`message`), never the values
+ * given (so an ID number typed into the wrong field is not repeated).
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>("@gongzhi/volunteers/InvalidInput")("InvalidInput", {
-  command: Schema.String,
-  problems: Schema.Array(Schema.String)
-}) {
-  override get message(): string {
-    const list = this.problems.map((problem, i) => `${i + 1}. ${problem}`).join("；")
-    return `「${this.command}」的输入有误：${list} / invalid input for ${this.command}`
-  }
-}
+export const InvalidInput: typeof Command.InvalidInput = Command.InvalidInput
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type InvalidInput = Command.InvalidInput
 
 /**
  * Something a command refers to does not exist in this district.

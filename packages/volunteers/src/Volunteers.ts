@@ -26,10 +26,12 @@ import { defaultPublicity, type PublicityPolicy } from "./Certificate.js"
 import * as CertificateRepo from "./CertificateRepo.js"
 import * as CorpsRepo from "./CorpsRepo.js"
 import * as ActivitiesService from "./internal/service/activities.js"
+import * as AttendanceService from "./internal/service/attendance.js"
 import * as CertificatesService from "./internal/service/certificates.js"
-import type { Deps, Settings } from "./internal/service/context.js"
+import { type Deps, makeCommands, type Settings } from "./internal/service/context.js"
 import * as CorpsService from "./internal/service/corps.js"
 import * as RecordsService from "./internal/service/records.js"
+import * as ShiftsService from "./internal/service/shifts.js"
 import * as VolunteersService from "./internal/service/volunteers.js"
 import { defaultRolePermissions } from "./Permissions.js"
 import * as ServiceRecordRepo from "./ServiceRecordRepo.js"
@@ -126,13 +128,21 @@ export const settings = (options: VolunteersOptions): Settings => ({
 })
 
 /**
- * The settings as a layer.
+ * The settings as a layer (from options given in code; defaults filled in).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
-export const layerConfig = (options: VolunteersOptions): Layer.Layer<VolunteersConfig> =>
+export const layerSettings = (options: VolunteersOptions): Layer.Layer<VolunteersConfig> =>
   Layer.succeed(VolunteersConfig, settings(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ * @deprecated Use {@link layerSettings}: `layerConfig` names layers read from `Config` across Gongzhi,
+ * and this one is not.
+ */
+export const layerConfig: (options: VolunteersOptions) => Layer.Layer<VolunteersConfig> = layerSettings
 
 /**
  * Builds the service from the ports in context.
@@ -141,24 +151,25 @@ export const layerConfig = (options: VolunteersOptions): Layer.Layer<VolunteersC
  * @category constructors
  */
 export const make = Effect.gen(function* () {
+  const settings = yield* VolunteersConfig
   const deps: Deps = {
     corps: yield* CorpsRepo.CorpsRepo,
     volunteers: yield* VolunteerRepo.VolunteerRepo,
     activities: yield* ActivityRepo.ActivityRepo,
     records: yield* ServiceRecordRepo.ServiceRecordRepo,
     certificates: yield* CertificateRepo.CertificateRepo,
-    transactor: yield* Transactor.Transactor,
-    outbox: yield* Outbox.Outbox,
-    auditLog: yield* AuditLog.AuditLog,
+    commands: yield* makeCommands(settings),
     authorization: yield* Authorization.Authorization,
     cipher: yield* FieldCipher,
     verifier: yield* IdentityVerifier,
     calendar: yield* Calendar.WorkingCalendar,
-    settings: yield* VolunteersConfig
+    settings
   }
   const corps = CorpsService.make(deps)
   const volunteers = VolunteersService.make(deps, corps)
-  const activities = ActivitiesService.make(deps)
+  const shifts = ShiftsService.make(deps)
+  const activities = ActivitiesService.make(deps, shifts)
+  const attendance = AttendanceService.make(deps, shifts)
   const records = RecordsService.make(deps, volunteers)
   const certificates = CertificatesService.make(deps)
   return {
@@ -184,16 +195,16 @@ export const make = Effect.gen(function* () {
     getShift: activities.getShift,
     listActivities: activities.listActivities,
     listShifts: activities.listShifts,
-    signUp: activities.signUp,
-    cancelSignUp: activities.cancelSignUp,
-    listSignUps: activities.listSignUps,
-    checkIn: activities.checkIn,
-    walkIn: activities.walkIn,
-    checkOut: activities.checkOut,
-    issueCheckCode: activities.issueCheckCode,
-    checkInWithCode: activities.checkInWithCode,
-    checkOutWithCode: activities.checkOutWithCode,
-    closeShift: activities.closeShift,
+    signUp: attendance.signUp,
+    cancelSignUp: attendance.cancelSignUp,
+    listSignUps: attendance.listSignUps,
+    checkIn: attendance.checkIn,
+    walkIn: attendance.walkIn,
+    checkOut: attendance.checkOut,
+    issueCheckCode: attendance.issueCheckCode,
+    checkInWithCode: attendance.checkInWithCode,
+    checkOutWithCode: attendance.checkOutWithCode,
+    closeShift: attendance.closeShift,
     remindShifts: activities.remindShifts,
     // records
     recordService: records.recordService,
@@ -317,7 +328,7 @@ export const layerMemory = (
         AuditLog.layerMemory,
         Authorization.layer(defaultRolePermissions),
         Calendar.layerChina,
-        layerConfig(options)
+        layerSettings(options)
       )
     )
   )
@@ -352,7 +363,7 @@ export const layerSql = (
         AuditLog.layerSql,
         Authorization.layer(defaultRolePermissions),
         Calendar.layerChina,
-        layerConfig(options)
+        layerSettings(options)
       )
     )
   )

@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Command from "@gongzhi/core/Command"
 import * as Mask from "@gongzhi/core/Mask"
 import { Effect, Option } from "effect"
 import { VolunteerRepo } from "../src/VolunteerRepo.js"
@@ -222,6 +223,28 @@ describe("Volunteers: registration", () => {
       assert.strictEqual(code._tag, "InvalidInput")
       const home = yield* Effect.flip(service.register(hq, registration(41, { homeCommunity: "440310001099" })))
       assert.strictEqual(home._tag, "RegionNotFound")
+    }).pipe(Effect.provide(layer()))
+  )
+
+  it.effect("input problems are core's InvalidInput: a path and a message per problem, a depth bomb included", () =>
+    Effect.gen(function* () {
+      const service = yield* setUp
+      const bad = yield* Effect.flip(service.register(hq, registration(42, { mobile: 12, skills: "跑步" })))
+      assert.instanceOf(bad, Command.InvalidInput)
+      const problems = (bad as Command.InvalidInput).problems
+      assert.deepStrictEqual(problems.map((problem) => problem.path).sort(), ["mobile", "skills"])
+      assert.include(problems.find((problem) => problem.path === "mobile")?.message, "手机号码")
+      let bomb: unknown = "x"
+      for (let i = 0; i < 3000; i++) bomb = { affiliation: bomb }
+      const deep = yield* Effect.flip(service.register(hq, bomb as never))
+      assert.strictEqual(deep._tag, "InvalidInput")
+      assert.match(deep.message, /嵌套过深/)
+      const before = (yield* auditEntries).length
+      assert.isAbove(before, 0)
+      const other = yield* Effect.flip(service.register(hq, registration(43, { tenantId: "440311" })))
+      assert.strictEqual(other._tag, "Forbidden")
+      assert.strictEqual((other as { readonly reason?: string }).reason, "tenant")
+      assert.strictEqual((yield* auditEntries).length, before)
     }).pipe(Effect.provide(layer()))
   )
 

@@ -136,11 +136,18 @@ const where = (path: ReadonlyArray<PropertyKey>, labels: Labels): string => {
 export const problemsOf = (error: ParseResult.ParseError, labels: Labels): Array<Problem> => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   // an optional field that was given but is wrong also fails the `undefined` branch of its union:
-  // that branch says nothing the deeper issue does not
-  const deeper = (path: ReadonlyArray<PropertyKey>) =>
-    issues.some((other) => other.path.length > path.length && path.every((key, i) => other.path[i] === key))
+  // that branch says nothing the other issue at (or below) the same path does not
+  const undefinedBranch = (issue: ParseResult.ArrayFormatterIssue) =>
+    issue.message.startsWith("Expected undefined, actual") &&
+    issues.some(
+      (other) =>
+        other !== issue &&
+        !other.message.startsWith("Expected undefined, actual") &&
+        other.path.length >= issue.path.length &&
+        issue.path.every((key, i) => other.path[i] === key)
+    )
   return issues
-    .filter((issue) => !(issue.message.startsWith("Expected undefined, actual") && deeper(issue.path)))
+    .filter((issue) => !undefinedBranch(issue))
     .map((issue) => {
       const at = where(issue.path, labels)
       const path = formatPath(issue.path)

@@ -9,26 +9,10 @@ import * as StarLevel from "../../StarLevel.js"
 import { idTypeLabel } from "../../Volunteer.js"
 import { NothingToCertify } from "../../VolunteerErrors.js"
 import { newId } from "../ids.js"
-import { decode, invalid } from "../input.js"
 import { addDays, chinaDate, chinaDayStart } from "../time.js"
-import {
-  audit,
-  authorize,
-  authorizeFor,
-  type Deps,
-  emit,
-  load,
-  loadActiveTeam,
-  loadTeam,
-  loadVolunteer,
-  now,
-  span,
-  transact
-} from "./context.js"
+import { authorizeFor, type Deps, emit, load, loadActiveTeam, loadTeam, loadVolunteer } from "./context.js"
 
 export const make = (deps: Deps) => {
-  const tx = transact(deps)
-
   const loadCertificate = (tenantId: TenantId, id: string) =>
     load("Certificate", id, deps.certificates.get(tenantId, id))
 
@@ -38,82 +22,102 @@ export const make = (deps: Deps) => {
   })
 
   const applyCertificate = (actor: Actor.Actor, input: typeof Certificate.ApplyCertificate.Encoded) =>
-    Effect.gen(function* () {
-      const command = "申请志愿服务记录证明"
-      const i = yield* decode(command, Certificate.ApplyCertificate)(input)
-      const volunteerId =
-        i.volunteerId ??
-        (actor._tag === "Volunteer" ? actor.volunteerId : yield* invalid(command, "请指定志愿者编号（volunteerId）"))
-      const team = yield* loadActiveTeam(deps, i.tenantId, i.teamId)
-      yield* authorizeFor(
-        deps,
-        actor,
-        { tenantId: i.tenantId, regionCode: team.value.regionCode },
-        Permission.certificatesManage,
-        { volunteerId, permission: Permission.selfCertificates }
-      )
-      yield* loadVolunteer(deps, i.tenantId, volunteerId)
-      const at = yield* now
-      const certificate = new Certificate.Certificate({
-        id: yield* newId,
-        tenantId: i.tenantId,
-        volunteerId,
-        teamId: team.value.id,
-        regionCode: team.value.regionCode,
-        status: "applied",
-        ...(i.purpose === undefined ? {} : { purpose: i.purpose }),
-        ...(i.periodFrom === undefined ? {} : { periodFrom: i.periodFrom }),
-        ...(i.periodTo === undefined ? {} : { periodTo: i.periodTo }),
-        appliedBy: ActorRef.fromActor(actor),
-        appliedAt: at,
-        updatedAt: at
-      })
-      return yield* tx(
+    deps.commands.run({
+      name: "applyCertificate",
+      title: "申请志愿服务记录证明",
+      input: Certificate.ApplyCertificate,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
-          yield* deps.certificates.insert(certificate)
-          yield* audit(deps, actor, i.tenantId, "certificate.apply", "Certificate", certificate.id, {
+          const volunteerId =
+            i.volunteerId ??
+            (actor._tag === "Volunteer" ? actor.volunteerId : yield* ctx.invalid("请指定志愿者编号（volunteerId）"))
+          const team = yield* loadActiveTeam(deps, i.tenantId, i.teamId)
+          yield* authorizeFor(
+            deps,
+            actor,
+            { tenantId: i.tenantId, regionCode: team.value.regionCode },
+            Permission.certificatesManage,
+            { volunteerId, permission: Permission.selfCertificates }
+          )
+          yield* loadVolunteer(deps, i.tenantId, volunteerId)
+          const at = ctx.now
+          const certificate = new Certificate.Certificate({
+            id: yield* newId,
+            tenantId: i.tenantId,
             volunteerId,
-            teamId: certificate.teamId
+            teamId: team.value.id,
+            regionCode: team.value.regionCode,
+            status: "applied",
+            ...(i.purpose === undefined ? {} : { purpose: i.purpose }),
+            ...(i.periodFrom === undefined ? {} : { periodFrom: i.periodFrom }),
+            ...(i.periodTo === undefined ? {} : { periodTo: i.periodTo }),
+            appliedBy: ActorRef.fromActor(actor),
+            appliedAt: at,
+            updatedAt: at
+          })
+          yield* deps.certificates.insert(certificate)
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: "certificate.apply",
+            targetType: "Certificate",
+            targetId: certificate.id,
+            details: {
+              volunteerId,
+              teamId: certificate.teamId
+            }
           })
           return certificate
         })
-      )
-    }).pipe(span("applyCertificate", actor))
+    })
 
   const acceptCertificate = (actor: Actor.Actor, input: typeof Certificate.AcceptCertificate.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("受理志愿服务记录证明", Certificate.AcceptCertificate)(input)
-      return yield* tx(
+    deps.commands.run({
+      name: "acceptCertificate",
+      title: "受理志愿服务记录证明",
+      input: Certificate.AcceptCertificate,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
           const current = yield* loadCertificate(i.tenantId, i.certificateId)
-          yield* authorize(deps, actor, Permission.certificatesManage, target(current.value))
+          yield* ctx.authorize(Permission.certificatesManage, target(current.value))
           const next = yield* Certificate.accept(current.value, {
             accepted: i.decision === "accept",
             by: ActorRef.fromActor(actor),
-            at: yield* now,
+            at: ctx.now,
             reason: i.reason
           })
           yield* deps.certificates.update(next, current.version)
-          yield* audit(deps, actor, i.tenantId, `certificate.${i.decision}`, "Certificate", next.id, {
-            ...(i.reason === undefined ? {} : { reason: i.reason })
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: `certificate.${i.decision}`,
+            targetType: "Certificate",
+            targetId: next.id,
+            details: {
+              ...(i.reason === undefined ? {} : { reason: i.reason })
+            }
           })
           return next
         })
-      )
-    }).pipe(span("acceptCertificate", actor))
+    })
 
   const issueCertificate = (actor: Actor.Actor, input: typeof Certificate.IssueCertificate.Encoded) =>
-    Effect.gen(function* () {
-      const command = "出具志愿服务记录证明"
-      const i = yield* decode(command, Certificate.IssueCertificate)(input)
-      return yield* tx(
+    deps.commands.run({
+      name: "issueCertificate",
+      title: "出具志愿服务记录证明",
+      input: Certificate.IssueCertificate,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
           const current = yield* loadCertificate(i.tenantId, i.certificateId)
-          yield* authorize(deps, actor, Permission.certificatesManage, target(current.value))
+          yield* ctx.authorize(Permission.certificatesManage, target(current.value))
           const team = yield* loadTeam(deps, i.tenantId, current.value.teamId)
           const organisation = team.value.organisation
           if (organisation === undefined) {
-            return yield* invalid(command, `队伍「${team.value.name}」尚未设置出具组织（名称、负责人、联系方式）`)
+            return yield* ctx.invalid(`队伍「${team.value.name}」尚未设置出具组织（名称、负责人、联系方式）`)
           }
           const volunteer = yield* loadVolunteer(deps, i.tenantId, current.value.volunteerId)
           const { periodFrom, periodTo } = current.value
@@ -140,7 +144,7 @@ export const make = (deps: Deps) => {
           if (totalMinutes === 0) {
             return yield* new NothingToCertify({ volunteerId: current.value.volunteerId, teamId: current.value.teamId })
           }
-          const at = yield* now
+          const at = ctx.now
           const issuedOn = i.issuedOn ?? chinaDate(at.getTime())
           const year = Number(issuedOn.slice(0, 4))
           const sequence = yield* deps.certificates.nextSequence(i.tenantId, year)
@@ -168,7 +172,7 @@ export const make = (deps: Deps) => {
             })
           })
           yield* deps.certificates.update(next, current.version)
-          yield* emit(deps, i.tenantId, [
+          yield* emit(ctx, i.tenantId, [
             {
               _tag: "CertificateIssued",
               certificateId: next.id,
@@ -180,95 +184,138 @@ export const make = (deps: Deps) => {
               totalHours: StarLevel.minutesToHours(totalMinutes)
             }
           ])
-          yield* audit(deps, actor, i.tenantId, "certificate.issue", "Certificate", next.id, {
-            number: next.number,
-            totalMinutes,
-            publicityDays: deps.settings.publicity.days,
-            publicitySource: deps.settings.publicity.source
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: "certificate.issue",
+            targetType: "Certificate",
+            targetId: next.id,
+            details: {
+              number: next.number,
+              totalMinutes,
+              publicityDays: deps.settings.publicity.days,
+              publicitySource: deps.settings.publicity.source
+            }
           })
           return next
         })
-      )
-    }).pipe(span("issueCertificate", actor))
+    })
 
   const closePublicity = (actor: Actor.Actor, input: typeof Certificate.ClosePublicity.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("结束证明公示", Certificate.ClosePublicity)(input)
-      yield* authorize(deps, actor, Permission.publicityRun, { tenantId: i.tenantId })
-      return yield* tx(
+    deps.commands.run({
+      name: "closePublicity",
+      title: "结束证明公示",
+      input: Certificate.ClosePublicity,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
+          yield* ctx.authorize(Permission.publicityRun, { tenantId: i.tenantId })
           const due = yield* deps.certificates.find(i.tenantId, { status: "issued", publicityEndsBefore: i.asOf })
-          const at = yield* now
+          const at = ctx.now
           const effective: Array<string> = []
           for (const row of due) {
             const next = yield* Certificate.completePublicity(row.value, i.asOf, at)
             yield* deps.certificates.update(next, row.version)
-            yield* audit(deps, actor, i.tenantId, "certificate.effective", "Certificate", next.id, {
-              number: next.number,
-              asOf: i.asOf
+            yield* ctx.audit({
+              tenantId: i.tenantId,
+              action: "certificate.effective",
+              targetType: "Certificate",
+              targetId: next.id,
+              details: {
+                number: next.number,
+                asOf: i.asOf
+              }
             })
             effective.push(next.id)
           }
           return { effective }
         })
-      )
-    }).pipe(span("closePublicity", actor))
+    })
 
   const revokeCertificate = (actor: Actor.Actor, input: typeof Certificate.RevokeCertificate.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("撤销志愿服务记录证明", Certificate.RevokeCertificate)(input)
-      return yield* tx(
+    deps.commands.run({
+      name: "revokeCertificate",
+      title: "撤销志愿服务记录证明",
+      input: Certificate.RevokeCertificate,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
           const current = yield* loadCertificate(i.tenantId, i.certificateId)
-          yield* authorize(deps, actor, Permission.certificatesManage, target(current.value))
+          yield* ctx.authorize(Permission.certificatesManage, target(current.value))
           const next = yield* Certificate.revoke(current.value, {
             by: ActorRef.fromActor(actor),
-            at: yield* now,
+            at: ctx.now,
             reason: i.reason
           })
           yield* deps.certificates.update(next, current.version)
-          yield* audit(deps, actor, i.tenantId, "certificate.revoke", "Certificate", next.id, { reason: i.reason })
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: "certificate.revoke",
+            targetType: "Certificate",
+            targetId: next.id,
+            details: { reason: i.reason }
+          })
           return next
         })
-      )
-    }).pipe(span("revokeCertificate", actor))
+    })
 
   const getCertificate = (actor: Actor.Actor, input: typeof Certificate.CertificateRef.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("查看志愿服务记录证明", Certificate.CertificateRef)(input)
-      const current = yield* loadCertificate(i.tenantId, i.certificateId)
-      yield* authorizeFor(deps, actor, target(current.value), Permission.read, {
-        volunteerId: current.value.volunteerId,
-        permission: Permission.selfRead
-      })
-      return current.value
-    }).pipe(span("getCertificate", actor))
+    deps.commands.query({
+      name: "getCertificate",
+      title: "查看志愿服务记录证明",
+      input: Certificate.CertificateRef,
+      raw: input,
+      actor,
+      body: (i) =>
+        Effect.gen(function* () {
+          const current = yield* loadCertificate(i.tenantId, i.certificateId)
+          yield* authorizeFor(deps, actor, target(current.value), Permission.read, {
+            volunteerId: current.value.volunteerId,
+            permission: Permission.selfRead
+          })
+          return current.value
+        })
+    })
 
   const listCertificates = (actor: Actor.Actor, input: typeof Certificate.ListCertificates.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("证明列表", Certificate.ListCertificates)(input)
-      const volunteerId =
-        i.volunteerId ?? (actor._tag === "Volunteer" && i.teamId === undefined ? actor.volunteerId : undefined)
-      if (volunteerId !== undefined) {
-        const volunteer = yield* loadVolunteer(deps, i.tenantId, volunteerId)
-        const team = yield* loadTeam(deps, i.tenantId, volunteer.value.teamId)
-        yield* authorizeFor(deps, actor, { tenantId: i.tenantId, regionCode: team.value.regionCode }, Permission.read, {
-          volunteerId,
-          permission: Permission.selfRead
+    deps.commands.query({
+      name: "listCertificates",
+      title: "证明列表",
+      input: Certificate.ListCertificates,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
+        Effect.gen(function* () {
+          const volunteerId =
+            i.volunteerId ?? (actor._tag === "Volunteer" && i.teamId === undefined ? actor.volunteerId : undefined)
+          if (volunteerId !== undefined) {
+            const volunteer = yield* loadVolunteer(deps, i.tenantId, volunteerId)
+            const team = yield* loadTeam(deps, i.tenantId, volunteer.value.teamId)
+            yield* authorizeFor(
+              deps,
+              actor,
+              { tenantId: i.tenantId, regionCode: team.value.regionCode },
+              Permission.read,
+              {
+                volunteerId,
+                permission: Permission.selfRead
+              }
+            )
+          } else if (i.teamId !== undefined) {
+            const team = yield* loadTeam(deps, i.tenantId, i.teamId)
+            yield* ctx.authorize(Permission.read, { tenantId: i.tenantId, regionCode: team.value.regionCode })
+          } else {
+            yield* ctx.authorize(Permission.read, { tenantId: i.tenantId })
+          }
+          const page = yield* deps.certificates.page(i.tenantId, {
+            filter: { volunteerId, teamId: i.teamId, status: i.status },
+            limit: i.limit,
+            cursor: i.cursor
+          })
+          return { items: page.items.map((row) => row.value), nextCursor: page.nextCursor }
         })
-      } else if (i.teamId !== undefined) {
-        const team = yield* loadTeam(deps, i.tenantId, i.teamId)
-        yield* authorize(deps, actor, Permission.read, { tenantId: i.tenantId, regionCode: team.value.regionCode })
-      } else {
-        yield* authorize(deps, actor, Permission.read, { tenantId: i.tenantId })
-      }
-      const page = yield* deps.certificates.page(i.tenantId, {
-        filter: { volunteerId, teamId: i.teamId, status: i.status },
-        limit: i.limit,
-        cursor: i.cursor
-      })
-      return { items: page.items.map((row) => row.value), nextCursor: page.nextCursor }
-    }).pipe(span("listCertificates", actor))
+    })
 
   return {
     listCertificates,

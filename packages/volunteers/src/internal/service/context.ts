@@ -1,17 +1,15 @@
-import * as Actor from "@gongzhi/core/Actor"
-import type { AuditLogShape } from "@gongzhi/core/AuditLog"
+import type * as Actor from "@gongzhi/core/Actor"
 import * as Authorization from "@gongzhi/core/Authorization"
 import type { Calendar } from "@gongzhi/core/Calendar"
+import * as Command from "@gongzhi/core/Command"
 import type { FieldCipherShape } from "@gongzhi/core/FieldCipher"
 import type { IdentityVerifierShape } from "@gongzhi/core/IdentityVerifier"
 import type { PartialMaskOptions } from "@gongzhi/core/Mask"
-import type { OutboxShape } from "@gongzhi/core/Outbox"
 import type { RegionCode } from "@gongzhi/core/Region"
 import * as Region from "@gongzhi/core/Region"
 import type * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { StorageError } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import type { TransactorShape } from "@gongzhi/core/Transactor"
 import { Clock, Effect, Option } from "effect"
 import type { ActivityRepoShape } from "../../ActivityRepo.js"
 import type { PublicityPolicy } from "../../Certificate.js"
@@ -24,6 +22,7 @@ import type { Volunteer } from "../../Volunteer.js"
 import { type EntityKind, EntityNotFound, NotOwnRecord, RegionNotFound } from "../../VolunteerErrors.js"
 import * as VolunteerEvents from "../../VolunteerEvents.js"
 import type { VolunteerRepoShape } from "../../VolunteerRepo.js"
+import { fieldLabels } from "../input.js"
 
 /** The settings of the service (see `Volunteers.VolunteersConfig`). */
 export interface Settings {
@@ -48,9 +47,8 @@ export interface Deps {
   readonly activities: ActivityRepoShape
   readonly records: ServiceRecordRepoShape
   readonly certificates: CertificateRepoShape
-  readonly transactor: TransactorShape
-  readonly outbox: OutboxShape
-  readonly auditLog: AuditLogShape
+  /** The command runner (decode, tenant check, transaction with conflict retries, span, audit, outbox). */
+  readonly commands: Command.Runner
   readonly authorization: Authorization.Authorization["Type"]
   readonly cipher: FieldCipherShape
   readonly verifier: IdentityVerifierShape
@@ -58,65 +56,19 @@ export interface Deps {
   readonly settings: Settings
 }
 
-/** The current time from `Clock`. */
+/** The command runner of the service. */
+export const makeCommands = (settings: Settings) =>
+  Command.makeFromContext({ domain: "Volunteers", labels: fieldLabels, conflictRetries: settings.conflictRetries })
+
+/** The current time from `Clock` (commands use `ctx.now`; this is for reports outside a command). */
 export const now: Effect.Effect<Date> = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-/** A command: decoded input, then `body` in a transaction retried on optimistic conflicts, traced. */
-export const transact =
-  (deps: Deps) =>
-  <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
-    deps.transactor.withTransaction(body).pipe(
-      Effect.retry({
-        times: deps.settings.conflictRetries,
-        while: (error) => (error as { readonly _tag?: unknown })?._tag === "VersionConflict"
-      })
-    )
-
-/** The span of a command. */
-export const span =
-  (name: string, actor: Actor.Actor) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.withSpan(self, `Volunteers.${name}`, {
-      attributes: { "gongzhi.actor": Actor.label(actor), "gongzhi.tenant": actor.scope.tenantId }
-    })
-
-/** Appends an audit entry for a command (details never carry personal data). */
-export const audit = (
-  deps: Deps,
-  actor: Actor.Actor,
+/** Appends volunteer events to the outbox in the command's transaction (`ctx` or the runner). */
+export const emit = (
+  ctx: Pick<Command.CommandContext, "emit">,
   tenantId: TenantId,
-  action: string,
-  targetType: string,
-  targetId: string,
-  details: Record<string, unknown> = {}
-) =>
-  Effect.asVoid(
-    deps.auditLog
-      .append({
-        tenantId,
-        actorKind: actor._tag,
-        actorId: Actor.id(actor),
-        action: `volunteers.${action}`,
-        targetType,
-        targetId,
-        details
-      })
-      .pipe(Effect.catchTag("AuditInputError", (error) => Effect.die(error)))
-  )
-
-/** Appends events to the outbox in the caller's transaction. */
-export const emit = (deps: Deps, tenantId: TenantId, events: ReadonlyArray<VolunteerEvents.VolunteerEvent>) =>
-  events.length === 0
-    ? Effect.void
-    : Effect.asVoid(
-        deps.outbox
-          .append(events.map((event) => VolunteerEvents.toOutbox(tenantId, event)))
-          .pipe(Effect.catchTag("OutboxInputError", (error) => Effect.die(error)))
-      )
-
-/** Checks a permission on a target. */
-export const authorize = (deps: Deps, actor: Actor.Actor, permission: string, target: Authorization.Target) =>
-  deps.authorization.authorize(actor, permission, target)
+  events: ReadonlyArray<VolunteerEvents.VolunteerEvent>
+): Effect.Effect<void, StorageError> => ctx.emit(events.map((event) => VolunteerEvents.toOutbox(tenantId, event)))
 
 /** The target of a team's data: its region. */
 export const teamTarget = (team: Team): Authorization.Target => ({
@@ -144,7 +96,7 @@ export const authorizeFor = (
   self: { readonly volunteerId: string; readonly permission: string }
 ): Effect.Effect<void, Authorization.Forbidden | NotOwnRecord> => {
   if (isSelf(actor, self.volunteerId))
-    return authorize(deps, actor, self.permission, selfTarget(actor, target.tenantId))
+    return deps.authorization.authorize(actor, self.permission, selfTarget(actor, target.tenantId))
   const table = deps.authorization.table
   if (
     actor._tag === "Volunteer" &&
@@ -153,7 +105,7 @@ export const authorizeFor = (
   ) {
     return Effect.fail(new NotOwnRecord({ actorId: actor.volunteerId, volunteerId: self.volunteerId }))
   }
-  return authorize(deps, actor, staffPermission, target)
+  return deps.authorization.authorize(actor, staffPermission, target)
 }
 
 /** Passes when any of the permissions is granted on the target (a refusal otherwise). */
@@ -163,7 +115,7 @@ export const authorizeAny = (
   permissions: ReadonlyArray<string>,
   target: Authorization.Target
 ): Effect.Effect<void, Authorization.Forbidden> =>
-  Effect.firstSuccessOf(permissions.map((permission) => authorize(deps, actor, permission, target)))
+  Effect.firstSuccessOf(permissions.map((permission) => deps.authorization.authorize(actor, permission, target)))
 
 /** Loads an aggregate or fails with {@link EntityNotFound}. */
 export const load = <A, E>(

@@ -1,4 +1,5 @@
 import type * as Actor from "@gongzhi/core/Actor"
+import type * as Command from "@gongzhi/core/Command"
 import * as Mask from "@gongzhi/core/Mask"
 import type * as Repository from "@gongzhi/core/Repository"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
@@ -38,21 +39,15 @@ import {
   InvalidTransition
 } from "../../VolunteerErrors.js"
 import type { VolunteerEvent } from "../../VolunteerEvents.js"
-import { decode, invalid } from "../input.js"
 import { chinaDate } from "../time.js"
 import {
-  audit,
-  authorize,
   authorizeFor,
   community,
   type Deps,
   emit,
   loadActiveTeam,
   loadVolunteer,
-  now,
-  span,
   teamTarget,
-  transact,
   volunteerTeam
 } from "./context.js"
 import type * as Corps from "./corps.js"
@@ -61,7 +56,6 @@ const RESIDENT_ID = "volunteers.resident_id"
 const MOBILE = "volunteers.mobile"
 
 export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
-  const tx = transact(deps)
   const { cipher, settings } = deps
 
   const sealResidentId = (tenantId: TenantId, residentId: string) =>
@@ -81,12 +75,14 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
       masked: Effect.succeed(Mask.mobile(mobile, settings.mobileMask))
     }).pipe(Effect.map((fields) => new SealedField(fields)))
 
-  const toAffiliation = (command: string, input: typeof AffiliationInput.Type) =>
+  const toAffiliation = (ctx: Command.QueryContext, input: typeof AffiliationInput.Type) =>
     Effect.gen(function* () {
       let creditCode: string | undefined
       if (input.creditCode !== undefined && input.creditCode.trim() !== "") {
         creditCode = yield* SocialCreditCode.validate(input.creditCode, settings.creditCode).pipe(
-          Effect.mapError((error) => invalid(command, `统一社会信用代码（affiliation.creditCode）：${error.message}`))
+          Effect.mapError((error) =>
+            ctx.invalid(`统一社会信用代码（affiliation.creditCode）：${error.message}`, "affiliation.creditCode")
+          )
         )
       }
       return new Affiliation({
@@ -99,34 +95,41 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
     })
 
   const register = (actor: Actor.Actor, input: typeof RegisterVolunteer.Encoded) =>
-    Effect.gen(function* () {
-      const command = "志愿者登记"
-      const i = yield* decode(command, RegisterVolunteer)(input)
-      const home = yield* community(deps, i.homeCommunity)
-      const team = yield* loadActiveTeam(deps, i.tenantId, i.teamId ?? defaultTeamId(home.streetCode))
-      const selfService = actor._tag === "Resident"
-      if (selfService) {
-        yield* authorize(deps, actor, Permission.apply, { tenantId: i.tenantId, regionCode: home.communityCode })
-      } else {
-        yield* authorize(deps, actor, Permission.register, teamTarget(team.value))
-      }
-      const affiliation = yield* toAffiliation(command, i.affiliation)
+    deps.commands.run({
+      name: "register",
+      title: "志愿者登记",
+      input: RegisterVolunteer,
+      raw: input,
+      actor,
       // the real-name check is a call to an outside provider: outside the transaction
-      const check = yield* deps.verifier.verify({ name: i.name, residentId: Redacted.make(i.residentId) })
-      if (check.outcome !== "Verified") {
-        return yield* new IdentityCheckFailed({
-          outcome: check.outcome,
-          provider: check.provider,
-          reference: check.reference
-        })
-      }
-      const residentId = yield* sealResidentId(i.tenantId, i.residentId)
-      const mobile = yield* sealMobile(i.tenantId, i.mobile)
-      return yield* tx(
+      prepare: (i, ctx) =>
+        Effect.gen(function* () {
+          const home = yield* community(deps, i.homeCommunity)
+          const team = yield* loadActiveTeam(deps, i.tenantId, i.teamId ?? defaultTeamId(home.streetCode))
+          const selfService = actor._tag === "Resident"
+          if (selfService) {
+            yield* ctx.authorize(Permission.apply, { tenantId: i.tenantId, regionCode: home.communityCode })
+          } else {
+            yield* ctx.authorize(Permission.register, teamTarget(team.value))
+          }
+          const affiliation = yield* toAffiliation(ctx, i.affiliation)
+          const check = yield* deps.verifier.verify({ name: i.name, residentId: Redacted.make(i.residentId) })
+          if (check.outcome !== "Verified") {
+            return yield* new IdentityCheckFailed({
+              outcome: check.outcome,
+              provider: check.provider,
+              reference: check.reference
+            })
+          }
+          const residentId = yield* sealResidentId(i.tenantId, i.residentId)
+          const mobile = yield* sealMobile(i.tenantId, i.mobile)
+          return { home, team, selfService, affiliation, check, residentId, mobile }
+        }),
+      body: (i, ctx, { affiliation, check, home, mobile, residentId, selfService, team }) =>
         Effect.gen(function* () {
           const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentId.blindIndex)
           if (Option.isSome(existing)) return yield* new AlreadyRegistered({ volunteerId: existing.value.value.id })
-          const at = yield* now
+          const at = ctx.now
           const sequence = yield* deps.volunteers.nextSequence(i.tenantId)
           const volunteer = new Volunteer({
             id: formatNumber(i.tenantId, sequence),
@@ -169,25 +172,34 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
                   error.key === "resident_id" ? Effect.fail(new AlreadyRegistered({})) : Effect.fail(error)
               )
             )
-          yield* audit(deps, actor, i.tenantId, "volunteer.register", "Volunteer", volunteer.id, {
-            teamId: volunteer.teamId,
-            channel: volunteer.registration.channel,
-            identityProvider: check.provider,
-            identityReference: check.reference
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: "volunteer.register",
+            targetType: "Volunteer",
+            targetId: volunteer.id,
+            details: {
+              teamId: volunteer.teamId,
+              channel: volunteer.registration.channel,
+              identityProvider: check.provider,
+              identityReference: check.reference
+            }
           })
           return toProfileView(volunteer)
         })
-      )
-    }).pipe(span("register", actor))
+    })
 
   const decideApplication = (actor: Actor.Actor, input: typeof DecideApplication.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("审核志愿者登记", DecideApplication)(input)
-      return yield* tx(
+    deps.commands.run({
+      name: "decideApplication",
+      title: "审核志愿者登记",
+      input: DecideApplication,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
           const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
           const team = yield* volunteerTeam(deps, current.value)
-          yield* authorize(deps, actor, Permission.approve, teamTarget(team.value))
+          yield* ctx.authorize(Permission.approve, teamTarget(team.value))
           if (current.value.status !== "applied") {
             return yield* new InvalidTransition({
               entity: "Volunteer",
@@ -196,7 +208,7 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
               action: i.decision === "approve" ? "审核通过" : "不予通过"
             })
           }
-          const at = yield* now
+          const at = ctx.now
           const approved = i.decision === "approve"
           const next = new Volunteer({
             ...current.value,
@@ -214,8 +226,8 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
           })
           yield* deps.volunteers.update(next, current.version)
           if (approved) {
-            yield* corps.ensureVolunteerRole(actor, i.tenantId, next.teamId, next.id)
-            yield* emit(deps, i.tenantId, [
+            yield* corps.ensureVolunteerRole(ctx, i.tenantId, next.teamId, next.id)
+            yield* emit(ctx, i.tenantId, [
               {
                 _tag: "ApplicationApproved",
                 volunteerId: next.id,
@@ -226,30 +238,31 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
               }
             ])
           }
-          yield* audit(
-            deps,
-            actor,
-            i.tenantId,
-            approved ? "volunteer.approve" : "volunteer.reject",
-            "Volunteer",
-            next.id,
-            {
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: approved ? "volunteer.approve" : "volunteer.reject",
+            targetType: "Volunteer",
+            targetId: next.id,
+            details: {
               ...(i.reason === undefined ? {} : { reason: i.reason })
             }
-          )
+          })
           return toProfileView(next)
         })
-      )
-    }).pipe(span("decideApplication", actor))
+    })
 
   const changeStatus = (actor: Actor.Actor, input: typeof ChangeStatus.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("变更志愿者状态", ChangeStatus)(input)
-      return yield* tx(
+    deps.commands.run({
+      name: "changeStatus",
+      title: "变更志愿者状态",
+      input: ChangeStatus,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
         Effect.gen(function* () {
           const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
           const team = yield* volunteerTeam(deps, current.value)
-          yield* authorize(deps, actor, Permission.statusChange, teamTarget(team.value))
+          yield* ctx.authorize(Permission.statusChange, teamTarget(team.value))
           if (!canChangeStatus(current.value.status, i.status)) {
             return yield* new InvalidTransition({
               entity: "Volunteer",
@@ -258,72 +271,97 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
               action: `变更为「${statusLabel(i.status)}」`
             })
           }
-          const at = yield* now
+          const at = ctx.now
           const next = new Volunteer({ ...current.value, status: i.status, statusReason: i.reason, updatedAt: at })
           yield* deps.volunteers.update(next, current.version)
-          if (i.status === "left") yield* corps.endAllRoles(actor, i.tenantId, next.id, `离队：${i.reason}`)
+          if (i.status === "left") yield* corps.endAllRoles(ctx, i.tenantId, next.id, `离队：${i.reason}`)
           if (current.value.status === "left" && i.status === "active") {
-            yield* corps.ensureVolunteerRole(actor, i.tenantId, next.teamId, next.id)
+            yield* corps.ensureVolunteerRole(ctx, i.tenantId, next.teamId, next.id)
           }
-          yield* audit(deps, actor, i.tenantId, "volunteer.status", "Volunteer", next.id, {
-            from: current.value.status,
-            to: i.status,
-            reason: i.reason
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: "volunteer.status",
+            targetType: "Volunteer",
+            targetId: next.id,
+            details: {
+              from: current.value.status,
+              to: i.status,
+              reason: i.reason
+            }
           })
           return toProfileView(next)
         })
-      )
-    }).pipe(span("changeStatus", actor))
+    })
 
   const getVolunteer = (actor: Actor.Actor, input: typeof VolunteerRef.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("查看志愿者", VolunteerRef)(input)
-      const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
-      const team = yield* volunteerTeam(deps, current.value)
-      yield* authorizeFor(deps, actor, teamTarget(team.value), Permission.read, {
-        volunteerId: current.value.id,
-        permission: Permission.selfRead
-      })
-      return toProfileView(current.value)
-    }).pipe(span("getVolunteer", actor))
+    deps.commands.query({
+      name: "getVolunteer",
+      title: "查看志愿者",
+      input: VolunteerRef,
+      raw: input,
+      actor,
+      body: (i) =>
+        Effect.gen(function* () {
+          const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
+          const team = yield* volunteerTeam(deps, current.value)
+          yield* authorizeFor(deps, actor, teamTarget(team.value), Permission.read, {
+            volunteerId: current.value.id,
+            permission: Permission.selfRead
+          })
+          return toProfileView(current.value)
+        })
+    })
 
   const listVolunteers = (actor: Actor.Actor, input: typeof ListVolunteers.Encoded) =>
-    Effect.gen(function* () {
-      const i = yield* decode("志愿者名单", ListVolunteers)(input)
-      let teamId = i.teamId
-      const streetCode: string | undefined = i.streetCode
-      let communityCode: string | undefined = i.communityCode
-      let regionCode: string | undefined
-      if (teamId !== undefined) {
-        const team = yield* loadActiveTeam(deps, i.tenantId, teamId)
-        regionCode = team.value.regionCode
-      } else if (communityCode !== undefined) regionCode = communityCode
-      else if (streetCode !== undefined) regionCode = streetCode
-      else if (actor.scope.tenantId === i.tenantId && (actor.scope.regionCode as string) !== i.tenantId) {
-        // no filter: the actor's own scope (a street leader sees the sub-team of their street)
-        regionCode = actor.scope.regionCode
-        if (regionCode.length === 9) teamId = defaultTeamId(regionCode)
-        else communityCode = regionCode
-      }
-      yield* authorize(deps, actor, Permission.read, {
-        tenantId: i.tenantId,
-        ...(regionCode === undefined ? {} : { regionCode: regionCode as Volunteer["streetCode"] })
-      })
-      const page = yield* deps.volunteers.page(i.tenantId, {
-        filter: { teamId, streetCode, communityCode, status: i.status },
-        limit: i.limit,
-        cursor: i.cursor
-      })
-      return { items: page.items.map((row) => toListItem(row.value)), nextCursor: page.nextCursor }
-    }).pipe(span("listVolunteers", actor))
+    deps.commands.query({
+      name: "listVolunteers",
+      title: "志愿者名单",
+      input: ListVolunteers,
+      raw: input,
+      actor,
+      body: (i, ctx) =>
+        Effect.gen(function* () {
+          let teamId = i.teamId
+          const streetCode: string | undefined = i.streetCode
+          let communityCode: string | undefined = i.communityCode
+          let regionCode: string | undefined
+          if (teamId !== undefined) {
+            const team = yield* loadActiveTeam(deps, i.tenantId, teamId)
+            regionCode = team.value.regionCode
+          } else if (communityCode !== undefined) regionCode = communityCode
+          else if (streetCode !== undefined) regionCode = streetCode
+          else if (actor.scope.tenantId === i.tenantId && (actor.scope.regionCode as string) !== i.tenantId) {
+            // no filter: the actor's own scope (a street leader sees the sub-team of their street)
+            regionCode = actor.scope.regionCode
+            if (regionCode.length === 9) teamId = defaultTeamId(regionCode)
+            else communityCode = regionCode
+          }
+          yield* ctx.authorize(Permission.read, {
+            tenantId: i.tenantId,
+            ...(regionCode === undefined ? {} : { regionCode: regionCode as Volunteer["streetCode"] })
+          })
+          const page = yield* deps.volunteers.page(i.tenantId, {
+            filter: { teamId, streetCode, communityCode, status: i.status },
+            limit: i.limit,
+            cursor: i.cursor
+          })
+          return { items: page.items.map((row) => toListItem(row.value)), nextCursor: page.nextCursor }
+        })
+    })
 
   const updateProfile = (actor: Actor.Actor, input: typeof UpdateProfile.Encoded) =>
-    Effect.gen(function* () {
-      const command = "更新志愿者信息"
-      const i = yield* decode(command, UpdateProfile)(input)
-      const affiliation = i.affiliation === undefined ? undefined : yield* toAffiliation(command, i.affiliation)
-      const mobile = i.mobile === undefined ? undefined : yield* sealMobile(i.tenantId, i.mobile)
-      return yield* tx(
+    deps.commands.run({
+      name: "updateProfile",
+      title: "更新志愿者信息",
+      input: UpdateProfile,
+      raw: input,
+      actor,
+      prepare: (i, ctx) =>
+        Effect.all({
+          affiliation: i.affiliation === undefined ? Effect.void : toAffiliation(ctx, i.affiliation),
+          mobile: i.mobile === undefined ? Effect.void : sealMobile(i.tenantId, i.mobile)
+        }),
+      body: (i, ctx, { affiliation, mobile }) =>
         Effect.gen(function* () {
           const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
           const team = yield* volunteerTeam(deps, current.value)
@@ -336,20 +374,25 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
             ...(mobile === undefined ? {} : { mobile }),
             ...(i.skills === undefined ? {} : { skills: i.skills }),
             ...(affiliation === undefined ? {} : { affiliation }),
-            updatedAt: yield* now
+            updatedAt: ctx.now
           })
           yield* deps.volunteers.update(next, current.version)
-          yield* audit(deps, actor, i.tenantId, "volunteer.update", "Volunteer", next.id, {
-            fields: [
-              ...(mobile === undefined ? [] : ["mobile"]),
-              ...(i.skills === undefined ? [] : ["skills"]),
-              ...(affiliation === undefined ? [] : ["affiliation"])
-            ]
+          yield* ctx.audit({
+            tenantId: i.tenantId,
+            action: "volunteer.update",
+            targetType: "Volunteer",
+            targetId: next.id,
+            details: {
+              fields: [
+                ...(mobile === undefined ? [] : ["mobile"]),
+                ...(i.skills === undefined ? [] : ["skills"]),
+                ...(affiliation === undefined ? [] : ["affiliation"])
+              ]
+            }
           })
           return toProfileView(next)
         })
-      )
-    }).pipe(span("updateProfile", actor))
+    })
 
   /**
    * Applies a change of approved minutes to a volunteer's account (in the caller's transaction);
@@ -358,12 +401,12 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
   const applyHours = (
     tenantId: TenantId,
     volunteerId: string,
-    delta: Delta
+    delta: Delta,
+    at: Date
   ): Effect.Effect<ReadonlyArray<VolunteerEvent>, EntityNotFound | StorageError | VersionConflict | DuplicateKey> =>
     Effect.gen(function* () {
       if (delta.serviceMinutes === 0 && delta.trainingMinutes === 0) return []
       const current: Repository.Versioned<Volunteer> = yield* loadVolunteer(deps, tenantId, volunteerId)
-      const at = yield* now
       const policy = StarLevel.policyAt(settings.starPolicies, chinaDate(at.getTime()))
       const approvedMinutes = Math.max(0, current.value.hours.approvedMinutes + delta.serviceMinutes)
       const trainingMinutes = Math.max(0, current.value.hours.trainingMinutes + delta.trainingMinutes)
