@@ -316,7 +316,7 @@ describe("Workflow through the service", () => {
   it.effect("no close before a reply: the service refuses 办结 in every state until the report is answered", () =>
     withService(
       Effect.gen(function* () {
-        const opinion = yield* Opinion.Opinion
+        const opinion = yield* service
         const repo = yield* ReportRepo.ReportRepo
         // an anonymous report without a phone number: nobody can be followed up, so no guard of the service stands
         // between `close` and the workflow table — only the table refuses
