@@ -273,15 +273,40 @@ export const make = (deps: RosterDeps) => {
               const mayApprove = yield* Effect.either(deps.authorization.authorize(actor, Permission.approve, target))
               if (Either.isLeft(mayApprove)) reject(candidate.row, refusal(candidate.team, "审核通过志愿者"))
             }
-            const index = yield* deps.cipher.blindIndex(Redacted.make(candidate.residentId), {
-              kind: "residentId",
-              context: [RESIDENT_ID, tenantId]
-            })
-            const existing = yield* deps.volunteers.findByResidentIndex(tenantId, index)
+            // who is registered is asked only for rows the actor may register (no ID → number oracle);
+            // the number is named only when the actor may read that volunteer's team, and each hit is audited
+            const existing = Either.isLeft(mayRegister)
+              ? Option.none()
+              : yield* deps.volunteers.findByResidentIndex(
+                  tenantId,
+                  yield* deps.cipher.blindIndex(Redacted.make(candidate.residentId), {
+                    kind: "residentId",
+                    context: [RESIDENT_ID, tenantId]
+                  })
+                )
             if (Option.isSome(existing)) {
+              const volunteer = existing.value.value
+              const team = yield* deps.corps.getTeam(tenantId, volunteer.teamId)
+              const mayRead = Option.isSome(team)
+                ? Either.isRight(
+                    yield* Effect.either(
+                      deps.authorization.authorize(actor, Permission.read, {
+                        tenantId,
+                        regionCode: team.value.value.regionCode
+                      })
+                    )
+                  )
+                : false
               reject(candidate.row, {
                 column: label("residentId"),
-                reason: `该身份证号已在本区登记为志愿者（志愿者编号 ${existing.value.value.id}），请勿重复登记`
+                reason: mayRead
+                  ? `该身份证号已在本区登记为志愿者（志愿者编号 ${volunteer.id}），请勿重复登记`
+                  : "该身份证号已在本区登记为志愿者（所在队伍不在本账号的权限范围内，不显示编号），请勿重复登记"
+              })
+              yield* audit(actor, tenantId, "roster.lookup", volunteer.id, {
+                row: candidate.row,
+                dryRun: i.dryRun,
+                disclosed: mayRead
               })
             }
             if (!problems.has(candidate.row)) {

@@ -1,4 +1,5 @@
 import { PersonName } from "@gongzhi/core/IdentityVerifier"
+import * as Mask from "@gongzhi/core/Mask"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import * as Region from "@gongzhi/core/Region"
 import * as ResidentId from "@gongzhi/core/ResidentId"
@@ -49,7 +50,7 @@ export const mapHeaders = (header: RawRow): Either.Either<HeaderMapping, RosterF
     const text = cell === null ? "" : String(cell).trim()
     if (text === "") return
     const field = headerIndex.get(normaliseHeader(text))
-    if (field === undefined) ignored.push(text)
+    if (field === undefined) ignored.push(Mask.freeText(text))
     else if (columns.has(field)) duplicates.push(text)
     else columns.set(field, index)
   })
@@ -178,8 +179,11 @@ export const checkRow = (
     return index === undefined ? undefined : raw.cells[index]
   }
   const text = (field: RosterField) => textOf(cell(field))
-  const problem = (field: RosterField | undefined, reason: string) =>
+  // a reason may quote a cell: an ID or mobile number typed into the wrong column is masked there
+  const problem = (field: RosterField | undefined, text: string) => {
+    const reason = Mask.freeText(text)
     problems.push(field === undefined ? { reason } : { column: label(field), reason })
+  }
 
   // 姓名
   let name: string | undefined
