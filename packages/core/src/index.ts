@@ -409,9 +409,28 @@ export * as Template from "./Template.js"
 export * as Tenant from "./Tenant.js"
 
 /**
+ * Plain text (纯文本) for names, skills and other short fields a clerk or resident types: trimmed,
+ * bounded, and free of control characters and of the invisible bidirectional and zero-width
+ * formatting characters (`\u202e` and friends) that make text display differently from what it
+ * contains.
+ *
+ * @since 0.1.0
+ */
+export * as Text from "./Text.js"
+
+/**
  * Transactions. A domain service wraps each command in `withTransaction` so that the state change,
  * its outbox events and its audit entry are committed together or not at all.
  *
  * @since 0.1.0
  */
 export * as Transactor from "./Transactor.js"
+
+/**
+ * URIs that are safe to store and later render as a link (附件地址): only schemes that fetch a
+ * file (`https`, `http`, and object-storage schemes), never script or inline content
+ * (`javascript:`, `data:`, `vbscript:`, `file:`), no credentials, no hidden characters.
+ *
+ * @since 0.1.0
+ */
+export * as Url from "./Url.js"

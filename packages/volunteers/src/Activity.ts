@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
-import { LocalDate } from "@gongzhi/core/LocalDate"
+import { LocalDate, PlausibleDate } from "@gongzhi/core/LocalDate"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Either, Schema } from "effect"
@@ -594,8 +594,8 @@ export const CreateActivity = Schema.Struct({
 export const AddShift = Schema.Struct({
   tenantId: TenantId,
   activityId: Schema.String,
-  startsAt: DateInput,
-  endsAt: DateInput,
+  startsAt: PlausibleDate({ title: "开始时间", earliestYear: 2000 }),
+  endsAt: PlausibleDate({ title: "结束时间", earliestYear: 2000 }),
   capacity: Schema.Int.pipe(Schema.between(1, 10_000, { message: () => "名额应在 1 到 10000 之间" }))
 }).pipe(
   Schema.filter(

@@ -12,13 +12,13 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
-import { LocalDate } from "@gongzhi/core/LocalDate"
+import { LocalDate, PlausibleDate } from "@gongzhi/core/LocalDate"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Either, Schema } from "effect"
 import { ActorRef } from "./ActorRef.js"
 import { TeamId } from "./Corps.js"
-import { DateInput, PageInput, Text } from "./internal/input.js"
+import { PageInput, Text } from "./internal/input.js"
 import { AdjustmentRefused, InvalidTransition } from "./VolunteerErrors.js"
 
 /**
@@ -285,8 +285,8 @@ export const RecordService = Schema.Struct({
   content: Text("服务内容", 500),
   communityCode: Schema.optional(RegionCode),
   activityId: Schema.optional(Schema.String),
-  startedAt: DateInput,
-  endedAt: DateInput
+  startedAt: PlausibleDate({ title: "开始时间", earliestYear: 2000 }),
+  endedAt: PlausibleDate({ title: "结束时间", earliestYear: 2000 })
 }).pipe(
   Schema.filter(
     (r) =>

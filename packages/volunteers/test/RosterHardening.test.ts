@@ -50,7 +50,7 @@ describe("Roster import hardening", () => {
         yield* setUp
         yield* TestClock.setTime(Date.UTC(2026, 4, 1))
         const registered = yield* enrol(7) // a volunteer of street 1
-      const another = yield* enrol(8)
+        const another = yield* enrol(8)
         const roster = yield* Roster.Roster
         const street2 = yield* teamOf("440310002")
         const street1 = yield* teamOf("440310001")
@@ -62,7 +62,7 @@ describe("Roster import hardening", () => {
         const report = yield* roster.importRoster(outsider, { tenantId: TENANT, file, format: "csv", dryRun: true })
         const text = JSON.stringify(report)
         assert.notInclude(text, registered)
-      assert.notInclude(text, another)
+        assert.notInclude(text, another)
         const byRow = new Map(report.rejected.map((r) => [r.row, r.problems.map((p) => p.reason).join("；")]))
         assert.match(byRow.get(2)!, /已在本区登记为志愿者（所在队伍不在本账号的权限范围内/)
         assert.match(byRow.get(3)!, /无权为/)

@@ -64,9 +64,10 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
   const tx = transact(deps)
   const { cipher, settings } = deps
 
-  const sealResidentId = (tenantId: TenantId, residentId: string) =>
+  // ciphertexts are bound to the volunteer's record (FieldCipher gz2): copied to another row, they do not decrypt
+  const sealResidentId = (tenantId: TenantId, residentId: string, recordId: string) =>
     Effect.all({
-      ciphertext: cipher.encrypt(Redacted.make(residentId), { context: [RESIDENT_ID, tenantId] }),
+      ciphertext: cipher.encrypt(Redacted.make(residentId), { context: [RESIDENT_ID, tenantId], recordId }),
       blindIndex: cipher.blindIndex(Redacted.make(residentId), {
         kind: "residentId",
         context: [RESIDENT_ID, tenantId]
@@ -74,9 +75,9 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
       masked: Effect.succeed(Mask.residentId(residentId, settings.residentIdMask))
     }).pipe(Effect.map((fields) => new SealedField(fields)))
 
-  const sealMobile = (tenantId: TenantId, mobile: string) =>
+  const sealMobile = (tenantId: TenantId, mobile: string, recordId: string) =>
     Effect.all({
-      ciphertext: cipher.encrypt(Redacted.make(mobile), { context: [MOBILE, tenantId] }),
+      ciphertext: cipher.encrypt(Redacted.make(mobile), { context: [MOBILE, tenantId], recordId }),
       blindIndex: cipher.blindIndex(Redacted.make(mobile), { kind: "phone", context: [MOBILE, tenantId] }),
       masked: Effect.succeed(Mask.mobile(mobile, settings.mobileMask))
     }).pipe(Effect.map((fields) => new SealedField(fields)))
@@ -120,16 +121,24 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
           reference: check.reference
         })
       }
-      const residentId = yield* sealResidentId(i.tenantId, i.residentId)
-      const mobile = yield* sealMobile(i.tenantId, i.mobile)
+      const residentIndex = yield* cipher.blindIndex(Redacted.make(i.residentId), {
+        kind: "residentId",
+        context: [RESIDENT_ID, i.tenantId]
+      })
       return yield* tx(
         Effect.gen(function* () {
-          const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentId.blindIndex)
+          const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentIndex)
           if (Option.isSome(existing)) return yield* new AlreadyRegistered({ volunteerId: existing.value.value.id })
           const at = yield* now
+          if (i.consent.consentedAt !== undefined && i.consent.consentedAt.getTime() > at.getTime() + 86_400_000) {
+            return yield* invalid(command, "同意日期不能晚于今天")
+          }
           const sequence = yield* deps.volunteers.nextSequence(i.tenantId)
+          const id = formatNumber(i.tenantId, sequence)
+          const residentId = yield* sealResidentId(i.tenantId, i.residentId, id)
+          const mobile = yield* sealMobile(i.tenantId, i.mobile, id)
           const volunteer = new Volunteer({
-            id: formatNumber(i.tenantId, sequence),
+            id,
             tenantId: i.tenantId,
             name: i.name,
             idType: "resident-id-card",
@@ -322,7 +331,7 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
       const command = "更新志愿者信息"
       const i = yield* decode(command, UpdateProfile)(input)
       const affiliation = i.affiliation === undefined ? undefined : yield* toAffiliation(command, i.affiliation)
-      const mobile = i.mobile === undefined ? undefined : yield* sealMobile(i.tenantId, i.mobile)
+      const mobile = i.mobile === undefined ? undefined : yield* sealMobile(i.tenantId, i.mobile, i.volunteerId)
       return yield* tx(
         Effect.gen(function* () {
           const current = yield* loadVolunteer(deps, i.tenantId, i.volunteerId)
