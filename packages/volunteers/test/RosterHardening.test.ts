@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
-import { Effect, Layer, TestClock } from "effect"
+import * as ResidentId from "@gongzhi/core/ResidentId"
+import { Effect, Either, Layer, TestClock } from "effect"
 import * as CorpsRepo from "../src/CorpsRepo.js"
 import * as Roster from "../src/Roster.js"
 import * as Synthetic from "../src/Synthetic.js"
@@ -100,5 +101,46 @@ describe("Roster import hardening", () => {
       assert.notInclude(text, "13812345678")
       assert.include(JSON.stringify(report.rejected), "138****5678")
     }).pipe(Effect.provide(live))
+  )
+
+  it.effect(
+    "CSV: IDs Excel turned into numbers get the clear message; a title row is skipped; unknown headers are named",
+    () =>
+      Effect.gen(function* () {
+        yield* setUp
+        yield* TestClock.setTime(Date.UTC(2026, 4, 1))
+        const roster = yield* Roster.Roster
+        // an ID whose 15-significant-digit form (…000) fails the check digit, as nearly all do
+        const padded = Array.from({ length: 40 }, (_, i) => `${syntheticId(60 + i).slice(0, 15)}000`).find(
+          (candidate) => Either.isLeft(Effect.runSync(Effect.either(ResidentId.validate(candidate))))
+        )!
+        const file = csv([row(61, { id: "9.90101E+17" }), row(62, { id: padded }), row(63)])
+        const report = yield* roster.importRoster(hq, { tenantId: TENANT, file, format: "csv", dryRun: true })
+        const byRow = new Map(report.rejected.map((r) => [r.row, r.problems.map((p) => p.reason).join("；")]))
+        assert.match(byRow.get(2)!, /被 Excel 存成了数字/)
+        assert.match(byRow.get(3)!, /被 Excel 存成了数字/)
+        assert.isFalse(byRow.has(4))
+
+        // a title row (and an empty one) above the header
+        const body = new TextDecoder().decode(csv([row(64)]))
+        const titled = new TextEncoder().encode(`坪山区民情志愿者名单（2026 年 5 月）,,,\r\n,,\r\n${body}`)
+        const skipped = yield* roster.importRoster(hq, { tenantId: TENANT, file: titled, format: "csv", dryRun: true })
+        assert.strictEqual(skipped.total, 1)
+        assert.strictEqual(skipped.accepted, 1)
+
+        // a header it cannot read: where it looked and which cells it could not match
+        const renamed = csv(
+          [row(65)],
+          ["姓名", "证件号码X", "手机号", "所属分队", "社区", "技能", "单位类型", "单位名称", "签字日期"]
+        )
+        const error = yield* Effect.flip(
+          roster.importRoster(hq, { tenantId: TENANT, file: renamed, format: "csv", dryRun: true })
+        )
+        assert.strictEqual(error._tag, "RosterFileError")
+        assert.include(error.message, "身份证号")
+        assert.include(error.message, "前 2 行")
+        assert.include(error.message, "证件号码X")
+        assert.include(error.message, "签字日期")
+      }).pipe(Effect.provide(live))
   )
 })

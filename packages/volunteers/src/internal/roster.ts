@@ -17,7 +17,7 @@ import type { VolunteerFilter, VolunteerRepoShape } from "../VolunteerRepo.js"
 import type { Volunteers } from "../Volunteers.js"
 import { decode } from "./input.js"
 import { decodeText, parseCsv } from "./rosterCsv.js"
-import { type Candidate, checkRow, label, mapHeaders, type RowContext } from "./rosterImport.js"
+import { type Candidate, checkRow, findHeader, label, type RowContext } from "./rosterImport.js"
 import {
   type ImportedRow,
   type ImportOptions,
@@ -197,9 +197,11 @@ export const make = (deps: RosterDeps) => {
       // the file
       const rows: ReadonlyArray<RawRow> =
         i.format === "csv" ? yield* Either.flatMap(decodeText(i.file), parseCsv) : yield* readXlsx(i.file, i.sheet)
-      const [header, ...data] = rows
-      if (header === undefined || data.length === 0) return yield* new RosterFileError({ reason: "Empty" })
-      const mapping = yield* mapHeaders(header)
+      if (rows.length === 0) return yield* new RosterFileError({ reason: "Empty" })
+      const located = yield* findHeader(rows)
+      const data = rows.slice(located.index + 1)
+      if (data.length === 0) return yield* new RosterFileError({ reason: "Empty" })
+      const mapping = located.mapping
       if (data.length > i.maxRows) {
         return yield* new RosterFileError({ reason: "TooManyRows", limit: i.maxRows, found: data.length })
       }
