@@ -257,9 +257,18 @@ export class InvalidCheckCode extends Schema.TaggedError<InvalidCheckCode>("@gon
  */
 export class AdjustmentRefused extends Schema.TaggedError<AdjustmentRefused>("@gongzhi/volunteers/AdjustmentRefused")(
   "AdjustmentRefused",
-  { recordId: Schema.String, currentMinutes: Schema.Int, deltaMinutes: Schema.Int }
+  {
+    recordId: Schema.String,
+    currentMinutes: Schema.Int,
+    deltaMinutes: Schema.Int,
+    /** Set when the adjustment would exceed the most one record may count. */
+    limitMinutes: Schema.optional(Schema.Int)
+  }
 ) {
   override get message(): string {
+    if (this.limitMinutes !== undefined) {
+      return `服务记录「${this.recordId}」现有时长 ${this.currentMinutes} 分钟，调整 ${this.deltaMinutes} 分钟后将超过单条记录上限 ${this.limitMinutes} 分钟，不能调整 / the adjustment would exceed the per-record limit`
+    }
     return `服务记录「${this.recordId}」现有时长 ${this.currentMinutes} 分钟，调整 ${this.deltaMinutes} 分钟后将小于零，不能调整 / the adjustment would make the hours negative`
   }
 }
