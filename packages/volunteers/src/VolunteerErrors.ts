@@ -250,6 +250,24 @@ export class InvalidCheckCode extends Schema.TaggedError<InvalidCheckCode>("@gon
 }
 
 /**
+ * Check codes are locked after too many wrong attempts: for one volunteer on a shift, or for the whole
+ * shift. Staff check the volunteer in by hand.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CheckCodeLocked extends Schema.TaggedError<CheckCodeLocked>("@gongzhi/volunteers/CheckCodeLocked")(
+  "CheckCodeLocked",
+  { shiftId: Schema.String, scope: Schema.Literal("volunteer", "shift"), attempts: Schema.Int }
+) {
+  override get message(): string {
+    return this.scope === "volunteer"
+      ? `签到码输错 ${this.attempts} 次，本班次已锁定签到码签到，请向现场工作人员签到 / too many wrong check codes: locked for this volunteer`
+      : `班次「${this.shiftId}」签到码错误尝试过多（${this.attempts} 次），已停用签到码，请由工作人员签到 / too many wrong check codes: locked for this shift`
+  }
+}
+
+/**
  * An hours adjustment would make a service record's hours negative.
  *
  * @since 0.1.0

@@ -435,6 +435,19 @@ export const make = (deps: Deps) => {
         const volunteerId = actor.volunteerId
         yield* authorize(deps, actor, Permission.selfCheckIn, selfTarget(actor, i.tenantId))
         const hash = yield* codeHash(i.tenantId, i.shiftId, purpose, i.code)
+        // a wrong code is counted (and audited) in its own transaction, since the redeeming one rolls back
+        const countFailure = tx(
+          Effect.gen(function* () {
+            const current = yield* loadShift(i.tenantId, i.shiftId)
+            const failed = Activity.recordCodeFailure(current.value, volunteerId, yield* now)
+            yield* deps.activities.updateShift(failed, current.version)
+            yield* audit(deps, actor, i.tenantId, "shift.codeFailure", "Shift", i.shiftId, {
+              volunteerId,
+              purpose,
+              attempts: failed.codeFailures.filter((failure) => failure.volunteerId === volunteerId).length
+            })
+          })
+        )
         return yield* tx(
           Effect.gen(function* () {
             const current = yield* loadShift(i.tenantId, i.shiftId)
@@ -466,7 +479,7 @@ export const make = (deps: Deps) => {
             })
             return { shift: viewOf(out.shift, false), record }
           })
-        )
+        ).pipe(Effect.tapErrorTag("InvalidCheckCode", () => countFailure))
       }).pipe(span(purpose === "check-in" ? "checkInWithCode" : "checkOutWithCode", actor))
 
   const closeShift = (actor: Actor.Actor, input: typeof Activity.ShiftRef.Encoded) =>
