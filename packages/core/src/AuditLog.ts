@@ -3,12 +3,35 @@
  * previous one, so that changing, removing or inserting an entry anywhere breaks the chain from
  * that point on; `verify` finds the first entry where it breaks.
  *
+ * With an {@link AuditKeyring} in context (keys held outside the database, as `Redacted` config)
+ * each entry's hash is an HMAC-SHA256 under the current key, and its key id is stored with it: an
+ * entry edited in the database and "re-hashed" with the public {@link hashEntry} no longer verifies.
+ * With a `CheckpointSink` (`AuditCheckpoint`) as well, {@link checkpoint} exports signed
+ * checkpoints outside the database and `verify` notices a chain cut back behind the latest one.
+ * See docs/security.md for what this proves and what it does not.
+ *
  * @since 0.1.0
  */
-import { createHash } from "node:crypto"
 import type { SqlClient } from "@effect/sql"
-import { Clock, Context, Effect, Layer, ParseResult, Schema } from "effect"
+import type { ConfigError } from "effect"
+import {
+  Clock,
+  Config,
+  Context,
+  type Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  ParseResult,
+  Redacted,
+  Schedule,
+  Schema
+} from "effect"
+import { Checkpoint, CheckpointSink } from "./AuditCheckpoint.js"
+import * as Chain from "./internal/auditChain.js"
 import { canonicalJson } from "./internal/canonicalJson.js"
+import * as Keys from "./internal/fieldCipher.js"
 import * as SqlAuditLog from "./internal/sql/auditLog.js"
 import * as Page from "./Page.js"
 import type { StorageError } from "./StorageError.js"
@@ -63,25 +86,41 @@ export class AuditEntry extends Schema.Class<AuditEntry>("@gongzhi/core/AuditEnt
   targetId: Schema.String,
   details: Schema.Unknown,
   prevHash: Schema.String,
-  hash: Schema.String
+  hash: Schema.String,
+  /** The audit key the hash is an HMAC under; "" for the public SHA-256 of an unkeyed chain. */
+  keyId: Schema.optionalWith(Schema.String, { default: () => "" })
 }) {}
 
 /**
  * The result of {@link AuditLogShape.verify}: the chain is intact, or the first entry where it breaks
- * (`hash`: the entry's content does not match its hash; `link`: it does not point at the previous
- * entry's hash; `gap`: a sequence number is missing).
+ * (`hash`: the entry's content does not match its hash or HMAC; `link`: it does not point at the
+ * previous entry's hash; `gap`: a sequence number is missing; `key`: it is unkeyed where the chain
+ * must be keyed, or names a key that is not configured; `checkpoint`: the chain no longer matches
+ * the latest signed checkpoint — cut back or rewritten — or that checkpoint's signature is wrong).
+ * `checkpoint` on `Intact` is the sequence of the checkpoint the chain was checked against.
  *
  * @since 0.1.0
  * @category models
  */
 export type AuditVerification =
-  | { readonly _tag: "Intact"; readonly count: number; readonly headHash: string }
+  | {
+      readonly _tag: "Intact"
+      readonly count: number
+      readonly headHash: string
+      readonly checkpoint?: number | undefined
+    }
   | {
       readonly _tag: "Tampered"
       readonly sequence: number
-      readonly reason: "hash" | "link" | "gap"
+      readonly reason: AuditTamperReason
       readonly message: string
     }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AuditTamperReason = "hash" | "link" | "gap" | "key" | "checkpoint"
 
 /**
  * @since 0.1.0
@@ -93,6 +132,34 @@ export class AuditInputError extends Schema.TaggedError<AuditInputError>("@gongz
 ) {
   override get message(): string {
     return `审计记录参数无效：${this.detail}`
+  }
+}
+
+/**
+ * A bad audit key configuration (never names a key, only the setting and key id).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuditKeyError extends Schema.TaggedError<AuditKeyError>("@gongzhi/core/AuditKeyError")("AuditKeyError", {
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/**
+ * A checkpoint was refused: the chain does not verify (nothing is signed then), or no keyring.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuditCheckpointError extends Schema.TaggedError<AuditCheckpointError>(
+  "@gongzhi/core/AuditCheckpointError"
+)("AuditCheckpointError", { detail: Schema.String }) {
+  override get message(): string {
+    return `无法生成审计检查点：${this.detail}`
   }
 }
 
@@ -121,28 +188,135 @@ export interface AuditLogShape {
 export class AuditLog extends Context.Tag("@gongzhi/core/AuditLog")<AuditLog, AuditLogShape>() {}
 
 /**
- * The hash of an entry: SHA-256 over the canonical JSON of its content and the previous hash.
+ * The audit keys (审计密钥): HMAC-SHA256 keys by key id, held outside the database. The current key
+ * signs new entries and checkpoints; older keys stay to verify what they signed (rotation).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuditKeyringShape {
+  readonly currentKeyId: string
+  readonly keyIds: ReadonlyArray<string>
+  /** HMAC-SHA256 (hex) under `keyId`, or `undefined` when that key is not configured. */
+  readonly mac: (keyId: string, data: string) => string | undefined
+  /** Whether unkeyed entries (written before keys were configured) still verify. */
+  readonly allowUnkeyed: boolean
+}
+
+/**
+ * The audit keyring in context: `AuditLog` layers built with it write a keyed chain.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class AuditKeyring extends Context.Tag("@gongzhi/core/AuditKeyring")<AuditKeyring, AuditKeyringShape>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuditKeyringOptions {
+  /** HMAC keys by key id (32 random bytes, base64 or hex); keep old ones as long as their entries exist. */
+  readonly keys: Readonly<Record<string, Redacted.Redacted<string>>>
+  /** The key id that signs new entries and checkpoints. */
+  readonly currentKeyId: string
+  /**
+   * Accept entries written before the chain was keyed (default false). The first keyed entry seals
+   * the unkeyed ones before it (its HMAC covers their hash); an unkeyed entry after a keyed one is
+   * always refused.
+   */
+  readonly allowUnkeyed?: boolean | undefined
+  /** Accept published test keys outside tests (default: only under a test runner). */
+  readonly allowTestKeys?: boolean | undefined
+}
+
+/**
+ * Validates the keys (32 random bytes each, as for `FieldCipher`) and builds the keyring.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const hashEntry = (entry: Omit<AuditEntry, "hash">): string =>
-  createHash("sha256")
-    .update(
-      canonicalJson([
-        entry.tenantId,
-        entry.sequence,
-        entry.recordedAt.toISOString(),
-        entry.actorKind,
-        entry.actorId,
-        entry.action,
-        entry.targetType,
-        entry.targetId,
-        entry.details,
-        entry.prevHash
-      ])
-    )
-    .digest("hex")
+export const makeKeyring = (options: AuditKeyringOptions): Effect.Effect<AuditKeyringShape, AuditKeyError> =>
+  Effect.suspend(() =>
+    Either.match(Chain.makeKeyring(options), {
+      onLeft: (detail) => Effect.fail(new AuditKeyError({ detail })),
+      onRight: Effect.succeed
+    })
+  )
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerKeyring = (options: AuditKeyringOptions): Layer.Layer<AuditKeyring, AuditKeyError> =>
+  Layer.effect(AuditKeyring, makeKeyring(options))
+
+/**
+ * The keyring from `GONGZHI_AUDIT_KEYS` (`keyId:key,…`), `GONGZHI_AUDIT_CURRENT_KEY_ID` and the
+ * optional `GONGZHI_AUDIT_ALLOW_UNKEYED` (boolean).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerKeyringConfig: Layer.Layer<AuditKeyring, ConfigError.ConfigError | AuditKeyError> = Layer.effect(
+  AuditKeyring,
+  Effect.gen(function* () {
+    const raw = yield* Config.redacted("GONGZHI_AUDIT_KEYS")
+    const currentKeyId = (yield* Config.string("GONGZHI_AUDIT_CURRENT_KEY_ID")).trim()
+    const allowUnkeyed = yield* Config.boolean("GONGZHI_AUDIT_ALLOW_UNKEYED").pipe(Config.withDefault(false))
+    const entries = Keys.parseKeyList(Redacted.value(raw))
+    if (Either.isLeft(entries)) {
+      return yield* new AuditKeyError({ detail: Keys.describe("GONGZHI_AUDIT_KEYS", undefined, entries.left) })
+    }
+    const keys = Object.fromEntries(entries.right.map(([keyId, key]) => [keyId, Redacted.make(key)] as const))
+    return yield* Either.match(Chain.makeKeyring({ keys, currentKeyId, allowUnkeyed }, "GONGZHI_AUDIT_KEYS"), {
+      onLeft: (detail) => Effect.fail(new AuditKeyError({ detail })),
+      onRight: Effect.succeed
+    })
+  })
+)
+
+/**
+ * A keyring with fresh random keys (for tests and demos).
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const layerKeyringTest = (
+  options: { readonly keyIds?: ReadonlyArray<string>; readonly allowUnkeyed?: boolean } = {}
+): Layer.Layer<AuditKeyring> =>
+  Layer.effect(
+    AuditKeyring,
+    Effect.suspend(() => {
+      const keyIds = options.keyIds ?? ["audit-test"]
+      const keys = Object.fromEntries(keyIds.map((keyId) => [keyId, Redacted.make(Keys.generateKey())] as const))
+      return Effect.orDie(
+        makeKeyring({ keys, currentKeyId: keyIds[keyIds.length - 1], allowUnkeyed: options.allowUnkeyed })
+      )
+    })
+  )
+
+/**
+ * The public hash of an unkeyed entry: SHA-256 over the canonical JSON of its content and the
+ * previous hash. Anyone can compute it, so on its own it proves nothing against someone who can
+ * write to the database; a keyed chain uses {@link macEntry}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hashEntry = (entry: Omit<AuditEntry, "hash" | "keyId">): string => Chain.sha256Entry(entry)
+
+/**
+ * The HMAC-SHA256 of an entry under the keyring's key `keyId` (`undefined` if it is not configured).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const macEntry = (
+  entry: Omit<AuditEntry, "hash" | "keyId">,
+  keyId: string,
+  keyring: AuditKeyringShape
+): string | undefined => keyring.mac(keyId, Chain.entryMessage(entry, keyId))
 
 const decodeNew = Schema.decodeUnknown(NewAuditEntry)
 
@@ -154,7 +328,8 @@ const decodeNew = Schema.decodeUnknown(NewAuditEntry)
  */
 export const link = (
   input: NewAuditEntry,
-  head: { readonly sequence: number; readonly hash: string } | undefined
+  head: { readonly sequence: number; readonly hash: string } | undefined,
+  keyring?: AuditKeyringShape | undefined
 ): Effect.Effect<AuditEntry, AuditInputError> =>
   Effect.gen(function* () {
     const entry = yield* Effect.mapError(
@@ -174,21 +349,86 @@ export const link = (
       recordedAt: new Date(now),
       prevHash: head?.hash ?? GENESIS_HASH
     }
-    return new AuditEntry({ ...unhashed, hash: hashEntry(unhashed) })
+    if (keyring === undefined) return new AuditEntry({ ...unhashed, hash: hashEntry(unhashed), keyId: "" })
+    const keyId = keyring.currentKeyId
+    return new AuditEntry({ ...unhashed, keyId, hash: macEntry(unhashed, keyId, keyring)! })
   })
 
 /**
- * Verifies a chain read in order, page by page: shared by every implementation.
+ * What a chain is verified against, besides itself: the keyring (keyed entries) and the latest
+ * checkpoint exported outside the database.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface VerifyOptions {
+  readonly keyring?: AuditKeyringShape | undefined
+  readonly checkpoint?: Checkpoint | undefined
+}
+
+/**
+ * Verifies a checkpoint's own signature.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkpointIsAuthentic = (checkpoint: Checkpoint, keyring: AuditKeyringShape): boolean => {
+  const mac = keyring.mac(checkpoint.keyId, Chain.checkpointMessage(checkpoint))
+  return mac !== undefined && Chain.sameHex(mac, checkpoint.mac)
+}
+
+/** Why one entry does not verify, or undefined. */
+const entryProblem = (
+  entry: AuditEntry,
+  keyring: AuditKeyringShape | undefined,
+  keyedBefore: boolean
+): { readonly reason: AuditTamperReason; readonly message: string } | undefined => {
+  const n = entry.sequence
+  if (entry.keyId === "") {
+    if (keyedBefore) return { reason: "key", message: `审计链第 ${n} 条未签名，而之前的条目已签名（被替换）` }
+    if (keyring !== undefined && !keyring.allowUnkeyed) {
+      return { reason: "key", message: `审计链第 ${n} 条未用审计密钥签名（已启用密钥的审计链不接受未签名条目）` }
+    }
+    return hashEntry(entry) === entry.hash
+      ? undefined
+      : { reason: "hash", message: `审计链第 ${n} 条内容与其哈希不符（被改动）` }
+  }
+  if (keyring === undefined) {
+    return { reason: "key", message: `审计链第 ${n} 条由审计密钥 ${entry.keyId} 签名，但未配置审计密钥，无法验证` }
+  }
+  const mac = macEntry(entry, entry.keyId, keyring)
+  if (mac === undefined) {
+    return { reason: "key", message: `审计链第 ${n} 条所用审计密钥 ${entry.keyId} 未配置，无法验证` }
+  }
+  return Chain.sameHex(mac, entry.hash)
+    ? undefined
+    : { reason: "hash", message: `审计链第 ${n} 条内容与其签名不符（被改动）` }
+}
+
+/**
+ * Verifies a chain read in order, page by page, and then against the checkpoint if one is given:
+ * shared by every implementation.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const verifyPages = <E>(
-  readPage: (cursor: string | undefined) => Effect.Effect<Page.Page<AuditEntry>, E>
+  readPage: (cursor: string | undefined) => Effect.Effect<Page.Page<AuditEntry>, E>,
+  options: VerifyOptions = {}
 ): Effect.Effect<AuditVerification, E> =>
   Effect.gen(function* () {
+    const { checkpoint, keyring } = options
+    if (checkpoint !== undefined && (keyring === undefined || !checkpointIsAuthentic(checkpoint, keyring))) {
+      return tampered(
+        checkpoint.sequence,
+        "checkpoint",
+        `审计检查点（第 ${checkpoint.sequence} 条）的签名无效，或其审计密钥 ${checkpoint.keyId} 未配置`
+      )
+    }
     let expectedSequence = 1
     let prevHash = GENESIS_HASH
+    let keyedBefore = false
+    let hashAtCheckpoint: string | undefined = checkpoint?.sequence === 0 ? GENESIS_HASH : undefined
     let cursor: string | undefined
     do {
       const page = yield* readPage(cursor)
@@ -203,23 +443,75 @@ export const verifyPages = <E>(
         if (entry.prevHash !== prevHash) {
           return tampered(entry.sequence, "link", `审计链第 ${entry.sequence} 条未指向上一条的哈希`)
         }
-        if (hashEntry(entry) !== entry.hash) {
-          return tampered(entry.sequence, "hash", `审计链第 ${entry.sequence} 条内容与其哈希不符（被改动）`)
-        }
+        const problem = entryProblem(entry, keyring, keyedBefore)
+        if (problem !== undefined) return tampered(entry.sequence, problem.reason, problem.message)
+        keyedBefore = keyedBefore || entry.keyId !== ""
+        if (entry.sequence === checkpoint?.sequence) hashAtCheckpoint = entry.hash
         prevHash = entry.hash
         expectedSequence++
       }
       cursor = page.nextCursor
     } while (cursor !== undefined)
-    return { _tag: "Intact", count: expectedSequence - 1, headHash: prevHash } as const
+    const count = expectedSequence - 1
+    if (checkpoint !== undefined) {
+      if (count < checkpoint.sequence) {
+        return tampered(
+          count + 1,
+          "checkpoint",
+          `审计链只有 ${count} 条，而 ${checkpoint.recordedAt.toISOString()} 的检查点记录了 ${checkpoint.sequence} 条（链尾被截断）`
+        )
+      }
+      if (hashAtCheckpoint === undefined || !Chain.sameHex(hashAtCheckpoint, checkpoint.headHash)) {
+        return tampered(
+          checkpoint.sequence,
+          "checkpoint",
+          `审计链第 ${checkpoint.sequence} 条与检查点记录的哈希不符（此前的条目被改写）`
+        )
+      }
+    }
+    return checkpoint === undefined
+      ? ({ _tag: "Intact", count, headHash: prevHash } as const)
+      : ({ _tag: "Intact", count, headHash: prevHash, checkpoint: checkpoint.sequence } as const)
   })
 
-const tampered = (sequence: number, reason: "hash" | "link" | "gap", message: string): AuditVerification => ({
+const tampered = (sequence: number, reason: AuditTamperReason, message: string): AuditVerification => ({
   _tag: "Tampered",
   sequence,
   reason,
   message
 })
+
+/** The keyring and the latest checkpoint, from what the layer was built with. */
+const chainContext = Effect.gen(function* () {
+  const keyring = Option.getOrUndefined(yield* Effect.serviceOption(AuditKeyring))
+  const sink = Option.getOrUndefined(yield* Effect.serviceOption(CheckpointSink))
+  return {
+    keyring,
+    verifyOptions: (tenantId: TenantId) =>
+      sink === undefined
+        ? Effect.succeed<VerifyOptions>({ keyring })
+        : Effect.map(sink.latest(tenantId), (latest) => ({ keyring, checkpoint: Option.getOrUndefined(latest) }))
+  }
+})
+
+/**
+ * The in-memory audit log over a given storage (several logs, e.g. with different keyrings, may
+ * share one), so tests can tamper with it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemoryOn = (
+  store: Map<string, Array<AuditEntry>>
+): Effect.Effect<{
+  readonly service: AuditLogShape
+  readonly store: Map<string, Array<AuditEntry>>
+}> =>
+  Effect.gen(function* () {
+    const lock = yield* Effect.makeSemaphore(1)
+    const { keyring, verifyOptions } = yield* chainContext
+    return memoryOn(store, lock, keyring, verifyOptions)
+  })
 
 /**
  * The in-memory audit log together with its raw storage, so tests can tamper with it.
@@ -230,8 +522,14 @@ const tampered = (sequence: number, reason: "hash" | "link" | "gap", message: st
 export const makeMemoryWithStore: Effect.Effect<{
   readonly service: AuditLogShape
   readonly store: Map<string, Array<AuditEntry>>
-}> = Effect.map(Effect.makeSemaphore(1), (lock) => {
-  const store = new Map<string, Array<AuditEntry>>()
+}> = Effect.suspend(() => makeMemoryOn(new Map()))
+
+const memoryOn = (
+  store: Map<string, Array<AuditEntry>>,
+  lock: Effect.Semaphore,
+  keyring: AuditKeyringShape | undefined,
+  verifyOptions: (tenantId: TenantId) => Effect.Effect<VerifyOptions, StorageError>
+) => {
   const chain = (tenantId: string) => {
     let entries = store.get(tenantId)
     if (!entries) {
@@ -245,7 +543,7 @@ export const makeMemoryWithStore: Effect.Effect<{
       lock.withPermits(1)(
         Effect.gen(function* () {
           const entries = chain(String((input as { tenantId?: unknown }).tenantId))
-          const entry = yield* link(input, entries[entries.length - 1])
+          const entry = yield* link(input, entries[entries.length - 1], keyring)
           entries.push(entry)
           yield* registerRollback(() => {
             const index = entries.lastIndexOf(entry)
@@ -262,10 +560,13 @@ export const makeMemoryWithStore: Effect.Effect<{
         const end = start + items.length
         return Page.make(items, end < entries.length ? String(end) : undefined)
       }),
-    verify: (tenantId) => verifyPages((cursor) => service.list(tenantId, { limit: 500, cursor }))
+    verify: (tenantId) =>
+      Effect.flatMap(verifyOptions(tenantId), (options) =>
+        verifyPages((cursor) => service.list(tenantId, { limit: 500, cursor }), options)
+      )
   }
   return { service, store }
-})
+}
 
 /**
  * @since 0.1.0
@@ -290,7 +591,13 @@ export const layerMemory: Layer.Layer<AuditLog> = Layer.effect(AuditLog, makeMem
  */
 export const layerSql: Layer.Layer<AuditLog, never, SqlClient.SqlClient> = Layer.effect(
   AuditLog,
-  SqlAuditLog.make({ AuditEntry, AuditInputError, GENESIS_HASH, NewAuditEntry, link, verifyPages })
+  Effect.flatMap(chainContext, ({ keyring, verifyOptions }) =>
+    SqlAuditLog.make(
+      { AuditEntry, AuditInputError, GENESIS_HASH, NewAuditEntry, link, verifyPages },
+      keyring,
+      verifyOptions
+    )
+  )
 )
 
 /**
@@ -300,3 +607,49 @@ export const layerSql: Layer.Layer<AuditLog, never, SqlClient.SqlClient> = Layer
  * @category accessors
  */
 export const append = (entry: NewAuditEntry) => Effect.flatMap(AuditLog, (log) => log.append(entry))
+
+/**
+ * Verifies the tenant's chain and, when it is intact, signs a checkpoint of its head with the
+ * current audit key and writes it to the `CheckpointSink`. A chain that does not verify is never
+ * signed: the error says where it breaks.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const checkpoint = (
+  tenantId: TenantId
+): Effect.Effect<Checkpoint, AuditCheckpointError | StorageError, AuditLog | AuditKeyring | CheckpointSink> =>
+  Effect.gen(function* () {
+    const log = yield* AuditLog
+    const keyring = yield* AuditKeyring
+    const sink = yield* CheckpointSink
+    const verification = yield* log.verify(tenantId)
+    if (verification._tag === "Tampered") return yield* new AuditCheckpointError({ detail: verification.message })
+    const content = {
+      tenantId,
+      sequence: verification.count,
+      headHash: verification.headHash,
+      recordedAt: new Date(yield* Clock.currentTimeMillis),
+      keyId: keyring.currentKeyId
+    }
+    const signed = new Checkpoint({ ...content, mac: keyring.mac(content.keyId, Chain.checkpointMessage(content))! })
+    yield* sink.write(signed)
+    return signed
+  }).pipe(Effect.withSpan("AuditLog.checkpoint"))
+
+/**
+ * Writes a checkpoint for each tenant every `interval`, for ever (fork it, or run it as a scheduled
+ * job). A failing tenant is logged and does not stop the others.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const checkpointEvery = (
+  tenantIds: ReadonlyArray<TenantId>,
+  interval: Duration.DurationInput
+): Effect.Effect<never, never, AuditLog | AuditKeyring | CheckpointSink> =>
+  Effect.forEach(tenantIds, (tenantId) =>
+    checkpoint(tenantId).pipe(
+      Effect.catchAll((error) => Effect.logError(`审计检查点失败（${tenantId}）：${error.message}`))
+    )
+  ).pipe(Effect.schedule(Schedule.spaced(interval)), Effect.forever)

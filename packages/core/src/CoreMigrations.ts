@@ -120,6 +120,17 @@ export const auditLogStatements = (d: Dialect): ReadonlyArray<string> => {
 }
 
 /**
+ * The SQL that records, per audit entry, the id of the audit key its hash is an HMAC under ("" for
+ * entries of an unkeyed chain).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const auditKeyIdStatements = (_d: Dialect): ReadonlyArray<string> => [
+  `ALTER TABLE gongzhi_audit_log ADD COLUMN key_id VARCHAR(32) NOT NULL DEFAULT ''`
+]
+
+/**
  * The kernel's migrations, in order.
  *
  * @since 0.1.0
@@ -135,6 +146,7 @@ export const migrations: { readonly module: "core"; readonly migrations: Readonl
   module: "core",
   migrations: [
     { id: 1, name: "create_outbox", up: run(outboxStatements) },
-    { id: 2, name: "create_audit_log", up: run(auditLogStatements) }
+    { id: 2, name: "create_audit_log", up: run(auditLogStatements) },
+    { id: 3, name: "audit_log_key_id", up: run(auditKeyIdStatements) }
   ]
 }

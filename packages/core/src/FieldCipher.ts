@@ -5,6 +5,9 @@
  *   `gz1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url parts, random 96-bit IV, 128-bit tag).
  * - An optional context (for instance `["volunteers.resident_id", tenantId]`) is bound as associated
  *   data, so a ciphertext copied into another column or another tenant no longer decrypts.
+ * - An optional `recordId` binds the value to its row as well (`gz2.…` envelope), so a ciphertext
+ *   copied from one record to another no longer decrypts. Values written before (`gz1.…`, bound to
+ *   column and tenant only) still decrypt; `rotate` with the record id re-encrypts them as `gz2`.
  * - Several keys may be configured: `currentKeyId` encrypts, every known key decrypts, and
  *   `rotate` re-encrypts an old value under the current key.
  * - A blind index (HMAC-SHA256 under a separate index key, over a normalised value) gives a
@@ -16,7 +19,7 @@
  * @since 0.1.0
  */
 import type * as Crypto from "node:crypto"
-import { Config, ConfigError, Context, Effect, Either, Layer, Redacted, Schema } from "effect"
+import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as Internal from "./internal/fieldCipher.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +43,11 @@ export type FieldContext = string | ReadonlyArray<string>
 export interface FieldOptions {
   /** The context the value was (or is to be) encrypted under; decrypt with the same one. */
   readonly context?: FieldContext | undefined
+  /**
+   * The id of the record (row) the value belongs to. Given to `encrypt`, the ciphertext is bound to
+   * it (`gz2`) and opens only with the same id; a `gz1` ciphertext (written without one) still opens.
+   */
+  readonly recordId?: string | undefined
 }
 
 /**
@@ -88,17 +96,23 @@ export interface FieldCipherOptions {
   readonly currentKeyId: string
   /** The HMAC key of the blind index; must differ from every encryption key. */
   readonly indexKey: Redacted.Redacted<string>
+  /**
+   * Accept publicly known test keys. Defaults to true only under a test runner (`NODE_ENV=test`
+   * or `VITEST` set); elsewhere such a key is refused as `InvalidKey`.
+   */
+  readonly allowTestKeys?: boolean | undefined
 }
 
 /**
- * A ciphertext produced by the field cipher: `gz1.<keyId>.<iv>.<ciphertext>.<tag>`. Useful to
+ * A ciphertext produced by the field cipher: `gz1.<keyId>.<iv>.<ciphertext>.<tag>`, or `gz2.…`
+ * when bound to a record id. Useful to
  * validate a stored column. Its length is about `4/3 × UTF-8 bytes of the plaintext + 45 + key id`.
  *
  * @since 0.1.0
  * @category models
  */
 export const Ciphertext = Schema.String.pipe(
-  Schema.pattern(/^gz1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}$/, {
+  Schema.pattern(/^gz[12]\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}$/, {
     message: () => "密文格式无效（应为 gz1.密钥编号.IV.密文.标签）/ not a gz1 field ciphertext"
   }),
   Schema.annotations({ identifier: "Ciphertext", title: "字段密文" })
@@ -136,12 +150,19 @@ export interface FieldCipherShape {
   /** Like `decrypt`, but returns the plain text. Prefer `decrypt`. */
   readonly decryptToString: (ciphertext: string, options?: FieldOptions) => Effect.Effect<string, FieldCipherError>
   /**
-   * Re-encrypts under the current key. A value already under the current key is authenticated
-   * and returned unchanged.
+   * Re-encrypts under the current key. A value already under the current key (and, when
+   * `options.recordId` is given, already bound to it) is authenticated and returned unchanged;
+   * a `gz1` value with a `recordId` is re-encrypted as `gz2`, bound to that record.
    */
   readonly rotate: (ciphertext: string, options?: FieldOptions) => Effect.Effect<string, FieldCipherError>
-  /** Whether the ciphertext is under another key than the current one (fails only if malformed). */
-  readonly needsRotation: (ciphertext: string) => Effect.Effect<boolean, FieldCipherError>
+  /**
+   * Whether `rotate` would change the ciphertext: it is under another key than the current one, or
+   * `options.recordId` is given and it is not yet bound to a record (fails only if malformed).
+   */
+  readonly needsRotation: (
+    ciphertext: string,
+    options?: Pick<FieldOptions, "recordId">
+  ) => Effect.Effect<boolean, FieldCipherError>
   /** Deterministic HMAC-SHA256 token of the normalised value, for lookups and unique indexes. */
   readonly blindIndex: (
     value: string | Redacted.Redacted<string>,
@@ -282,6 +303,7 @@ const isRedactedString = (value: unknown): value is Redacted.Redacted<string> =>
 
 /** Validates options; the failure names a setting and a key id, never key material. */
 const validate = (options: FieldCipherOptions, settings: Settings): Either.Either<Validated, Invalid> => {
+  const allowTestKeys = options.allowTestKeys ?? Internal.isTestProcess()
   const keys = new Map<string, Crypto.KeyObject>()
   for (const [keyId, redacted] of Object.entries(options.keys ?? {})) {
     const problem = Internal.keyIdProblem(keyId)
@@ -289,6 +311,9 @@ const validate = (options: FieldCipherOptions, settings: Settings): Either.Eithe
     if (!isRedactedString(redacted)) return Either.left([settings.keys, keyId, redactedProblem])
     const bytes = Internal.decodeKey(Redacted.value(redacted))
     if (Either.isLeft(bytes)) return Either.left([settings.keys, keyId, bytes.left])
+    if (!allowTestKeys && Internal.isKnownTestKey(bytes.right)) {
+      return Either.left([settings.keys, keyId, Internal.knownTestKeyProblem])
+    }
     keys.set(keyId, Internal.secretKey(bytes.right))
   }
   if (keys.size === 0) {
@@ -304,6 +329,9 @@ const validate = (options: FieldCipherOptions, settings: Settings): Either.Eithe
   if (!isRedactedString(options.indexKey)) return Either.left([settings.indexKey, undefined, redactedProblem])
   const indexBytes = Internal.decodeKey(Redacted.value(options.indexKey))
   if (Either.isLeft(indexBytes)) return Either.left([settings.indexKey, undefined, indexBytes.left])
+  if (!allowTestKeys && Internal.isKnownTestKey(indexBytes.right)) {
+    return Either.left([settings.indexKey, undefined, Internal.knownTestKeyProblem])
+  }
   const indexKey = Internal.secretKey(indexBytes.right)
   for (const [keyId, key] of keys) {
     if (Internal.sameKey(key, indexKey)) {
@@ -329,7 +357,7 @@ const fromValidated = (validated: Validated): FieldCipherShape => {
     Effect.suspend(() => {
       const text = reveal(plaintext)
       if (typeof text !== "string" || !Internal.isWellFormed(text)) return Effect.fail(malformedPlaintext())
-      return Effect.succeed(Internal.encrypt(currentKeyId, currentKey, text, options?.context))
+      return Effect.succeed(Internal.encrypt(currentKeyId, currentKey, text, options?.context, options?.recordId))
     })
 
   const open = (ciphertext: string, options?: FieldOptions) =>
@@ -338,10 +366,10 @@ const fromValidated = (validated: Validated): FieldCipherShape => {
       if (envelope === undefined) return Effect.fail(malformedCiphertext())
       const key = keys.get(envelope.keyId)
       if (key === undefined) return Effect.fail(unknownKey(envelope.keyId))
-      const plaintext = Internal.decrypt(envelope, key, options?.context)
+      const plaintext = Internal.decrypt(envelope, key, options?.context, options?.recordId)
       return plaintext === undefined
         ? Effect.fail(authenticationFailed(envelope.keyId))
-        : Effect.succeed({ keyId: envelope.keyId, plaintext })
+        : Effect.succeed({ keyId: envelope.keyId, version: envelope.version, plaintext })
     })
 
   const service: FieldCipherShape = {
@@ -352,15 +380,20 @@ const fromValidated = (validated: Validated): FieldCipherShape => {
       Effect.map(open(ciphertext, options), ({ plaintext }) => Redacted.make(plaintext)),
     decryptToString: (ciphertext, options) => Effect.map(open(ciphertext, options), ({ plaintext }) => plaintext),
     rotate: (ciphertext, options) =>
-      Effect.flatMap(open(ciphertext, options), ({ keyId, plaintext }) =>
-        keyId === currentKeyId ? Effect.succeed(ciphertext) : encrypt(plaintext, options)
+      Effect.flatMap(open(ciphertext, options), ({ keyId, plaintext, version }) =>
+        keyId === currentKeyId && (options?.recordId === undefined || version === Internal.VERSION_RECORD)
+          ? Effect.succeed(ciphertext)
+          : encrypt(plaintext, options)
       ),
-    needsRotation: (ciphertext) =>
+    needsRotation: (ciphertext, options) =>
       Effect.suspend(() => {
         const envelope = typeof ciphertext === "string" ? Internal.parseEnvelope(ciphertext) : undefined
         return envelope === undefined
           ? Effect.fail(malformedCiphertext())
-          : Effect.succeed(envelope.keyId !== currentKeyId)
+          : Effect.succeed(
+              envelope.keyId !== currentKeyId ||
+                (options?.recordId !== undefined && envelope.version !== Internal.VERSION_RECORD)
+            )
       }),
     blindIndex: (value, options) =>
       Effect.suspend(() => {
@@ -439,6 +472,10 @@ const keysConfig = Config.redacted(KEYS).pipe(
  * - `GONGZHI_PII_KEYS`: `keyId:key,keyId2:key2`, each key 32 bytes as base64 or hex.
  * - `GONGZHI_PII_CURRENT_KEY_ID`: the key id that encrypts, one of the above.
  * - `GONGZHI_PII_INDEX_KEY`: the blind-index key, 32 bytes as base64 or hex, not one of the above.
+ * - `GONGZHI_ALLOW_TEST_KEYS` (optional): `true` accepts publicly known test keys outside a test runner.
+ *
+ * Every key must be 32 random bytes: keys that repeat a pattern, count up, use few distinct bytes
+ * or are printable text are refused, and so are published test keys outside tests.
  *
  * Errors name the setting (and the key id) but never a key. Use `Config.nested` to put the
  * settings under a prefix.
@@ -449,7 +486,8 @@ const keysConfig = Config.redacted(KEYS).pipe(
 export const config: Config.Config<FieldCipherOptions> = Config.all({
   keys: keysConfig,
   currentKeyId: Config.map(Config.string(CURRENT_KEY_ID), (keyId) => keyId.trim()),
-  indexKey: Config.redacted(INDEX_KEY)
+  indexKey: Config.redacted(INDEX_KEY),
+  allowTestKeys: Config.map(Config.option(Config.boolean("GONGZHI_ALLOW_TEST_KEYS")), Option.getOrUndefined)
 }).pipe(
   Config.mapOrFail((options) =>
     validate(options, { keys: KEYS, currentKeyId: CURRENT_KEY_ID, indexKey: INDEX_KEY }).pipe(

@@ -299,3 +299,32 @@ export const range = (from: LocalDate, to: LocalDate): Array<LocalDate> => {
   for (let e = start; e <= end; e++) out.push(unsafeFromEpochDay(e))
   return out
 }
+
+/**
+ * A point in time given as a `Date` or an ISO 8601 string, refused when invalid (`Invalid Date`)
+ * or outside the plausible years of the field (`earliestYear` to `latestYear`, default 2100): a
+ * consent or a service hour dated 1900, or at the epoch's day zero (1970-01-01), is a typing or
+ * conversion slip, not a fact. Whether it lies in the future is the service's question (it has the
+ * clock).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const PlausibleDate = (options: {
+  readonly title: string
+  readonly earliestYear: number
+  readonly latestYear?: number | undefined
+}) =>
+  Schema.Union(Schema.ValidDateFromSelf, Schema.Date).pipe(
+    Schema.filter(
+      (date) => {
+        const y = date.getUTCFullYear()
+        const latest = options.latestYear ?? 2100
+        return y >= options.earliestYear && y <= latest
+          ? true
+          : `${options.title}的年份 ${y} 不合理（应在 ${options.earliestYear} 至 ${latest} 年之间）`
+      },
+      { identifier: "PlausibleDate" }
+    ),
+    Schema.annotations({ title: options.title })
+  )

@@ -171,3 +171,68 @@ export const name = (value: string, options?: NameMaskOptions): string => {
   const keepStart = options?.keepStart ?? (surname === undefined ? 1 : Array.from(surname).length)
   return mask(value, { keepStart, keepEnd: options?.keepEnd ?? 0, char: options?.char })
 }
+
+// ---------------------------------------------------------------------------------------------
+// free text
+// ---------------------------------------------------------------------------------------------
+
+/** Full-width digits, letters X and separators read as their ASCII forms, one code unit for one. */
+const halfWidth = (text: string): string =>
+  text.replace(/[\uFF10-\uFF19\uFF38\uFF58\uFF0D\u3000\u2010-\u2015\u2212]/g, (c) => {
+    const code = c.charCodeAt(0)
+    if (code >= 0xff10 && code <= 0xff19) return String.fromCharCode(code - 0xff10 + 0x30)
+    if (code === 0xff38 || code === 0xff58) return "X"
+    if (code === 0x3000) return " "
+    return "-"
+  })
+
+/** Digits with at most one separator (space, hyphen, dot) between them. */
+const SEP = "[ \\t\\-.]?"
+const digits = (n: number) => `(?:${SEP}[0-9]){${n}}`
+
+/** 18-digit resident ID numbers, separators allowed (4403 0119 9001 0112 3X). */
+const RESIDENT_ID_18 = new RegExp(`(?<![0-9A-Za-z])[1-9]${digits(16)}${SEP}[0-9Xx](?![0-9A-Za-z])`, "g")
+/** Mainland mobile numbers with an optional +86 / 0086 / 86 prefix (138-1234-5678, 138 1234 5678). */
+const MOBILE = new RegExp(`(?<![0-9])(?:(?:\\+|00)?86${SEP})?1[3-9]${digits(9)}(?![0-9])`, "g")
+/** 15-digit resident ID numbers (first generation). */
+const RESIDENT_ID_15 = new RegExp(`(?<![0-9A-Za-z])[1-9]${digits(14)}(?![0-9A-Za-z])`, "g")
+
+/**
+ * Masks personal numbers inside free text (a report's description, an error message): 18- and
+ * 15-digit resident ID numbers and mainland mobile numbers, in half- or full-width digits, with or
+ * without spaces, hyphens or dots between the digits (`138-1234-5678`, `１３８１２３４５６７８`,
+ * `4403 0119 9001 0112 3X`). Each is replaced by its masked digits (`1***************3X`,
+ * `138****5678`); the rest of the text is unchanged. It errs on the side of masking: any 15 or 18
+ * digits in a row are treated as an ID.
+ *
+ * @since 0.1.0
+ * @category combinators
+ * @example
+ * import { Mask } from "@gongzhi/core"
+ *
+ * Mask.freeText("请联系 138-1234-5678") // "请联系 138****5678"
+ */
+export const freeText = (text: string): string => {
+  const plain = halfWidth(text)
+  const ranges: Array<{ readonly start: number; readonly end: number; readonly replacement: string }> = []
+  const take = (pattern: RegExp, replace: (digitsOnly: string) => string) => {
+    for (const match of plain.matchAll(pattern)) {
+      const start = match.index
+      const end = start + match[0].length
+      if (ranges.some((range) => start < range.end && end > range.start)) continue
+      ranges.push({ start, end, replacement: replace(match[0].replace(/[^0-9Xx]/g, "").toUpperCase()) })
+    }
+  }
+  take(RESIDENT_ID_18, (id) => residentId(id))
+  take(MOBILE, (number) => mobile(number.slice(-11)))
+  take(RESIDENT_ID_15, (id) => residentId(id))
+  if (ranges.length === 0) return text
+  ranges.sort((a, b) => a.start - b.start)
+  let out = ""
+  let at = 0
+  for (const range of ranges) {
+    out += text.slice(at, range.start) + range.replacement
+    at = range.end
+  }
+  return out + text.slice(at)
+}

@@ -15,9 +15,31 @@
 export * as Actor from "./Actor.js"
 
 /**
+ * Audit checkpoints (审计检查点): signed statements "the chain of tenant T had N entries and head
+ * hash H at time t", written outside the database through the {@link CheckpointSink} port. Someone
+ * who can rewrite the database can cut entries off the end of a keyed chain and move its head, which
+ * no walk of the database alone can notice; the last checkpoint can. `AuditLog.checkpoint` writes
+ * one, and `verify` compares the chain with the latest one when a sink is configured.
+ *
+ * The file sink appends one JSON line per checkpoint to a file created with mode 0600; keep that
+ * file on another machine or on write-once storage (a log shipper, an object store with retention),
+ * where the database's administrators cannot edit it.
+ *
+ * @since 0.1.0
+ */
+export * as AuditCheckpoint from "./AuditCheckpoint.js"
+
+/**
  * The audit log (审计日志): append-only, one chain per tenant. Each entry carries the hash of the
  * previous one, so that changing, removing or inserting an entry anywhere breaks the chain from
  * that point on; `verify` finds the first entry where it breaks.
+ *
+ * With an {@link AuditKeyring} in context (keys held outside the database, as `Redacted` config)
+ * each entry's hash is an HMAC-SHA256 under the current key, and its key id is stored with it: an
+ * entry edited in the database and "re-hashed" with the public {@link hashEntry} no longer verifies.
+ * With a `CheckpointSink` (`AuditCheckpoint`) as well, {@link checkpoint} exports signed
+ * checkpoints outside the database and `verify` notices a chain cut back behind the latest one.
+ * See docs/security.md for what this proves and what it does not.
  *
  * @since 0.1.0
  */
@@ -156,6 +178,9 @@ export * as Dispatcher from "./Dispatcher.js"
  *   `gz1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url parts, random 96-bit IV, 128-bit tag).
  * - An optional context (for instance `["volunteers.resident_id", tenantId]`) is bound as associated
  *   data, so a ciphertext copied into another column or another tenant no longer decrypts.
+ * - An optional `recordId` binds the value to its row as well (`gz2.…` envelope), so a ciphertext
+ *   copied from one record to another no longer decrypts. Values written before (`gz1.…`, bound to
+ *   column and tenant only) still decrypt; `rotate` with the record id re-encrypts them as `gz2`.
  * - Several keys may be configured: `currentKeyId` encrypts, every known key decrypts, and
  *   `rotate` re-encrypts an old value under the current key.
  * - A blind index (HMAC-SHA256 under a separate index key, over a normalised value) gives a
@@ -400,9 +425,28 @@ export * as Template from "./Template.js"
 export * as Tenant from "./Tenant.js"
 
 /**
+ * Plain text (纯文本) for names, skills and other short fields a clerk or resident types: trimmed,
+ * bounded, and free of control characters and of the invisible bidirectional and zero-width
+ * formatting characters (`\u202e` and friends) that make text display differently from what it
+ * contains.
+ *
+ * @since 0.1.0
+ */
+export * as Text from "./Text.js"
+
+/**
  * Transactions. A domain service wraps each command in `withTransaction` so that the state change,
  * its outbox events and its audit entry are committed together or not at all.
  *
  * @since 0.1.0
  */
 export * as Transactor from "./Transactor.js"
+
+/**
+ * URIs that are safe to store and later render as a link (附件地址): only schemes that fetch a
+ * file (`https`, `http`, and object-storage schemes), never script or inline content
+ * (`javascript:`, `data:`, `vbscript:`, `file:`), no credentials, no hidden characters.
+ *
+ * @since 0.1.0
+ */
+export * as Url from "./Url.js"

@@ -160,7 +160,7 @@ describe("FieldCipher", () => {
           "",
           residentId,
           "gz1.test",
-          `gz2.test.${iv}.${body}.${tag}`,
+          `gz3.test.${iv}.${body}.${tag}`,
           `gz1..${iv}.${body}.${tag}`,
           `gz1.test.${iv}.${body}.${tag}.extra`,
           `gz1.test.${iv}A.${body}.${tag}`,
@@ -546,4 +546,125 @@ describe("FieldCipher", () => {
       })
     )
   })
+})
+
+describe("FieldCipher record binding (gz2)", () => {
+  it.effect("a value bound to a record does not decrypt as another record's (copied row)", () =>
+    Effect.gen(function* () {
+      const cipher = yield* freshCipher()
+      const stored = yield* cipher.encrypt(residentId, { context, recordId: "report-1" })
+      assert.match(stored, /^gz2\.test\./)
+      assert.strictEqual(yield* cipher.decryptToString(stored, { context, recordId: "report-1" }), residentId)
+      assert.strictEqual(
+        yield* reasonOf(cipher.decrypt(stored, { context, recordId: "report-2" })),
+        "AuthenticationFailed"
+      )
+      // without a record id (an old caller) a bound value does not open either
+      assert.strictEqual(yield* reasonOf(cipher.decrypt(stored, { context })), "AuthenticationFailed")
+      assert.isTrue(Either.isRight(Schema.decodeUnknownEither(FieldCipher.Ciphertext)(stored)))
+    })
+  )
+
+  it.effect("gz1 values still decrypt, and rotate with a record id re-encrypts them bound to it", () =>
+    Effect.gen(function* () {
+      const cipher = yield* freshCipher()
+      const legacy = yield* cipher.encrypt(residentId, { context })
+      assert.match(legacy, /^gz1\./)
+      assert.strictEqual(yield* cipher.decryptToString(legacy, { context, recordId: "v-1" }), residentId)
+      assert.isFalse(yield* cipher.needsRotation(legacy))
+      assert.isTrue(yield* cipher.needsRotation(legacy, { recordId: "v-1" }))
+      const bound = yield* cipher.rotate(legacy, { context, recordId: "v-1" })
+      assert.match(bound, /^gz2\./)
+      assert.isFalse(yield* cipher.needsRotation(bound, { recordId: "v-1" }))
+      assert.strictEqual(yield* cipher.rotate(bound, { context, recordId: "v-1" }), bound)
+      assert.strictEqual(yield* cipher.decryptToString(bound, { context, recordId: "v-1" }), residentId)
+      assert.strictEqual(yield* reasonOf(cipher.decrypt(bound, { context, recordId: "v-2" })), "AuthenticationFailed")
+    })
+  )
+
+  it.effect.prop(
+    "for any two distinct record ids, one's ciphertext never opens as the other's",
+    [FastCheck.string({ minLength: 1, maxLength: 20 }), FastCheck.string({ minLength: 1, maxLength: 20 })],
+    ([a, b]) =>
+      Effect.gen(function* () {
+        if (a === b) return
+        const cipher = yield* freshCipher()
+        const stored = yield* cipher.encrypt("13812345678", { context, recordId: a })
+        assert.strictEqual(yield* reasonOf(cipher.decrypt(stored, { context, recordId: b })), "AuthenticationFailed")
+      }),
+    { fastCheck: { numRuns: 30 } }
+  )
+})
+
+describe("FieldCipher key strength", () => {
+  const withKey = (key: Buffer, allowTestKeys?: boolean) =>
+    cipherWith({
+      keys: { k1: Redacted.make(key.toString("base64")) },
+      currentKeyId: "k1",
+      indexKey: FieldCipher.generateKey(),
+      allowTestKeys
+    })
+
+  it.effect("refuses low-entropy keys of the right length: patterns, counting, few bytes, text", () =>
+    Effect.gen(function* () {
+      const weak = [
+        Buffer.from("ab".repeat(32), "hex"),
+        Buffer.from("deadbeef".repeat(8), "hex"),
+        Buffer.from("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", "hex"),
+        Buffer.from(Array.from({ length: 32 }, (_, i) => i)),
+        Buffer.from(Array.from({ length: 32 }, (_, i) => (255 - 3 * i) & 0xff)),
+        Buffer.from(Array.from({ length: 32 }, (_, i) => [1, 2, 3, 5, 7, 11, 13, 17][(i * 7) % 8])),
+        Buffer.from("my-secret-key-for-gongzhi-123456", "utf8"),
+        Buffer.from("0123456789abcdef0123456789abcdeX", "utf8")
+      ]
+      for (const key of weak) {
+        assert.strictEqual(key.length, 32)
+        const error = yield* Effect.flip(withKey(key, true))
+        assert.strictEqual(error.reason, "InvalidKey", key.toString("hex"))
+        assert.notInclude(error.message, key.toString("base64"))
+      }
+      // fresh random keys always pass
+      for (let i = 0; i < 200; i++) yield* FieldCipher.make(FieldCipher.generateOptions())
+    })
+  )
+
+  it.effect("refuses published test keys outside tests, accepts them in tests or with allowTestKeys", () =>
+    Effect.gen(function* () {
+      const nist = Buffer.from("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4", "hex")
+      const refused = yield* Effect.flip(withKey(nist, false))
+      assert.strictEqual(refused.reason, "InvalidKey")
+      assert.include(refused.message, "测试密钥")
+      yield* withKey(nist, true)
+      // under vitest the default tolerates it
+      yield* withKey(nist)
+      const saved = { NODE_ENV: process.env.NODE_ENV, VITEST: process.env.VITEST }
+      delete process.env.VITEST
+      process.env.NODE_ENV = "production"
+      const outside = yield* Effect.flip(withKey(nist)).pipe(
+        Effect.ensuring(
+          Effect.sync(() => {
+            for (const [name, value] of Object.entries(saved)) {
+              if (value === undefined) delete process.env[name]
+              else process.env[name] = value
+            }
+          })
+        )
+      )
+      assert.strictEqual(outside.reason, "InvalidKey")
+      const config = yield* Effect.flip(
+        Effect.withConfigProvider(
+          FieldCipher.config,
+          ConfigProvider.fromMap(
+            new Map([
+              ["GONGZHI_PII_KEYS", `k1:${nist.toString("base64")}`],
+              ["GONGZHI_PII_CURRENT_KEY_ID", "k1"],
+              ["GONGZHI_PII_INDEX_KEY", Redacted.value(FieldCipher.generateKey())],
+              ["GONGZHI_ALLOW_TEST_KEYS", "false"]
+            ])
+          )
+        )
+      )
+      assert.include(String(config), "GONGZHI_PII_KEYS")
+    })
+  )
 })

@@ -77,3 +77,46 @@ describe("Mask", () => {
     }
   )
 })
+
+describe("Mask.freeText", () => {
+  const id = "110105194912310021"
+  it("masks IDs and mobile numbers in every spelling people type", () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ["电话13812345678。", "电话138****5678。"],
+      ["电话 138-1234-5678 找我", "电话 138****5678 找我"],
+      ["电话 138 1234 5678", "电话 138****5678"],
+      ["+86 138 1234 5678", "138****5678"],
+      ["电话１３８１２３４５６７８", "电话138****5678"],
+      ["电话１３８－１２３４－５６７８", "电话138****5678"],
+      [`身份证${id}`, "身份证1***************21"],
+      ["身份证 1101 0519 4912 3100 21", "身份证 1***************21"],
+      ["身份证 110105 19491231 002X", "身份证 1***************2X"],
+      ["身份证１１０１０５１９４９１２３１００２Ｘ", "身份证1***************2X"],
+      ["老身份证 110105491231002", "老身份证 1************02"]
+    ]
+    for (const [input, expected] of cases) assert.strictEqual(Mask.freeText(input), expected, input)
+  })
+
+  it("leaves ordinary text and short numbers alone", () => {
+    for (const text of ["3 号楼 2 单元 502 室", "2026-03-01 09:00", "工单 1234567", "金额 12,345.67 元", ""]) {
+      assert.strictEqual(Mask.freeText(text), text)
+    }
+  })
+
+  it.prop(
+    "no 11-digit mobile number survives, whatever separators or widths surround it",
+    [
+      fc.stringMatching(/^1[3-9][0-9]{9}$/),
+      fc.constantFrom("", " ", "-", "　", "－"),
+      fc.boolean(),
+      fc.string({ maxLength: 6 }).filter((s) => !/[0-9０-９]/.test(s))
+    ],
+    ([number, separator, fullWidth, around]) => {
+      const spelled = `${number.slice(0, 3)}${separator}${number.slice(3, 7)}${separator}${number.slice(7)}`
+      const typed = fullWidth ? spelled.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))) : spelled
+      const masked = Mask.freeText(`${around}${typed}${around}`)
+      assert.notInclude(masked.replace(/[\s\-　－]/g, ""), number)
+      assert.include(masked, `${number.slice(0, 3)}****${number.slice(7)}`)
+    }
+  )
+})

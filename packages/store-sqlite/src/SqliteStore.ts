@@ -124,6 +124,22 @@ const openError = (setting: string, filename: string, readonly: boolean, error: 
   )
 }
 
+/**
+ * Creates a database file that does not exist yet with mode 0600 (owner only), so that personal
+ * data is never world-readable; SQLite gives its `-wal` and `-shm` files the same mode. An existing
+ * file keeps its mode; any failure here is left to the driver, which reports it.
+ */
+const createPrivate = (filename: string): void => {
+  if (filename === "" || filename === ":memory:" || filename.startsWith("file:")) return
+  try {
+    Fs.closeSync(Fs.openSync(filename, Fs.constants.O_CREAT | Fs.constants.O_EXCL | Fs.constants.O_WRONLY, 0o600))
+    // the process umask may have cleared bits, never added any; make the mode exact
+    Fs.chmodSync(filename, 0o600)
+  } catch {
+    // exists already, or the directory is missing: the driver opens it or explains
+  }
+}
+
 const makeWith = (
   options: SqliteStoreOptions,
   setting: string
@@ -145,6 +161,7 @@ const makeWith = (
       )
     }
 
+    if (!readonly) createPrivate(filename)
     const client = yield* SqliteClient.make({ filename, readonly, disableWAL: readonly }).pipe(
       Effect.provide(Reactivity.layer),
       Effect.catchAllDefect((defect) => Effect.fail(openError(setting, filename, readonly, defect)))

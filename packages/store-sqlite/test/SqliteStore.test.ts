@@ -189,6 +189,23 @@ describe("SqliteStore", () => {
       })
     )
 
+    it.scoped("creates a new database file and its WAL files with mode 0600, whatever the umask", () =>
+      Effect.gen(function* () {
+        const filename = yield* tempDatabaseFile
+        const previous = process.umask(0o022)
+        const store = yield* SqliteStore.make({ filename }).pipe(
+          Effect.ensuring(Effect.sync(() => process.umask(previous)))
+        )
+        yield* store.client`CREATE TABLE t (x INTEGER)`
+        yield* store.client`INSERT INTO t (x) VALUES (1)`
+        assert.strictEqual(Fs.statSync(filename).mode & 0o777, 0o600)
+        for (const suffix of ["-wal", "-shm"]) {
+          if (Fs.existsSync(filename + suffix)) assert.strictEqual(Fs.statSync(filename + suffix).mode & 0o777, 0o600)
+        }
+        assert.isTrue(Fs.existsSync(`${filename}-wal`))
+      })
+    )
+
     it.scoped("honours busyTimeout and synchronous = FULL", () =>
       Effect.gen(function* () {
         const store = yield* SqliteStore.make({

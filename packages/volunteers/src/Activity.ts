@@ -12,14 +12,20 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
-import { LocalDate } from "@gongzhi/core/LocalDate"
+import { LocalDate, PlausibleDate } from "@gongzhi/core/LocalDate"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Either, Schema } from "effect"
 import { ActorRef } from "./ActorRef.js"
 import { TeamId } from "./Corps.js"
 import { DateInput, PageInput, Text } from "./internal/input.js"
-import { InvalidCheckCode, InvalidTransition, type ShiftRefusalReason, ShiftRefused } from "./VolunteerErrors.js"
+import {
+  CheckCodeLocked,
+  InvalidCheckCode,
+  InvalidTransition,
+  type ShiftRefusalReason,
+  ShiftRefused
+} from "./VolunteerErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // activities
@@ -137,6 +143,25 @@ export class CheckCode extends Schema.Class<CheckCode>("@gongzhi/volunteers/Chec
 }) {}
 
 /**
+ * A wrong check code given for a shift (kept to limit guessing).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class CodeFailure extends Schema.Class<CodeFailure>("@gongzhi/volunteers/CodeFailure")({
+  volunteerId: VolunteerId,
+  at: Schema.Date
+}) {}
+
+/**
+ * How many wrong check codes are tolerated per volunteer and per shift before codes are locked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CHECK_CODE_ATTEMPTS = { perVolunteer: 5, perShift: 50 } as const
+
+/**
  * A shift (班次): a time window of an activity with a capacity and its roster.
  *
  * @since 0.1.0
@@ -158,6 +183,8 @@ export class Shift extends Schema.Class<Shift>("@gongzhi/volunteers/Shift")({
   nextSeq: Schema.NonNegativeInt,
   participants: Schema.Array(Participant),
   codes: Schema.Array(CheckCode),
+  /** Wrong check codes given for this shift. */
+  codeFailures: Schema.optionalWith(Schema.Array(CodeFailure), { default: () => [] }),
   remindedAt: Schema.optional(Schema.Date),
   cancelReason: Schema.optional(Schema.String),
   createdAt: Schema.Date
@@ -484,9 +511,36 @@ export const addCode = (shift: Shift, code: CheckCode, at: Date): Shift =>
   })
 
 /**
+ * Whether check codes are locked for this volunteer on this shift ({@link CHECK_CODE_ATTEMPTS}).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const codeLock = (shift: Shift, volunteerId: VolunteerId): CheckCodeLocked | undefined => {
+  const own = shift.codeFailures.filter((failure) => failure.volunteerId === volunteerId).length
+  if (own >= CHECK_CODE_ATTEMPTS.perVolunteer) {
+    return new CheckCodeLocked({ shiftId: shift.id, scope: "volunteer", attempts: own })
+  }
+  if (shift.codeFailures.length >= CHECK_CODE_ATTEMPTS.perShift) {
+    return new CheckCodeLocked({ shiftId: shift.id, scope: "shift", attempts: shift.codeFailures.length })
+  }
+  return undefined
+}
+
+/**
+ * Records a wrong check code given by a volunteer.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const recordCodeFailure = (shift: Shift, volunteerId: VolunteerId, at: Date): Shift =>
+  new Shift({ ...shift, codeFailures: [...shift.codeFailures, new CodeFailure({ volunteerId, at })] })
+
+/**
  * Uses a one-time code: it must match by hash and purpose, be unused and unexpired, and be reserved
  * for nobody or for this volunteer. The code is spent even if the check-in it serves fails later in
- * the same transaction only when that transaction commits.
+ * the same transaction only when that transaction commits. Refused with `CheckCodeLocked` once the
+ * volunteer or the shift has given too many wrong codes.
  *
  * @since 0.1.0
  * @category combinators
@@ -497,7 +551,9 @@ export const redeemCode = (
   purpose: CheckCode["purpose"],
   volunteerId: VolunteerId,
   at: Date
-): Either.Either<Shift, InvalidCheckCode> => {
+): Either.Either<Shift, InvalidCheckCode | CheckCodeLocked> => {
+  const locked = codeLock(shift, volunteerId)
+  if (locked !== undefined) return Either.left(locked)
   const index = shift.codes.findIndex(
     (c) =>
       c.hash === hash &&
@@ -594,8 +650,8 @@ export const CreateActivity = Schema.Struct({
 export const AddShift = Schema.Struct({
   tenantId: TenantId,
   activityId: Schema.String,
-  startsAt: DateInput,
-  endsAt: DateInput,
+  startsAt: PlausibleDate({ title: "开始时间", earliestYear: 2000 }),
+  endsAt: PlausibleDate({ title: "结束时间", earliestYear: 2000 }),
   capacity: Schema.Int.pipe(Schema.between(1, 10_000, { message: () => "名额应在 1 到 10000 之间" }))
 }).pipe(
   Schema.filter(

@@ -9,14 +9,15 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
-import { PersonName } from "@gongzhi/core/IdentityVerifier"
+import { PlausibleDate } from "@gongzhi/core/LocalDate"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import { RegionCode } from "@gongzhi/core/Region"
 import * as ResidentId from "@gongzhi/core/ResidentId"
 import { TenantId } from "@gongzhi/core/Tenant"
+import { PlainName, PlainText } from "@gongzhi/core/Text"
 import { Schema } from "effect"
 import { TeamId } from "./Corps.js"
-import { DateInput, Text } from "./internal/input.js"
+import { Text } from "./internal/input.js"
 import { AffiliationInput } from "./Volunteer.js"
 
 /**
@@ -40,16 +41,18 @@ import { AffiliationInput } from "./Volunteer.js"
  */
 export const RegisterVolunteer = Schema.Struct({
   tenantId: TenantId,
-  name: PersonName,
+  name: PlainName,
   residentId: ResidentId.ResidentId,
   mobile: MobileNumber.MobileNumber,
   affiliation: AffiliationInput,
-  skills: Schema.optionalWith(Schema.Array(Text("技能", 32)).pipe(Schema.maxItems(20)), { default: () => [] }),
+  skills: Schema.optionalWith(Schema.Array(PlainText({ title: "技能", max: 32 })).pipe(Schema.maxItems(20)), {
+    default: () => []
+  }),
   homeCommunity: RegionCode,
   teamId: Schema.optional(TeamId),
   consent: Schema.Struct({
     purpose: Text("个人信息处理目的", 500),
-    consentedAt: Schema.optional(DateInput),
+    consentedAt: Schema.optional(PlausibleDate({ title: "同意日期", earliestYear: 2000 })),
     noticeVersion: Schema.optional(Text("告知书版本", 64))
   })
 })

@@ -30,7 +30,6 @@ import * as Csv from "./internal/rosterCsv.js"
 import * as Model from "./internal/rosterModel.js"
 import type * as TableModel from "./internal/rosterTable.js"
 import * as Xlsx from "./internal/rosterXlsx.js"
-import { defaultRolePermissions } from "./Permissions.js"
 import * as VolunteerRepo from "./VolunteerRepo.js"
 import * as Volunteers from "./Volunteers.js"
 
@@ -387,7 +386,7 @@ export const make = Effect.gen(function* () {
 export class Roster extends Effect.Service<Roster>()("@gongzhi/volunteers/Roster", { effect: make }) {}
 
 /**
- * The service with the default role table, the official calendar and the settings of `options`; give it
+ * The service with the role table of `options` (default: the default table), the official calendar and the settings of `options`; give it
  * the repositories, `Transactor`, `Outbox` and `AuditLog` (e.g. `Volunteers.layerMemory(…)`, or
  * `Volunteers.layerSql(…)` with a store), a `FieldCipher` and an `IdentityVerifier`.
  *
@@ -406,10 +405,6 @@ export const layer = (
 > =>
   Roster.Default.pipe(
     Layer.provide(
-      Layer.mergeAll(
-        Authorization.layer(defaultRolePermissions),
-        Calendar.layerChina,
-        Volunteers.layerSettings(options)
-      )
+      Layer.mergeAll(Volunteers.layerAuthorization(options), Calendar.layerChina, Volunteers.layerSettings(options))
     )
   )

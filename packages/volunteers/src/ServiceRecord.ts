@@ -12,13 +12,13 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
-import { LocalDate } from "@gongzhi/core/LocalDate"
+import { LocalDate, PlausibleDate } from "@gongzhi/core/LocalDate"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Either, Schema } from "effect"
 import { ActorRef } from "./ActorRef.js"
 import { TeamId } from "./Corps.js"
-import { DateInput, PageInput, Text } from "./internal/input.js"
+import { PageInput, Text } from "./internal/input.js"
 import { AdjustmentRefused, InvalidTransition } from "./VolunteerErrors.js"
 
 /**
@@ -148,16 +148,26 @@ const deltaOf = (record: ServiceRecord, minutes: number): Delta =>
 const contribution = (record: ServiceRecord): number => (record.status === "approved" ? effectiveMinutes(record) : 0)
 
 /**
- * Adjusts a pending or approved record's hours. Refused when the result would be negative or the
- * record was rejected. Returns the record and what it changes in the approved totals (non-zero only
- * for an approved record).
+ * The most minutes one record may count after adjustments (24 hours, as for a recorded service).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const MAX_RECORD_MINUTES = 24 * 60
+
+/**
+ * Adjusts a pending or approved record's hours. Refused when the result would be negative or above
+ * `maxMinutes` (default {@link MAX_RECORD_MINUTES}), or the record was rejected. An approved record
+ * goes back to pending: its hours leave the approved totals until it is approved again. Returns the
+ * record and what it changes in the approved totals.
  *
  * @since 0.1.0
  * @category combinators
  */
 export const adjust = (
   record: ServiceRecord,
-  adjustment: Adjustment
+  adjustment: Adjustment,
+  options: { readonly maxMinutes?: number | undefined } = {}
 ): Either.Either<{ readonly record: ServiceRecord; readonly delta: Delta }, AdjustmentRefused | InvalidTransition> => {
   if (record.status === "rejected") {
     return Either.left(
@@ -176,7 +186,22 @@ export const adjust = (
       new AdjustmentRefused({ recordId: record.id, currentMinutes: current, deltaMinutes: adjustment.minutes })
     )
   }
-  const next = new ServiceRecord({ ...record, adjustments: [...record.adjustments, adjustment] })
+  const limit = options.maxMinutes ?? MAX_RECORD_MINUTES
+  if (adjustment.minutes > 0 && raw + adjustment.minutes > limit) {
+    return Either.left(
+      new AdjustmentRefused({
+        recordId: record.id,
+        currentMinutes: current,
+        deltaMinutes: adjustment.minutes,
+        limitMinutes: limit
+      })
+    )
+  }
+  const { decision: _decision, ...rest } = record
+  const next = new ServiceRecord({
+    ...(record.status === "approved" ? { ...rest, status: "pending" as const } : record),
+    adjustments: [...record.adjustments, adjustment]
+  })
   return Either.right({ record: next, delta: deltaOf(next, contribution(next) - contribution(record)) })
 }
 
@@ -285,8 +310,8 @@ export const RecordService = Schema.Struct({
   content: Text("服务内容", 500),
   communityCode: Schema.optional(RegionCode),
   activityId: Schema.optional(Schema.String),
-  startedAt: DateInput,
-  endedAt: DateInput
+  startedAt: PlausibleDate({ title: "开始时间", earliestYear: 2000 }),
+  endedAt: PlausibleDate({ title: "结束时间", earliestYear: 2000 })
 }).pipe(
   Schema.filter(
     (r) =>

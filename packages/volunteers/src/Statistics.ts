@@ -24,10 +24,9 @@ import type { Table } from "./internal/rosterTable.js"
 import * as internal from "./internal/statistics.js"
 import * as Model from "./internal/statisticsModel.js"
 import * as Tables from "./internal/statisticsTables.js"
-import { defaultRolePermissions } from "./Permissions.js"
 import * as ServiceRecordRepo from "./ServiceRecordRepo.js"
 import * as VolunteerRepo from "./VolunteerRepo.js"
-import { layerSettings, VolunteersConfig, type VolunteersOptions } from "./Volunteers.js"
+import { layerAuthorization, layerSettings, VolunteersConfig, type VolunteersOptions } from "./Volunteers.js"
 
 // ---------------------------------------------------------------------------------------------
 // inputs
@@ -258,7 +257,7 @@ export const make = Effect.gen(function* () {
 export class Statistics extends Effect.Service<Statistics>()("@gongzhi/volunteers/Statistics", { effect: make }) {}
 
 /**
- * The service with the default role table and the settings of `options` (the region tree); give it the
+ * The service with the role table of `options` (default: the default table) and the settings of `options` (the region tree); give it the
  * repository ports (e.g. `Volunteers.layerMemory(…)` or `Volunteers.layerSql(…)` with a store).
  *
  * @since 0.1.0
@@ -270,10 +269,7 @@ export const layer = (
   Statistics,
   never,
   CorpsRepo.CorpsRepo | VolunteerRepo.VolunteerRepo | ServiceRecordRepo.ServiceRecordRepo
-> =>
-  Statistics.Default.pipe(
-    Layer.provide(Layer.mergeAll(Authorization.layer(defaultRolePermissions), layerSettings(options)))
-  )
+> => Statistics.Default.pipe(Layer.provide(Layer.mergeAll(layerAuthorization(options), layerSettings(options))))
 
 // ---------------------------------------------------------------------------------------------
 // tables

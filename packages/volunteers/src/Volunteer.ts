@@ -12,6 +12,7 @@ import { Ciphertext } from "@gongzhi/core/FieldCipher"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
+import { PlainText } from "@gongzhi/core/Text"
 import { Schema } from "effect"
 import { ActorRef } from "./ActorRef.js"
 import { TeamId } from "./Corps.js"
@@ -412,7 +413,7 @@ export const UpdateProfile = Schema.Struct({
   tenantId: TenantId,
   volunteerId: VolunteerId,
   mobile: Schema.optional(MobileNumber.MobileNumber),
-  skills: Schema.optional(Schema.Array(Text("技能", 32)).pipe(Schema.maxItems(20))),
+  skills: Schema.optional(Schema.Array(PlainText({ title: "技能", max: 32 })).pipe(Schema.maxItems(20))),
   affiliation: Schema.optional(AffiliationInput)
 })
 

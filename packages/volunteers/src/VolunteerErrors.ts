@@ -250,6 +250,24 @@ export class InvalidCheckCode extends Schema.TaggedError<InvalidCheckCode>("@gon
 }
 
 /**
+ * Check codes are locked after too many wrong attempts: for one volunteer on a shift, or for the whole
+ * shift. Staff check the volunteer in by hand.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CheckCodeLocked extends Schema.TaggedError<CheckCodeLocked>("@gongzhi/volunteers/CheckCodeLocked")(
+  "CheckCodeLocked",
+  { shiftId: Schema.String, scope: Schema.Literal("volunteer", "shift"), attempts: Schema.Int }
+) {
+  override get message(): string {
+    return this.scope === "volunteer"
+      ? `签到码输错 ${this.attempts} 次，本班次已锁定签到码签到，请向现场工作人员签到 / too many wrong check codes: locked for this volunteer`
+      : `班次「${this.shiftId}」签到码错误尝试过多（${this.attempts} 次），已停用签到码，请由工作人员签到 / too many wrong check codes: locked for this shift`
+  }
+}
+
+/**
  * An hours adjustment would make a service record's hours negative.
  *
  * @since 0.1.0
@@ -257,9 +275,18 @@ export class InvalidCheckCode extends Schema.TaggedError<InvalidCheckCode>("@gon
  */
 export class AdjustmentRefused extends Schema.TaggedError<AdjustmentRefused>("@gongzhi/volunteers/AdjustmentRefused")(
   "AdjustmentRefused",
-  { recordId: Schema.String, currentMinutes: Schema.Int, deltaMinutes: Schema.Int }
+  {
+    recordId: Schema.String,
+    currentMinutes: Schema.Int,
+    deltaMinutes: Schema.Int,
+    /** Set when the adjustment would exceed the most one record may count. */
+    limitMinutes: Schema.optional(Schema.Int)
+  }
 ) {
   override get message(): string {
+    if (this.limitMinutes !== undefined) {
+      return `服务记录「${this.recordId}」现有时长 ${this.currentMinutes} 分钟，调整 ${this.deltaMinutes} 分钟后将超过单条记录上限 ${this.limitMinutes} 分钟，不能调整 / the adjustment would exceed the per-record limit`
+    }
     return `服务记录「${this.recordId}」现有时长 ${this.currentMinutes} 分钟，调整 ${this.deltaMinutes} 分钟后将小于零，不能调整 / the adjustment would make the hours negative`
   }
 }

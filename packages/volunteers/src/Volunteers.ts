@@ -85,6 +85,11 @@ export interface VolunteersOptions {
   readonly reminderHorizonDays?: number | undefined
   /** How many times a command is retried after an optimistic-concurrency conflict (default 3). */
   readonly conflictRetries?: number | undefined
+  /**
+   * The district's role table (default {@link defaultRolePermissions}). Every layer built from these
+   * options — `Volunteers`, `Roster`, `Statistics` — checks permissions against this one table.
+   */
+  readonly roles?: Authorization.RolePermissions | undefined
 }
 
 /**
@@ -126,6 +131,15 @@ export const settings = (options: VolunteersOptions): Settings => ({
   reminderHorizonDays: options.reminderHorizonDays ?? 20,
   conflictRetries: options.conflictRetries ?? 3
 })
+
+/**
+ * The authorization of `options`: its role table, or the default one.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerAuthorization = (options: VolunteersOptions): Layer.Layer<Authorization.Authorization> =>
+  Authorization.layer(options.roles ?? defaultRolePermissions)
 
 /**
  * The settings as a layer (from options given in code; defaults filled in).
@@ -326,7 +340,7 @@ export const layerMemory = (
         Transactor.layerMemory,
         Outbox.layerMemory,
         AuditLog.layerMemory,
-        Authorization.layer(defaultRolePermissions),
+        layerAuthorization(options),
         Calendar.layerChina,
         layerSettings(options)
       )
@@ -361,7 +375,7 @@ export const layerSql = (
         layerStoreSql,
         Outbox.layerSql,
         AuditLog.layerSql,
-        Authorization.layer(defaultRolePermissions),
+        layerAuthorization(options),
         Calendar.layerChina,
         layerSettings(options)
       )

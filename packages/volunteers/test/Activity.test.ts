@@ -264,6 +264,56 @@ describe("Activity: the service", () => {
     }).pipe(Effect.provide(layer()))
   )
 
+  it.effect("wrong check codes are counted per volunteer and shift, audited, and lock codes on abuse", () =>
+    Effect.gen(function* () {
+      const { service, shift, volunteers } = yield* plan
+      const [a, b] = volunteers
+      for (const id of [a, b]) yield* service.signUp(volunteerActor(id), { tenantId: TENANT, shiftId: shift.id })
+      yield* TestClock.setTime(Date.parse("2026-10-08T00:55:00Z"))
+      const issued = yield* service.issueCheckCode(leader("440310001"), {
+        tenantId: TENANT,
+        shiftId: shift.id,
+        purpose: "check-in"
+      })
+      const wrong = String((Number(issued.code) + 1) % 1_000_000).padStart(6, "0")
+      const tries: Array<string> = []
+      for (let n = 0; n < Activity.CHECK_CODE_ATTEMPTS.perVolunteer + 2; n++) {
+        const error = yield* Effect.flip(
+          service.checkInWithCode(volunteerActor(a), { tenantId: TENANT, shiftId: shift.id, code: wrong })
+        )
+        tries.push(error._tag)
+      }
+      assert.deepStrictEqual(tries, [
+        ...Array(Activity.CHECK_CODE_ATTEMPTS.perVolunteer).fill("InvalidCheckCode"),
+        "CheckCodeLocked",
+        "CheckCodeLocked"
+      ])
+      // locked: even the right code no longer works for that volunteer, with a Chinese message
+      const locked = yield* Effect.flip(
+        service.checkInWithCode(volunteerActor(a), { tenantId: TENANT, shiftId: shift.id, code: issued.code })
+      )
+      assert.strictEqual(locked._tag, "CheckCodeLocked")
+      assert.match(locked.message, /签到码输错 5 次/)
+      // another volunteer is not locked out by a's guesses
+      const checked = yield* service.checkInWithCode(volunteerActor(b), {
+        tenantId: TENANT,
+        shiftId: shift.id,
+        code: issued.code
+      })
+      assert.strictEqual(checked.shift.confirmed, 2)
+      const failures = (yield* auditEntries).filter((e) => e.action === "volunteers.shift.codeFailure")
+      assert.strictEqual(failures.length, Activity.CHECK_CODE_ATTEMPTS.perVolunteer)
+      assert.notInclude(JSON.stringify(failures), wrong)
+      // the whole shift locks after enough failures from anyone
+      let crowded = emptyShift(5)
+      for (let n = 0; n < Activity.CHECK_CODE_ATTEMPTS.perShift; n++) {
+        crowded = Activity.recordCodeFailure(crowded, v(1000 + n), before)
+      }
+      const shiftLock = Activity.codeLock(crowded, v(1))
+      assert.strictEqual(shiftLock?.scope, "shift")
+    }).pipe(Effect.provide(layer()))
+  )
+
   it.effect("check-in by one-time code, check-out by staff creates a pending service record", () =>
     Effect.gen(function* () {
       const { service, shift, volunteers } = yield* plan

@@ -110,8 +110,17 @@ describe("ServiceRecord: the hours state machine", () => {
           const previous = records[index]
           // refusals are the documented ones only: a decided record, a rejected record, a negative total
           if (s.op === "decide") assert.notStrictEqual(previous.status, "pending")
-          else assert.isTrue(previous.status === "rejected" || ServiceRecord.effectiveMinutes(previous) + s.minutes < 0)
+          else
+            assert.isTrue(
+              previous.status === "rejected" ||
+                ServiceRecord.effectiveMinutes(previous) + s.minutes < 0 ||
+                ServiceRecord.effectiveMinutes(previous) + s.minutes > ServiceRecord.MAX_RECORD_MINUTES
+            )
           continue
+        }
+        // an adjusted approved record needs approval again
+        if (s.op === "adjust" && records[index].status === "approved") {
+          assert.strictEqual(result.right.record.status, "pending")
         }
         records[index] = result.right.record
         service += result.right.delta.serviceMinutes
@@ -178,8 +187,16 @@ describe("ServiceRecord: the service", () => {
         policySource: "测试用星级标准",
         policyEffectiveFrom: "2020-01-01"
       })
-      // adjusting an approved record changes the total at once, and a drop does not emit anything
-      yield* service.adjustRecord(hq, { tenantId: TENANT, recordId: record.id, minutes: -30, reason: "更正" })
+      // adjusting an approved record sends it back for approval: its hours leave the total until then
+      const readjusted = yield* service.adjustRecord(hq, {
+        tenantId: TENANT,
+        recordId: record.id,
+        minutes: -30,
+        reason: "更正"
+      })
+      assert.strictEqual(readjusted.status, "pending")
+      assert.strictEqual((yield* service.hoursOf(hq, { tenantId: TENANT, volunteerId: v })).approvedMinutes, 0)
+      yield* service.decideRecord(hq, { tenantId: TENANT, recordId: record.id, decision: "approve" })
       const after = yield* service.hoursOf(hq, { tenantId: TENANT, volunteerId: v })
       assert.strictEqual(after.approvedMinutes, 40)
       assert.strictEqual(after.starLevel, 0)
@@ -199,7 +216,8 @@ describe("ServiceRecord: the service", () => {
           "volunteers.record.create",
           "volunteers.record.adjust",
           "volunteers.record.approve",
-          "volunteers.record.adjust"
+          "volunteers.record.adjust",
+          "volunteers.record.approve"
         ]
       )
     }).pipe(Effect.provide(layer({ starPolicies: [policy] })))
@@ -279,6 +297,53 @@ describe("ServiceRecord: the service", () => {
         service.resolveComplaint(hq, { tenantId: TENANT, entryId: complaint.id, resolution: "再次" })
       )
       assert.strictEqual(again._tag, "InvalidTransition")
+    }).pipe(Effect.provide(layer()))
+  )
+})
+
+describe("ServiceRecord: adjustments are capped and need approval again", () => {
+  it.effect("repeated raises stop at 24 hours per record; each raise of an approved record needs re-approval", () =>
+    Effect.gen(function* () {
+      const service = yield* setUp
+      const v = yield* enrol(203)
+      yield* TestClock.setTime(Date.parse("2026-03-03T10:00:00Z"))
+      const record = yield* service.recordService(leader("440310001"), {
+        tenantId: TENANT,
+        volunteerId: v,
+        teamId: "T440310001",
+        content: "入户走访",
+        communityCode: COMMUNITY_1,
+        startedAt: "2026-03-03T01:00:00Z",
+        endedAt: "2026-03-03T02:00:00Z"
+      })
+      yield* service.decideRecord(hq, { tenantId: TENANT, recordId: record.id, decision: "approve" })
+      let refused = 0
+      for (let n = 0; n < 20; n++) {
+        const result = yield* Effect.either(
+          service.adjustRecord(hq, { tenantId: TENANT, recordId: record.id, minutes: 1_440, reason: "补录" })
+        )
+        if (result._tag === "Left") {
+          assert.strictEqual(result.left._tag, "AdjustmentRefused")
+          assert.match(result.left.message, /上限 1440 分钟/)
+          refused++
+        } else {
+          assert.strictEqual(result.right.status, "pending")
+        }
+      }
+      assert.strictEqual(refused, 20)
+      const raised = yield* service.adjustRecord(hq, {
+        tenantId: TENANT,
+        recordId: record.id,
+        minutes: 1_380,
+        reason: "补录"
+      })
+      assert.strictEqual(ServiceRecord.effectiveMinutes(raised), 1_440)
+      assert.strictEqual(raised.status, "pending")
+      assert.strictEqual((yield* service.hoursOf(hq, { tenantId: TENANT, volunteerId: v })).approvedMinutes, 0)
+      const more = yield* Effect.flip(
+        service.adjustRecord(hq, { tenantId: TENANT, recordId: record.id, minutes: 1, reason: "补录" })
+      )
+      assert.strictEqual(more._tag, "AdjustmentRefused")
     }).pipe(Effect.provide(layer()))
   )
 })

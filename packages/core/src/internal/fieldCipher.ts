@@ -10,6 +10,9 @@ import { Either } from "effect"
 /** @internal */
 export const VERSION = "gz1"
 
+/** The envelope bound to a record id as well (associated data: version, key id, context, record id). @internal */
+export const VERSION_RECORD = "gz2"
+
 /** @internal */
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/
 
@@ -59,13 +62,81 @@ export const decodeKey = (raw: string): Either.Either<Buffer, Problem> => {
       en: "a key must be 32 bytes (256 bits) encoded as base64 or hex"
     })
   }
-  if (bytes.every((byte) => byte === bytes[0])) {
-    return Either.left({
-      zh: "密钥疑似占位值（所有字节相同）",
-      en: "the key looks like a placeholder (all bytes are equal)"
-    })
-  }
+  const weak = weakness(bytes)
+  if (weak !== undefined) return Either.left(weak)
   return Either.right(bytes)
+}
+
+/**
+ * Why 32 bytes do not look like a random key, or `undefined`. Every test has a chance below 2⁻⁴⁰
+ * of refusing a key from a cryptographic random generator: all bytes equal; a repeated block of
+ * up to 16 bytes; a byte sequence with a constant step (00 01 02 …); fewer than 12 distinct bytes
+ * (a random key has about 30); only printable ASCII (a passphrase, not random bytes).
+ *
+ * @internal
+ */
+export const weakness = (bytes: Uint8Array): Problem | undefined => {
+  if (bytes.every((byte) => byte === bytes[0])) {
+    return { zh: "密钥疑似占位值（所有字节相同）", en: "the key looks like a placeholder (all bytes are equal)" }
+  }
+  for (let period = 1; period <= bytes.length / 2; period++) {
+    if (bytes.every((byte, i) => i < period || byte === bytes[i - period])) {
+      return {
+        zh: `密钥由 ${period} 字节的片段重复而成，不是随机密钥`,
+        en: `the key repeats a ${period}-byte pattern: it is not random`
+      }
+    }
+  }
+  const step = (bytes[1] - bytes[0] + 256) % 256
+  if (bytes.every((byte, i) => i === 0 || (byte - bytes[i - 1] + 256) % 256 === step)) {
+    return { zh: "密钥是等差字节序列，不是随机密钥", en: "the key is a counting sequence of bytes: it is not random" }
+  }
+  if (new Set(bytes).size < 12) {
+    return {
+      zh: "密钥字节取值过少（熵不足），不是随机密钥",
+      en: "the key has too few distinct bytes: it is not random"
+    }
+  }
+  if (bytes.every((byte) => byte >= 0x20 && byte < 0x7f)) {
+    return {
+      zh: "密钥全部由可打印字符组成，疑似口令而非随机密钥（请用 openssl rand -base64 32 生成）",
+      en: "the key is printable text, a passphrase rather than random bytes (generate one with openssl rand -base64 32)"
+    }
+  }
+  return undefined
+}
+
+/**
+ * Keys published in specifications, tutorials and this project's documentation, by SHA-256 of their
+ * bytes: anyone may hold them, so they are refused outside tests.
+ */
+const KNOWN_TEST_KEYS: ReadonlySet<string> = new Set([
+  // NIST SP 800-38A F.5.5 (AES-256 CTR/CBC example key)
+  "b93c72b74bc8487d29827005f80d635918f91bc22b14d7ed05714d58f96702dd",
+  // the example key of docs/security.md ("example only, refused")
+  "f00a4bb3c8df2ed999c521d531d8f1dbce112d1dcfd8a249f742a40de5612059"
+])
+
+/**
+ * Whether these key bytes are a publicly known test key (see {@link KNOWN_TEST_KEYS}).
+ *
+ * @internal
+ */
+export const isKnownTestKey = (bytes: Uint8Array): boolean =>
+  KNOWN_TEST_KEYS.has(Crypto.createHash("sha256").update(bytes).digest("hex"))
+
+/**
+ * Whether this process runs under a test runner (`NODE_ENV=test` or vitest's `VITEST`), where
+ * well-known test keys are tolerated.
+ *
+ * @internal
+ */
+export const isTestProcess = (): boolean => process.env.NODE_ENV === "test" || process.env.VITEST !== undefined
+
+/** @internal */
+export const knownTestKeyProblem: Problem = {
+  zh: "这是公开的测试密钥，任何人都知道；只能在测试中使用（或显式设置 allowTestKeys）",
+  en: "this is a published test key that anyone knows; it is accepted only in tests (or with allowTestKeys)"
 }
 
 /** @internal */
@@ -123,25 +194,43 @@ export type Context = string | ReadonlyArray<string> | undefined
 const contextParts = (context: Context): ReadonlyArray<string> =>
   context === undefined ? [] : typeof context === "string" ? [context] : context
 
-/** Associated data: the envelope header and the caller's context, encoded without ambiguity. */
-const associatedData = (keyId: string, context: Context): Buffer =>
-  Buffer.from(JSON.stringify([VERSION, keyId, ...contextParts(context)]), "utf8")
+/**
+ * Associated data: the envelope header and the caller's context, encoded without ambiguity; `gz2`
+ * adds the record id as a separate element, so no context can be confused with a record binding.
+ */
+const associatedData = (version: string, keyId: string, context: Context, recordId: string | undefined): Buffer =>
+  Buffer.from(
+    JSON.stringify(
+      version === VERSION
+        ? [VERSION, keyId, ...contextParts(context)]
+        : [VERSION_RECORD, keyId, contextParts(context), recordId]
+    ),
+    "utf8"
+  )
 
 /** @internal */
 export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text)
 
 /** @internal */
-export const encrypt = (keyId: string, key: Crypto.KeyObject, plaintext: string, context: Context): string => {
+export const encrypt = (
+  keyId: string,
+  key: Crypto.KeyObject,
+  plaintext: string,
+  context: Context,
+  recordId?: string | undefined
+): string => {
+  const version = recordId === undefined ? VERSION : VERSION_RECORD
   const iv = Crypto.randomBytes(IV_BYTES)
   const cipher = Crypto.createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES })
-  cipher.setAAD(associatedData(keyId, context))
+  cipher.setAAD(associatedData(version, keyId, context, recordId))
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()])
   const tag = cipher.getAuthTag()
-  return [VERSION, keyId, iv.toString("base64url"), body.toString("base64url"), tag.toString("base64url")].join(".")
+  return [version, keyId, iv.toString("base64url"), body.toString("base64url"), tag.toString("base64url")].join(".")
 }
 
 /** @internal */
 export interface Envelope {
+  readonly version: typeof VERSION | typeof VERSION_RECORD
   readonly keyId: string
   readonly iv: Buffer
   readonly body: Buffer
@@ -158,13 +247,16 @@ const decodeBase64Url = (text: string): Buffer | undefined => {
 /** @internal */
 export const parseEnvelope = (ciphertext: string): Envelope | undefined => {
   const parts = ciphertext.split(".")
-  if (parts.length !== 5 || parts[0] !== VERSION || !KEY_ID_PATTERN.test(parts[1])) return undefined
+  const version = parts[0]
+  if (parts.length !== 5 || (version !== VERSION && version !== VERSION_RECORD) || !KEY_ID_PATTERN.test(parts[1])) {
+    return undefined
+  }
   const iv = decodeBase64Url(parts[2])
   const body = decodeBase64Url(parts[3])
   const tag = decodeBase64Url(parts[4])
   if (iv === undefined || body === undefined || tag === undefined) return undefined
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined
-  return { keyId: parts[1], iv, body, tag }
+  return { version, keyId: parts[1], iv, body, tag }
 }
 
 /**
@@ -173,10 +265,17 @@ export const parseEnvelope = (ciphertext: string): Envelope | undefined => {
  *
  * @internal
  */
-export const decrypt = (envelope: Envelope, key: Crypto.KeyObject, context: Context): string | undefined => {
+export const decrypt = (
+  envelope: Envelope,
+  key: Crypto.KeyObject,
+  context: Context,
+  recordId?: string | undefined
+): string | undefined => {
+  // a record-bound envelope opens only with its record id; a gz1 one ignores it (written before binding)
+  if (envelope.version === VERSION_RECORD && recordId === undefined) return undefined
   try {
     const decipher = Crypto.createDecipheriv("aes-256-gcm", key, envelope.iv, { authTagLength: TAG_BYTES })
-    decipher.setAAD(associatedData(envelope.keyId, context))
+    decipher.setAAD(associatedData(envelope.version, envelope.keyId, context, recordId))
     decipher.setAuthTag(envelope.tag)
     const plaintext = Buffer.concat([decipher.update(envelope.body), decipher.final()])
     return plaintext.toString("utf8")

@@ -17,7 +17,7 @@ import type { VolunteerFilter, VolunteerRepoShape } from "../VolunteerRepo.js"
 import type { Volunteers } from "../Volunteers.js"
 import { decode } from "./input.js"
 import { decodeText, parseCsv } from "./rosterCsv.js"
-import { type Candidate, checkRow, label, mapHeaders, type RowContext } from "./rosterImport.js"
+import { type Candidate, checkRow, findHeader, label, type RowContext } from "./rosterImport.js"
 import {
   type ImportedRow,
   type ImportOptions,
@@ -197,9 +197,11 @@ export const make = (deps: RosterDeps) => {
       // the file
       const rows: ReadonlyArray<RawRow> =
         i.format === "csv" ? yield* Either.flatMap(decodeText(i.file), parseCsv) : yield* readXlsx(i.file, i.sheet)
-      const [header, ...data] = rows
-      if (header === undefined || data.length === 0) return yield* new RosterFileError({ reason: "Empty" })
-      const mapping = yield* mapHeaders(header)
+      if (rows.length === 0) return yield* new RosterFileError({ reason: "Empty" })
+      const located = yield* findHeader(rows)
+      const data = rows.slice(located.index + 1)
+      if (data.length === 0) return yield* new RosterFileError({ reason: "Empty" })
+      const mapping = located.mapping
       if (data.length > i.maxRows) {
         return yield* new RosterFileError({ reason: "TooManyRows", limit: i.maxRows, found: data.length })
       }
@@ -273,15 +275,40 @@ export const make = (deps: RosterDeps) => {
               const mayApprove = yield* Effect.either(deps.authorization.authorize(actor, Permission.approve, target))
               if (Either.isLeft(mayApprove)) reject(candidate.row, refusal(candidate.team, "审核通过志愿者"))
             }
-            const index = yield* deps.cipher.blindIndex(Redacted.make(candidate.residentId), {
-              kind: "residentId",
-              context: [RESIDENT_ID, tenantId]
-            })
-            const existing = yield* deps.volunteers.findByResidentIndex(tenantId, index)
+            // who is registered is asked only for rows the actor may register (no ID → number oracle);
+            // the number is named only when the actor may read that volunteer's team, and each hit is audited
+            const existing = Either.isLeft(mayRegister)
+              ? Option.none()
+              : yield* deps.volunteers.findByResidentIndex(
+                  tenantId,
+                  yield* deps.cipher.blindIndex(Redacted.make(candidate.residentId), {
+                    kind: "residentId",
+                    context: [RESIDENT_ID, tenantId]
+                  })
+                )
             if (Option.isSome(existing)) {
+              const volunteer = existing.value.value
+              const team = yield* deps.corps.getTeam(tenantId, volunteer.teamId)
+              const mayRead = Option.isSome(team)
+                ? Either.isRight(
+                    yield* Effect.either(
+                      deps.authorization.authorize(actor, Permission.read, {
+                        tenantId,
+                        regionCode: team.value.value.regionCode
+                      })
+                    )
+                  )
+                : false
               reject(candidate.row, {
                 column: label("residentId"),
-                reason: `该身份证号已在本区登记为志愿者（志愿者编号 ${existing.value.value.id}），请勿重复登记`
+                reason: mayRead
+                  ? `该身份证号已在本区登记为志愿者（志愿者编号 ${volunteer.id}），请勿重复登记`
+                  : "该身份证号已在本区登记为志愿者（所在队伍不在本账号的权限范围内，不显示编号），请勿重复登记"
+              })
+              yield* audit(actor, tenantId, "roster.lookup", volunteer.id, {
+                row: candidate.row,
+                dryRun: i.dryRun,
+                disclosed: mayRead
               })
             }
             if (!problems.has(candidate.row)) {

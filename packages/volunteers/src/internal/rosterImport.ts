@@ -1,4 +1,5 @@
 import { PersonName } from "@gongzhi/core/IdentityVerifier"
+import * as Mask from "@gongzhi/core/Mask"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import * as Region from "@gongzhi/core/Region"
 import * as ResidentId from "@gongzhi/core/ResidentId"
@@ -40,6 +41,55 @@ const headerIndex: ReadonlyMap<string, RosterField> = new Map(
 /** The header of a field as shown to the clerk. */
 export const label = (field: RosterField): string => fieldHeaders[field][0]
 
+/** How many rows from the top are searched for the header (title rows above it are skipped). */
+export const HEADER_SEARCH_ROWS = 10
+
+const cellText = (cell: RawCell | null | undefined): string =>
+  cell === null || cell === undefined ? "" : String(cell).trim()
+
+/**
+ * Finds the header among the first {@link HEADER_SEARCH_ROWS} rows (a title such as “坪山区志愿者名单”
+ * may sit above it). When none has every required column, the error names the missing columns, where it
+ * looked, and the header cells of the closest row that it could not match.
+ */
+export const findHeader = (
+  rows: ReadonlyArray<RawRow>
+): Either.Either<{ readonly index: number; readonly mapping: HeaderMapping }, RosterFileError> => {
+  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS)
+  let best: { readonly error: RosterFileError; readonly matched: number; readonly row: RawRow } | undefined
+  for (let index = 0; index < limit; index++) {
+    const result = mapHeaders(rows[index])
+    if (Either.isRight(result)) return Either.right({ index, mapping: result.right })
+    const matched = rows[index].cells.filter((cell) => headerIndex.has(normaliseHeader(cellText(cell)))).length
+    if (best === undefined || matched > best.matched) best = { error: result.left, matched, row: rows[index] }
+  }
+  if (best === undefined) return Either.left(new RosterFileError({ reason: "Empty" }))
+  if (best.error.reason !== "MissingColumns" || best.matched === 0) {
+    return Either.left(
+      best.matched === 0
+        ? new RosterFileError({
+            reason: "MissingColumns",
+            columns: requiredFields.map(label),
+            detail: `在前 ${limit} 行中没有找到表头`
+          })
+        : best.error
+    )
+  }
+  const unmatched = best.row.cells
+    .map(cellText)
+    .filter((text) => text !== "" && !headerIndex.has(normaliseHeader(text)))
+    .map(Mask.freeText)
+  return Either.left(
+    new RosterFileError({
+      reason: "MissingColumns",
+      ...(best.error.columns === undefined ? {} : { columns: best.error.columns }),
+      detail: `在前 ${limit} 行中查找表头，最接近的是第 ${best.row.row} 行${
+        unmatched.length > 0 ? `，其中无法识别的表头：${unmatched.join("、")}` : ""
+      }`
+    })
+  )
+}
+
 /** Maps the header row: every required field found once, or a {@link RosterFileError}. */
 export const mapHeaders = (header: RawRow): Either.Either<HeaderMapping, RosterFileError> => {
   const columns = new Map<RosterField, number>()
@@ -49,7 +99,7 @@ export const mapHeaders = (header: RawRow): Either.Either<HeaderMapping, RosterF
     const text = cell === null ? "" : String(cell).trim()
     if (text === "") return
     const field = headerIndex.get(normaliseHeader(text))
-    if (field === undefined) ignored.push(text)
+    if (field === undefined) ignored.push(Mask.freeText(text))
     else if (columns.has(field)) duplicates.push(text)
     else columns.set(field, index)
   })
@@ -75,13 +125,22 @@ const textOf = (cell: RawCell | undefined): string => {
   return text.startsWith("'") ? text.slice(1).trim() : text
 }
 
-/** A cell that holds a number of digits (ID or mobile): a number cell that lost digits is a problem. */
-const digitsOf = (cell: RawCell | undefined, what: string): Either.Either<string, string> =>
-  typeof cell === "number"
-    ? Number.isSafeInteger(cell)
-      ? Either.right(String(cell))
-      : Either.left(`该单元格被 Excel 存成了数字，${what}的末几位已经丢失；请把该列设为“文本”格式后重新录入`)
-    : Either.right(textOf(cell))
+const lostDigits = (what: string) =>
+  `该单元格被 Excel 存成了数字，${what}的末几位已经丢失；请把该列设为“文本”格式后重新录入`
+
+/** Scientific notation, as Excel writes a long number into a CSV file (9.90101E+17). */
+const SCIENTIFIC = /^[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+$/
+
+/**
+ * A cell that holds a number of digits (ID or mobile): a number cell that lost digits is a problem,
+ * in an XLSX number cell and in the scientific notation a CSV saved by Excel carries.
+ */
+const digitsOf = (cell: RawCell | undefined, what: string): Either.Either<string, string> => {
+  if (typeof cell === "number")
+    return Number.isSafeInteger(cell) ? Either.right(String(cell)) : Either.left(lostDigits(what))
+  const text = textOf(cell)
+  return SCIENTIFIC.test(text.replace(/\s+/g, "")) ? Either.left(lostDigits(what)) : Either.right(text)
+}
 
 /** Excel's day 0 is 1899-12-30 (with the 1900 leap-year bug folded in). */
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30)
@@ -178,8 +237,11 @@ export const checkRow = (
     return index === undefined ? undefined : raw.cells[index]
   }
   const text = (field: RosterField) => textOf(cell(field))
-  const problem = (field: RosterField | undefined, reason: string) =>
+  // a reason may quote a cell: an ID or mobile number typed into the wrong column is masked there
+  const problem = (field: RosterField | undefined, text: string) => {
+    const reason = Mask.freeText(text)
     problems.push(field === undefined ? { reason } : { column: label(field), reason })
+  }
 
   // 姓名
   let name: string | undefined
@@ -200,8 +262,11 @@ export const checkRow = (
     const validated = Effect.runSync(
       Effect.either(raw.length === 15 ? ResidentId.fromLegacy15(raw) : ResidentId.validate(raw))
     )
-    if (Either.isLeft(validated)) problem("residentId", residentIdReasons[validated.left.kind])
-    else residentId = validated.right
+    if (Either.isLeft(validated)) {
+      // Excel keeps 15 significant digits: an 18-digit ID stored as a number ends in 000
+      const padded = raw.length === 18 && raw.endsWith("000") && validated.left.kind === "ChecksumMismatch"
+      problem("residentId", padded ? lostDigits("身份证号") : residentIdReasons[validated.left.kind])
+    } else residentId = validated.right
   }
 
   // 手机号

@@ -5,6 +5,7 @@ import { AuditLog, GENESIS_HASH, hashEntry } from "../../AuditLog.js"
 import { Outbox } from "../../Outbox.js"
 import type { TenantId } from "../../Tenant.js"
 import { Transactor } from "../../Transactor.js"
+import { auditChainSuite } from "./auditChain.js"
 import type { AuditTamperShape, Backend } from "./kit.js"
 import {
   AuditTamper,
@@ -74,7 +75,8 @@ const sqlTamper: Effect.Effect<AuditTamperShape> = Effect.map(rawSql, (sql) => (
  * (raw on SQL), input validation, pagination, `verify` finding an edited entry ("hash") and a removed
  * one ("gap") at the right sequence, concurrent appends staying gap-free, and tenant isolation.
  */
-export const auditLogSuite = (backend: Backend<KernelPorts>) =>
+export const auditLogSuite = (backend: Backend<KernelPorts>) => {
+  auditChainSuite(backend)
   describe(`AuditLog conformance (${backend.name})`, () => {
     it.layer(backend.layer, { timeout: "120 seconds" })((it) => {
       const tamper: Effect.Effect<AuditTamperShape> = backend.sql
@@ -368,3 +370,4 @@ export const auditLogSuite = (backend: Backend<KernelPorts>) =>
       )
     })
   })
+}

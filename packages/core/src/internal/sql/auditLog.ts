@@ -2,7 +2,14 @@ import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, ParseResult, Schema } from "effect"
 import type * as AuditLog from "../../AuditLog.js"
-import type { AuditEntry, AuditLogShape, AuditVerification, NewAuditEntry } from "../../AuditLog.js"
+import type {
+  AuditEntry,
+  AuditKeyringShape,
+  AuditLogShape,
+  AuditVerification,
+  NewAuditEntry,
+  VerifyOptions
+} from "../../AuditLog.js"
 import * as Page from "../../Page.js"
 import { StorageError } from "../../StorageError.js"
 import type { TenantId } from "../../Tenant.js"
@@ -22,6 +29,7 @@ interface AuditRow {
   readonly details: string
   readonly prev_hash: string
   readonly hash: string
+  readonly key_id: string | null
 }
 
 interface HeadRow {
@@ -69,7 +77,8 @@ const toEntry = ({ AuditEntry }: AuditLogModule, row: AuditRow): AuditEntry =>
     targetId: row.target_id,
     details: JSON.parse(row.details) as unknown,
     prevHash: row.prev_hash,
-    hash: row.hash
+    hash: row.hash,
+    keyId: row.key_id ?? ""
   })
 
 const toEntries = (module: AuditLogModule, rows: ReadonlyArray<AuditRow>) =>
@@ -96,13 +105,17 @@ const invalidPage = (reason: string) => new StorageError({ operation: "auditLog.
  * is the last line of defence: should the insert still collide (a head row behind the log), the
  * savepoint is rolled back and the append retried, reading the head from the log itself.
  */
-export const make = (module: AuditLogModule): Effect.Effect<AuditLogShape, never, SqlClient.SqlClient> =>
+export const make = (
+  module: AuditLogModule,
+  keyring?: AuditKeyringShape | undefined,
+  verifyOptions: (tenantId: TenantId) => Effect.Effect<VerifyOptions, StorageError> = () => Effect.succeed({})
+): Effect.Effect<AuditLogShape, never, SqlClient.SqlClient> =>
   Effect.gen(function* () {
     const { AuditInputError, GENESIS_HASH, link, verifyPages } = module
     const decodeNew = Schema.decodeUnknown(module.NewAuditEntry)
     const sql = (yield* SqlClient.SqlClient).withoutTransforms()
     const details = jsonText(sql, "details")
-    const columns = sql`tenant_id, sequence, recorded_at, actor_kind, actor_id, action, target_type, target_id, ${details} AS details, prev_hash, hash`
+    const columns = sql`tenant_id, sequence, recorded_at, actor_kind, actor_id, action, target_type, target_id, ${details} AS details, prev_hash, hash, key_id`
     const forUpdate = sql.onDialectOrElse({
       pg: () => sql.literal("FOR UPDATE"),
       mysql: () => sql.literal("FOR UPDATE"),
@@ -133,7 +146,7 @@ export const make = (module: AuditLogModule): Effect.Effect<AuditLogShape, never
             )
             if (last !== undefined && last.sequence > (head?.sequence ?? 0)) head = last
           }
-          const entry = yield* link(input, head)
+          const entry = yield* link(input, head, keyring)
           yield* sql`INSERT INTO gongzhi_audit_log ${sql.insert({
             tenant_id: entry.tenantId,
             sequence: entry.sequence,
@@ -145,7 +158,8 @@ export const make = (module: AuditLogModule): Effect.Effect<AuditLogShape, never
             target_id: entry.targetId,
             details: canonicalJson(entry.details),
             prev_hash: entry.prevHash,
-            hash: entry.hash
+            hash: entry.hash,
+            key_id: entry.keyId
           })}`
           yield* sql`UPDATE gongzhi_audit_head SET sequence = ${entry.sequence}, hash = ${entry.hash}
           WHERE tenant_id = ${tenantId}`
@@ -211,11 +225,14 @@ export const make = (module: AuditLogModule): Effect.Effect<AuditLogShape, never
             Effect.mapError((error) => fromSqlError("auditLog.verify", error))
           ))[0]
         )
+        const options = yield* verifyOptions(tenantId)
         let hashAtHead: string | undefined
-        const result = yield* verifyPages((cursor) =>
-          Effect.tap(list(tenantId, { limit: VERIFY_PAGE, cursor }), (page) => {
-            for (const entry of page.items) if (entry.sequence === head?.sequence) hashAtHead = entry.hash
-          })
+        const result = yield* verifyPages(
+          (cursor) =>
+            Effect.tap(list(tenantId, { limit: VERIFY_PAGE, cursor }), (page) => {
+              for (const entry of page.items) if (entry.sequence === head?.sequence) hashAtHead = entry.hash
+            }),
+          options
         )
         if (result._tag === "Tampered" || head === undefined) return result
         if (result.count < head.sequence) {

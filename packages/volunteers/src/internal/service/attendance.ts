@@ -7,7 +7,7 @@ import { Permission } from "../../Permissions.js"
 import { ServiceRecord } from "../../ServiceRecord.js"
 import { InvalidTransition } from "../../VolunteerErrors.js"
 import { newId, oneTimeCode } from "../ids.js"
-import { authorizeFor, type Deps, emit, loadVolunteer, selfTarget, teamTarget, volunteerTeam } from "./context.js"
+import { authorizeFor, type Deps, emit, loadVolunteer, now, selfTarget, teamTarget, volunteerTeam } from "./context.js"
 import { fromEither, type make as makeShifts, shiftTarget, viewOf } from "./shifts.js"
 
 export const make = (deps: Deps, shifts: ReturnType<typeof makeShifts>) => {
@@ -270,55 +270,89 @@ export const make = (deps: Deps, shifts: ReturnType<typeof makeShifts>) => {
 
   const withCode =
     (purpose: "check-in" | "check-out") => (actor: Actor.Actor, input: typeof Activity.RedeemCheckCode.Encoded) =>
-      deps.commands.run({
-        name: purpose === "check-in" ? "checkInWithCode" : "checkOutWithCode",
-        title: purpose === "check-in" ? "签到码签到" : "签到码签退",
-        input: Activity.RedeemCheckCode,
-        raw: input,
-        actor,
-        prepare: (i, ctx) =>
-          Effect.gen(function* () {
-            if (ctx.actor._tag !== "Volunteer") return yield* ctx.invalid("签到码只能由志愿者本人使用")
-            yield* ctx.authorize(Permission.selfCheckIn, selfTarget(actor, i.tenantId))
-            const hash = yield* codeHash(i.tenantId, i.shiftId, purpose, i.code)
-            return { volunteerId: ctx.actor.volunteerId, hash }
-          }),
-        body: (i, ctx, { hash, volunteerId }) =>
-          Effect.gen(function* () {
-            const current = yield* loadShift(i.tenantId, i.shiftId)
-            yield* requireActiveVolunteer(i.tenantId, i.shiftId, volunteerId)
-            const at = ctx.now
-            const redeemed = yield* fromEither(Activity.redeemCode(current.value, hash, purpose, volunteerId, at))
-            if (purpose === "check-in") {
-              const shift = yield* fromEither(
-                Activity.checkIn(redeemed, volunteerId, at, {
-                  method: "code",
-                  opensMinutesBefore: settings.checkInOpensMinutesBefore
+      deps.commands
+        .run({
+          name: purpose === "check-in" ? "checkInWithCode" : "checkOutWithCode",
+          title: purpose === "check-in" ? "签到码签到" : "签到码签退",
+          input: Activity.RedeemCheckCode,
+          raw: input,
+          actor,
+          prepare: (i, ctx) =>
+            Effect.gen(function* () {
+              if (ctx.actor._tag !== "Volunteer") return yield* ctx.invalid("签到码只能由志愿者本人使用")
+              yield* ctx.authorize(Permission.selfCheckIn, selfTarget(actor, i.tenantId))
+              const hash = yield* codeHash(i.tenantId, i.shiftId, purpose, i.code)
+              return { volunteerId: ctx.actor.volunteerId, hash }
+            }),
+          body: (i, ctx, { hash, volunteerId }) =>
+            Effect.gen(function* () {
+              const current = yield* loadShift(i.tenantId, i.shiftId)
+              yield* requireActiveVolunteer(i.tenantId, i.shiftId, volunteerId)
+              const at = ctx.now
+              const redeemed = yield* fromEither(Activity.redeemCode(current.value, hash, purpose, volunteerId, at))
+              if (purpose === "check-in") {
+                const shift = yield* fromEither(
+                  Activity.checkIn(redeemed, volunteerId, at, {
+                    method: "code",
+                    opensMinutesBefore: settings.checkInOpensMinutesBefore
+                  })
+                )
+                yield* saveShift(current, shift, [volunteerId])
+                yield* ctx.audit({
+                  tenantId: i.tenantId,
+                  action: "shift.checkIn",
+                  targetType: "Shift",
+                  targetId: i.shiftId,
+                  details: { volunteerId, method: "code" }
                 })
-              )
-              yield* saveShift(current, shift, [volunteerId])
+                return { shift: viewOf(shift, false), record: undefined }
+              }
+              const out = yield* fromEither(Activity.checkOut(redeemed, volunteerId, at))
+              yield* saveShift(current, out.shift, [volunteerId])
+              const record = yield* recordAttendance(actor, out.shift, out.participant, at)
               yield* ctx.audit({
                 tenantId: i.tenantId,
-                action: "shift.checkIn",
+                action: "shift.checkOut",
                 targetType: "Shift",
                 targetId: i.shiftId,
-                details: { volunteerId, method: "code" }
+                details: { volunteerId, method: "code", recordId: record.id, minutes: record.measuredMinutes }
               })
-              return { shift: viewOf(shift, false), record: undefined }
-            }
-            const out = yield* fromEither(Activity.checkOut(redeemed, volunteerId, at))
-            yield* saveShift(current, out.shift, [volunteerId])
-            const record = yield* recordAttendance(actor, out.shift, out.participant, at)
-            yield* ctx.audit({
-              tenantId: i.tenantId,
-              action: "shift.checkOut",
-              targetType: "Shift",
-              targetId: i.shiftId,
-              details: { volunteerId, method: "code", recordId: record.id, minutes: record.measuredMinutes }
+              return { shift: viewOf(out.shift, false), record }
             })
-            return { shift: viewOf(out.shift, false), record }
-          })
+        })
+        .pipe(
+          // a wrong code is counted (and audited) in its own transaction, since the redeeming one rolls back
+          Effect.tapErrorTag("InvalidCheckCode", () =>
+            actor._tag === "Volunteer"
+              ? countCodeFailure(actor, input.tenantId as TenantId, input.shiftId, purpose)
+              : Effect.void
+          )
+        )
+
+  const countCodeFailure = (
+    actor: Actor.Volunteer,
+    tenantId: TenantId,
+    shiftId: string,
+    purpose: "check-in" | "check-out"
+  ) =>
+    deps.commands.transact(
+      Effect.gen(function* () {
+        const current = yield* loadShift(tenantId, shiftId)
+        const failed = Activity.recordCodeFailure(current.value, actor.volunteerId, yield* now)
+        yield* deps.activities.updateShift(failed, current.version)
+        yield* deps.commands.audit(actor, {
+          tenantId,
+          action: "shift.codeFailure",
+          targetType: "Shift",
+          targetId: shiftId,
+          details: {
+            volunteerId: actor.volunteerId,
+            purpose,
+            attempts: failed.codeFailures.filter((failure) => failure.volunteerId === actor.volunteerId).length
+          }
+        })
       })
+    )
 
   const closeShift = (actor: Actor.Actor, input: typeof Activity.ShiftRef.Encoded) =>
     deps.commands.run({

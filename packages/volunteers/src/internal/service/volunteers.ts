@@ -58,9 +58,10 @@ const MOBILE = "volunteers.mobile"
 export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
   const { cipher, settings } = deps
 
-  const sealResidentId = (tenantId: TenantId, residentId: string) =>
+  // ciphertexts are bound to the volunteer's record (FieldCipher gz2): copied to another row, they do not decrypt
+  const sealResidentId = (tenantId: TenantId, residentId: string, recordId: string) =>
     Effect.all({
-      ciphertext: cipher.encrypt(Redacted.make(residentId), { context: [RESIDENT_ID, tenantId] }),
+      ciphertext: cipher.encrypt(Redacted.make(residentId), { context: [RESIDENT_ID, tenantId], recordId }),
       blindIndex: cipher.blindIndex(Redacted.make(residentId), {
         kind: "residentId",
         context: [RESIDENT_ID, tenantId]
@@ -68,9 +69,9 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
       masked: Effect.succeed(Mask.residentId(residentId, settings.residentIdMask))
     }).pipe(Effect.map((fields) => new SealedField(fields)))
 
-  const sealMobile = (tenantId: TenantId, mobile: string) =>
+  const sealMobile = (tenantId: TenantId, mobile: string, recordId: string) =>
     Effect.all({
-      ciphertext: cipher.encrypt(Redacted.make(mobile), { context: [MOBILE, tenantId] }),
+      ciphertext: cipher.encrypt(Redacted.make(mobile), { context: [MOBILE, tenantId], recordId }),
       blindIndex: cipher.blindIndex(Redacted.make(mobile), { kind: "phone", context: [MOBILE, tenantId] }),
       masked: Effect.succeed(Mask.mobile(mobile, settings.mobileMask))
     }).pipe(Effect.map((fields) => new SealedField(fields)))
@@ -121,18 +122,27 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
               reference: check.reference
             })
           }
-          const residentId = yield* sealResidentId(i.tenantId, i.residentId)
-          const mobile = yield* sealMobile(i.tenantId, i.mobile)
-          return { home, team, selfService, affiliation, check, residentId, mobile }
+          const residentIndex = yield* cipher.blindIndex(Redacted.make(i.residentId), {
+            kind: "residentId",
+            context: [RESIDENT_ID, i.tenantId]
+          })
+          return { home, team, selfService, affiliation, check, residentIndex }
         }),
-      body: (i, ctx, { affiliation, check, home, mobile, residentId, selfService, team }) =>
+      body: (i, ctx, { affiliation, check, home, residentIndex, selfService, team }) =>
         Effect.gen(function* () {
-          const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentId.blindIndex)
+          const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentIndex)
           if (Option.isSome(existing)) return yield* new AlreadyRegistered({ volunteerId: existing.value.value.id })
           const at = ctx.now
+          if (i.consent.consentedAt !== undefined && i.consent.consentedAt.getTime() > at.getTime() + 86_400_000) {
+            return yield* ctx.invalid("同意日期不能晚于今天", "consent.consentedAt")
+          }
           const sequence = yield* deps.volunteers.nextSequence(i.tenantId)
+          const id = formatNumber(i.tenantId, sequence)
+          // sealed once the record id is known: the ciphertexts are bound to it
+          const residentId = yield* sealResidentId(i.tenantId, i.residentId, id)
+          const mobile = yield* sealMobile(i.tenantId, i.mobile, id)
           const volunteer = new Volunteer({
-            id: formatNumber(i.tenantId, sequence),
+            id,
             tenantId: i.tenantId,
             name: i.name,
             idType: "resident-id-card",
@@ -359,7 +369,7 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
       prepare: (i, ctx) =>
         Effect.all({
           affiliation: i.affiliation === undefined ? Effect.void : toAffiliation(ctx, i.affiliation),
-          mobile: i.mobile === undefined ? Effect.void : sealMobile(i.tenantId, i.mobile)
+          mobile: i.mobile === undefined ? Effect.void : sealMobile(i.tenantId, i.mobile, i.volunteerId)
         }),
       body: (i, ctx, { affiliation, mobile }) =>
         Effect.gen(function* () {
