@@ -159,11 +159,7 @@ export interface GroupCount {
  * @since 0.2.0
  * @category models
  */
-export type Measure =
-  | "count"
-  | { readonly sum: string }
-  | { readonly min: string }
-  | { readonly max: string }
+export type Measure = "count" | { readonly sum: string } | { readonly min: string } | { readonly max: string }
 
 /**
  * Time buckets of a `timestamp` column. `unit` buckets are calendar days, weeks (starting on Monday)
@@ -295,7 +291,8 @@ export interface Repository<A> {
  * @since 0.1.0
  * @category constructors
  */
-export const makeMemory: <A, I>(definition: Definition<A, I>) => Effect.Effect<Repository<A>> = memoryInternal.makeMemory
+export const makeMemory: <A, I>(definition: Definition<A, I>) => Effect.Effect<Repository<A>> =
+  memoryInternal.makeMemory
 
 /**
  * The SQL implementation over the `SqlClient` in context (SQLite, PostgreSQL, MySQL/MariaDB).

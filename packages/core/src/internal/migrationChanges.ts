@@ -97,10 +97,7 @@ export const createTableSteps = (spec: TableSpec, dialect: Dialect): ReadonlyArr
 // changes
 // ---------------------------------------------------------------------------------------------
 
-const statementsChange = (
-  describe: Change["describe"],
-  steps: (dialect: Dialect) => ReadonlyArray<Step>
-): Change => ({
+const statementsChange = (describe: Change["describe"], steps: (dialect: Dialect) => ReadonlyArray<Step>): Change => ({
   describe,
   statements: (dialect) => steps(dialect).map((step) => step.text),
   up: Effect.flatMap(SqlClient.SqlClient, (sql) => runSteps(sql, steps(dialectOf(sql))))
@@ -299,7 +296,9 @@ export const checkTables = (changes: ReadonlyArray<Change>, expected: ReadonlyAr
     const t = spec.table
     const table = tables.get(t)
     if (table === undefined) {
-      problems.push(`${t}: no migration creates this table — append one with Migrations.createTable({ table: "${t}", … })`)
+      problems.push(
+        `${t}: no migration creates this table — append one with Migrations.createTable({ table: "${t}", … })`
+      )
       continue
     }
     const columns = Object.entries(spec.columns ?? {})
@@ -332,7 +331,8 @@ export const checkTables = (changes: ReadonlyArray<Change>, expected: ReadonlyAr
       }
     }
     for (const index of table.indexes) {
-      if (!indexes.has(index)) problems.push(`${t}: the migrations create index (${index}), which the definition no longer has`)
+      if (!indexes.has(index))
+        problems.push(`${t}: the migrations create index (${index}), which the definition no longer has`)
     }
     const unique = Object.entries(spec.unique ?? {})
     for (const [name, index] of unique) {

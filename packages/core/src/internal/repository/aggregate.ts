@@ -57,7 +57,10 @@ export const plan = (definition: Definition<any, any>, query: AggregateQuery<any
   }
   const bucket = query.bucket
   if (bucket === undefined) return { groupBy, measures, bucket: undefined }
-  if (!Object.hasOwn(definition.columns ?? {}, bucket.column) || columnType(definition, bucket.column) !== "timestamp") {
+  if (
+    !Object.hasOwn(definition.columns ?? {}, bucket.column) ||
+    columnType(definition, bucket.column) !== "timestamp"
+  ) {
     throw new Error(`${definition.entity}: bucket column "${bucket.column}" must be a timestamp column`)
   }
   if ("boundaries" in bucket) {

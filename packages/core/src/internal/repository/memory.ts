@@ -258,7 +258,10 @@ export const makeMemory = <A, I>(definition: Definition<A, I>): Effect.Effect<Re
       aggregate: (tenantId, query) =>
         Effect.sync(() => {
           const p = plan(definition, query)
-          const cells = new Map<string, { keys: Array<ColumnValue>; bucket?: string; period?: number; values: Array<number | null> }>()
+          const cells = new Map<
+            string,
+            { keys: Array<ColumnValue>; bucket?: string; period?: number; values: Array<number | null> }
+          >()
           for (const row of tenants.get(tenantId)?.values() ?? []) {
             if (!matches(row, query.where)) continue
             let bucket: string | undefined
@@ -275,7 +278,12 @@ export const makeMemory = <A, I>(definition: Definition<A, I>): Effect.Effect<Re
             const key = JSON.stringify([keys, bucket ?? null, period ?? null])
             let cell = cells.get(key)
             if (cell === undefined) {
-              cell = { keys, values: emptyValues(p), ...(bucket === undefined ? {} : { bucket }), ...(period === undefined ? {} : { period }) }
+              cell = {
+                keys,
+                values: emptyValues(p),
+                ...(bucket === undefined ? {} : { bucket }),
+                ...(period === undefined ? {} : { period })
+              }
               cells.set(key, cell)
             }
             p.measures.forEach((measure, i) => {

@@ -3,10 +3,11 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Either, Option } from "effect"
 import * as Page from "../../Page.js"
 import type { ColumnValue, Definition, Filter, GroupCount, Repository, Versioned } from "../../Repository.js"
-import { DuplicateKey, NotFound, StorageError, VersionConflict } from "../../StorageError.js"
+import { DuplicateKey, NotFound, type StorageError, VersionConflict } from "../../StorageError.js"
 import type { TenantId } from "../../Tenant.js"
 import { fromSqlError, isUniqueViolation } from "../sqlError.js"
 import { bucketsCovering, type Cell, plan, toRows } from "./aggregate.js"
+import { type Dialect, dialectOf } from "./ddl.js"
 import {
   badCursor,
   checkColumn,
@@ -21,7 +22,6 @@ import {
   makeCodec,
   toStored
 } from "./definition.js"
-import { type Dialect, dialectOf } from "./ddl.js"
 
 export interface SqlOptions {
   /** Emit a tracing span for every SQL statement (default false: spans cost more than a point read). */
@@ -229,7 +229,12 @@ export const makeSql = <A, I>(
       if (condition !== undefined && condition !== null && typeof condition === "object" && isRange(condition)) {
         const from = toStored("timestamp", condition.gte)
         const before = toStored("timestamp", condition.lt)
-        if (typeof from === "number" && typeof before === "number" && before > from && before - from <= 400 * 86_400_000) {
+        if (
+          typeof from === "number" &&
+          typeof before === "number" &&
+          before > from &&
+          before - from <= 400 * 86_400_000
+        ) {
           return Effect.succeed([from, before - 1] as const)
         }
       }
@@ -400,11 +405,13 @@ export const makeSql = <A, I>(
           return Effect.flatMap(rangeOf(tenantId, query.where, bucket.column), (range) => {
             if (range === undefined) return Effect.succeed([])
             const { boundaries, labels } = bucketsCovering(bucket.unit, bucket.timeZone, range[0], range[1])
-            return Effect.map(grouped(tenantId, query.where, p, boundaries), (cells) =>
-              toRows(
-                p,
-                cells.map((cell) => ({ ...cell, bucket: labels[cell.period!], period: undefined }))
-              ) as any
+            return Effect.map(
+              grouped(tenantId, query.where, p, boundaries),
+              (cells) =>
+                toRows(
+                  p,
+                  cells.map((cell) => ({ ...cell, bucket: labels[cell.period!], period: undefined }))
+                ) as any
             )
           })
         })
