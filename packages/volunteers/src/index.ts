@@ -163,8 +163,8 @@ export * as ServiceRecord from "./ServiceRecord.js"
  * adjustments and approvals, and the other entries of a volunteer's record (commendations,
  * evaluations, complaints). The table keeps `tenant_id, volunteer_id, team_id, street_code,
  * community_code, started_at, minutes, status` as indexed columns, tenant first, so that monthly
- * statistics (hours per month per team …) can be computed in SQL; {@link ServiceRecordRepoShape.sumMinutes}
- * and `sumMinutesBy` do it through the port.
+ * statistics (hours per month per team …) are computed by the store: {@link ServiceRecordRepoShape.sumMinutes},
+ * `sumMinutesBy` and `sumMinutesByPeriod` are `Repository.aggregate` queries (one `GROUP BY` statement on SQL).
  *
  * @since 0.1.0
  */
