@@ -4,6 +4,7 @@ import { Effect } from "effect"
 import type { Change, ColumnSpec, Dialect, TableSpec } from "../Migrations.js"
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,55}$/
+const RESERVED: ReadonlyArray<string> = ["tenant_id", "id", "version", "doc"]
 
 const checkIdentifier = (what: string, name: string) => {
   if (!IDENTIFIER.test(name)) throw new Error(`migration: ${what} "${name}" must match ${IDENTIFIER}`)
@@ -57,7 +58,7 @@ const checkSpec = (spec: TableSpec) => {
   const known = (name: string) => name === "id" || Object.hasOwn(spec.columns ?? {}, name)
   for (const [name, column] of Object.entries(spec.columns ?? {})) {
     checkIdentifier("column", name)
-    if (["tenant_id", "id", "version", "doc"].includes(name)) throw new Error(`migration: column "${name}" is reserved`)
+    if (RESERVED.includes(name)) throw new Error(`migration: column "${name}" is reserved`)
     if (!["text", "integer", "timestamp", "boolean"].includes(column.type)) {
       throw new Error(`migration: column "${name}" has an unknown type "${String(column.type)}"`)
     }
@@ -111,6 +112,7 @@ export const createTable = (spec: TableSpec): Change => {
 export const addColumn = (table: string, column: string, spec: ColumnSpec): Change => {
   checkIdentifier("table", table)
   checkIdentifier("column", column)
+  if (RESERVED.includes(column)) throw new Error(`migration: column "${column}" is reserved`)
   return statementsChange({ _tag: "AddColumn", table, column, spec }, (dialect) => {
     const definition = `${column} ${columnType(dialect, spec)}`
     return dialect === "pg"
