@@ -88,7 +88,7 @@ describe("Migrations.check", () => {
   it("agrees with Repository.tableSpec for any definition, and misses any column left out (property)", () => {
     const name = FastCheck.stringMatching(/^[a-z][a-z0-9]{0,8}$/).filter((n) => !["id", "doc", "version"].includes(n))
     const column = FastCheck.record({
-      type: FastCheck.constantFrom("text", "integer", "timestamp", "boolean"),
+      type: FastCheck.constantFrom<Repository.ColumnType>("text", "integer", "timestamp", "boolean"),
       length: FastCheck.option(FastCheck.integer({ min: 1, max: 191 }), { nil: undefined })
     })
     FastCheck.assert(
@@ -99,7 +99,12 @@ describe("Migrations.check", () => {
           schema: Preference.definition.schema,
           id: () => "",
           columns: Object.fromEntries(
-            Object.entries(columns).map(([n, c]) => [n, { type: c.type, get: () => null, length: c.length }])
+            Object.entries(columns).map(([n, c]): [string, Repository.Column<unknown>] => [
+              n,
+              c.length === undefined
+                ? { type: c.type, get: () => null }
+                : { type: c.type, get: () => null, length: c.length }
+            ])
           ),
           indexes: [Object.keys(columns)]
         })
