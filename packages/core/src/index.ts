@@ -66,7 +66,9 @@ export * as Calendar from "./Calendar.js"
 /**
  * The database migrations of the kernel (内核数据表迁移): the outbox table and the audit-log tables. Store
  * packages run them with `Migrations.run`, together with the migrations of the domain modules in use.
- * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly.
+ * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly. The list is
+ * frozen and append-only: a released migration's statements are never edited; a change to a table is
+ * a new migration (`Migrations.addColumn`, `Migrations.addIndex`, `Migrations.statements`).
  *
  * Conventions shared by every Gongzhi table:
  * - every primary key and every index begins with `tenant_id`, so a distributed PostgreSQL (Citus)
@@ -236,7 +238,7 @@ export * as MobileNumber from "./MobileNumber.js"
  *
  * The conventions are the kernel's (see `CoreMigrations`): primary keys and indexes begin with
  * `tenant_id`, times are `BIGINT` epoch milliseconds from Effect's `Clock`, JSON is `JSONB` /
- * `JSON` / `TEXT`, keys compare byte by byte on every engine.
+ * `JSON` / `TEXT`, keys compare byte by byte on every engine. The list is frozen and append-only.
  *
  * @since 0.1.0
  */

@@ -249,9 +249,13 @@ export * as VolunteerErrors from "./VolunteerErrors.js"
 export * as VolunteerEvents from "./VolunteerEvents.js"
 
 /**
- * The database migrations of the volunteer corps (志愿服务数据表迁移): one per table, each created from
- * its repository definition (`Repository.migration`) — every primary key and index begins with
- * `tenant_id`. Run them with the store's migration runner together with the kernel's:
+ * The database migrations of the volunteer corps (志愿服务数据表迁移), module `volunteers`: a frozen,
+ * append-only list. Each migration is written out once with `Migrations.createTable` /
+ * `Migrations.addColumn` / `Migrations.addIndex` / `Migrations.backfill` and never derived from the
+ * live repository definitions, so that a column added later reaches databases created earlier through
+ * a migration of its own; `test/VolunteerMigrations.test.ts` checks that the list builds exactly the
+ * tables the definitions expect. Every primary key and index begins with `tenant_id`. Run them with
+ * the store's migration runner together with the kernel's:
  *
  * ```ts
  * SqliteStore.layer({ filename, migrations: [CoreMigrations.migrations, VolunteerMigrations.migrations] })
