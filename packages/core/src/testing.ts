@@ -139,7 +139,7 @@ export type RepositoryBackend<R> = repositoryConformance.RepositoryBackend<R>
 
 /**
  * Runs the generic Repository suite (round trip, optimistic concurrency, uniqueness, rollback,
- * pagination, tenant isolation) on a backend.
+ * pagination, aggregations with day/week/month buckets in a time zone, tenant isolation) on a backend.
  *
  * @since 0.1.0
  * @category testing
