@@ -364,9 +364,10 @@ const entryFor = (engineName: "sqlite" | "postgres", make: () => Promise<Engine>
       // dropped first and built again after (the same statements as the migration's), as for any bulk load
       await engine.open()
       const indexes = VolunteerMigrations.ddl(engine.dialect).filter((statement) =>
-        /^CREATE (UNIQUE )?INDEX vol_service_records_/.test(statement)
+        /^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?vol_service_records_/.test(statement)
       )
-      for (const statement of indexes) await engine.exec(`DROP INDEX ${/INDEX (\S+) ON/.exec(statement)![1]}`)
+      for (const statement of indexes)
+        await engine.exec(`DROP INDEX ${/INDEX (?:IF NOT EXISTS )?(\S+) ON/.exec(statement)![1]}`)
       const CHUNK = 50_000
       for (let start = 0; start < RECORDS; start += CHUNK) {
         await engine.load(Array.from({ length: CHUNK }, (_, i) => recordRow(start + i)))

@@ -1,7 +1,9 @@
 /**
  * The database migrations of the kernel (内核数据表迁移): the outbox table and the audit-log tables. Store
  * packages run them with `Migrations.run`, together with the migrations of the domain modules in use.
- * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly.
+ * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly. The list is
+ * frozen and append-only: a released migration's statements are never edited; a change to a table is
+ * a new migration (`Migrations.addColumn`, `Migrations.addIndex`, `Migrations.statements`).
  *
  * Conventions shared by every Gongzhi table:
  * - every primary key and every index begins with `tenant_id`, so a distributed PostgreSQL (Citus)
@@ -19,9 +21,7 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import type { Migration } from "./Migrations.js"
+import * as Migrations from "./Migrations.js"
 
 /**
  * The SQL dialects the kernel's tables are written for (MySQL covers MariaDB).
@@ -30,10 +30,6 @@ import type { Migration } from "./Migrations.js"
  * @category models
  */
 export type Dialect = "pg" | "mysql" | "sqlite"
-
-const dialect: Effect.Effect<Dialect, never, SqlClient.SqlClient> = Effect.map(SqlClient.SqlClient, (sql) =>
-  sql.onDialectOrElse({ pg: () => "pg" as const, mysql: () => "mysql" as const, orElse: () => "sqlite" as const })
-)
 
 const jsonType: Record<Dialect, string> = { pg: "JSONB", mysql: "JSON", sqlite: "TEXT" }
 
@@ -45,13 +41,6 @@ const tableOptions: Record<Dialect, string> = {
   mysql: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
   sqlite: ""
 }
-
-const run = (statements: (d: Dialect) => ReadonlyArray<string>): Effect.Effect<void, unknown, SqlClient.SqlClient> =>
-  Effect.gen(function* () {
-    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-    const d = yield* dialect
-    for (const statement of statements(d)) yield* sql.unsafe(statement)
-  })
 
 /**
  * The SQL of the outbox table for a dialect (for review, or for a DBA to run by hand).
@@ -120,17 +109,6 @@ export const auditLogStatements = (d: Dialect): ReadonlyArray<string> => {
 }
 
 /**
- * The SQL that records, per audit entry, the id of the audit key its hash is an HMAC under ("" for
- * entries of an unkeyed chain).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const auditKeyIdStatements = (_d: Dialect): ReadonlyArray<string> => [
-  `ALTER TABLE gongzhi_audit_log ADD COLUMN key_id VARCHAR(32) NOT NULL DEFAULT ''`
-]
-
-/**
  * The kernel's migrations, in order.
  *
  * @since 0.1.0
@@ -142,11 +120,14 @@ export const auditKeyIdStatements = (_d: Dialect): ReadonlyArray<string> => [
  * // a store package hands this to the migration runner; by hand:
  * const upAll = Effect.forEach(CoreMigrations.migrations.migrations, (migration) => migration.up)
  */
-export const migrations: { readonly module: "core"; readonly migrations: ReadonlyArray<Migration> } = {
+export const migrations: { readonly module: "core"; readonly migrations: ReadonlyArray<Migrations.Migration> } = {
   module: "core",
   migrations: [
-    { id: 1, name: "create_outbox", up: run(outboxStatements) },
-    { id: 2, name: "create_audit_log", up: run(auditLogStatements) },
-    { id: 3, name: "audit_log_key_id", up: run(auditKeyIdStatements) }
+    Migrations.migration(1, "create_outbox", [Migrations.statements(outboxStatements)]),
+    Migrations.migration(2, "create_audit_log", [Migrations.statements(auditLogStatements)]),
+    // the key id of a keyed (HMAC) audit chain; NULL on entries written before it reads as "" (unkeyed)
+    Migrations.migration(3, "audit_log_key_id", [
+      Migrations.addColumn("gongzhi_audit_log", "key_id", { type: "text", length: 32 })
+    ])
   ]
 }

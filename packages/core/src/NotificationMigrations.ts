@@ -5,16 +5,12 @@
  *
  * The conventions are the kernel's (see `CoreMigrations`): primary keys and indexes begin with
  * `tenant_id`, times are `BIGINT` epoch milliseconds from Effect's `Clock`, JSON is `JSONB` /
- * `JSON` / `TEXT`, keys compare byte by byte on every engine.
+ * `JSON` / `TEXT`, keys compare byte by byte on every engine. The list is frozen and append-only.
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
 import type { Dialect } from "./CoreMigrations.js"
-import type { Migration, ModuleMigrations } from "./Migrations.js"
-import * as Preference from "./Preference.js"
-import * as Repository from "./Repository.js"
+import * as Migrations from "./Migrations.js"
 
 const jsonType: Record<Dialect, string> = { pg: "JSONB", mysql: "JSON", sqlite: "TEXT" }
 const keyCollation: Record<Dialect, string> = { pg: ` COLLATE "C"`, mysql: "", sqlite: "" }
@@ -23,17 +19,6 @@ const tableOptions: Record<Dialect, string> = {
   mysql: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
   sqlite: ""
 }
-
-const dialect: Effect.Effect<Dialect, never, SqlClient.SqlClient> = Effect.map(SqlClient.SqlClient, (sql) =>
-  sql.onDialectOrElse({ pg: () => "pg" as const, mysql: () => "mysql" as const, orElse: () => "sqlite" as const })
-)
-
-const run = (statements: (d: Dialect) => ReadonlyArray<string>): Effect.Effect<void, unknown, SqlClient.SqlClient> =>
-  Effect.gen(function* () {
-    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-    const d = yield* dialect
-    for (const statement of statements(d)) yield* sql.unsafe(statement)
-  })
 
 /**
  * The SQL of the delivery table for a dialect (for review, or for a DBA to run by hand). The
@@ -100,10 +85,17 @@ export const deliveryStatements = (d: Dialect): ReadonlyArray<string> => {
  * // a store package runs these at start-up (e.g. `SqliteStore.layer({ filename, migrations })`)
  * const migrate = Migrations.run([CoreMigrations.migrations, NotificationMigrations.migrations])
  */
-export const migrations: ModuleMigrations & { readonly module: "notifications" } = {
+export const migrations: Migrations.ModuleMigrations & { readonly module: "notifications" } = {
   module: "notifications",
   migrations: [
-    { id: 1, name: "create_deliveries", up: run(deliveryStatements) },
-    { id: 2, name: "create_notification_preferences", up: Repository.migration(Preference.definition) }
-  ] satisfies ReadonlyArray<Migration>
+    Migrations.migration(1, "create_deliveries", [Migrations.statements(deliveryStatements)]),
+    Migrations.migration(2, "create_notification_preferences", [
+      // the table of `Preference.definition`, frozen as it was first released
+      Migrations.createTable({
+        table: "gongzhi_notification_preferences",
+        columns: { digest: { type: "text", length: 16 } },
+        indexes: [["digest"]]
+      })
+    ])
+  ]
 }

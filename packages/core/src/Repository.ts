@@ -4,15 +4,23 @@
  * indexed columns used for lookups, uniqueness, paging and counting, and a `version` for optimistic
  * concurrency.
  *
- * One definition gives an in-memory implementation ({@link makeMemory}), a SQL implementation
- * ({@link makeSql}, one code path for SQLite, PostgreSQL and MySQL/MariaDB) and its migration
- * ({@link migration}). Every table's primary key and every index begin with `tenant_id`.
+ * One definition gives an in-memory implementation ({@link makeMemory}) and a SQL implementation
+ * ({@link makeSql}, one code path for SQLite, PostgreSQL and MySQL/MariaDB); its table is created by
+ * the owning module's frozen migrations (`Migrations.createTable`, checked against
+ * {@link tableSpec}). Every table's primary key and every index begin with `tenant_id`. Counts, sums,
+ * minimums and maximums per group and per day, week or month in the district's time zone run in
+ * the store ({@link Repository.aggregate}).
  *
  * @since 0.1.0
  */
 import type { SqlClient } from "@effect/sql"
 import type { Effect, Option, Schema } from "effect"
-import * as internal from "./internal/repository.js"
+import * as aggregateInternal from "./internal/repository/aggregate.js"
+import * as ddlInternal from "./internal/repository/ddl.js"
+import * as definitionInternal from "./internal/repository/definition.js"
+import * as memoryInternal from "./internal/repository/memory.js"
+import * as sqlInternal from "./internal/repository/sql.js"
+import type { TableSpec } from "./Migrations.js"
 import type * as Page from "./Page.js"
 import type { DuplicateKey, NotFound, StorageError, VersionConflict } from "./StorageError.js"
 import type { TenantId } from "./Tenant.js"
@@ -88,7 +96,7 @@ export interface Definition<A, I> {
  * @since 0.1.0
  * @category constructors
  */
-export const define: <A, I>(definition: Definition<A, I>) => Definition<A, I> = internal.define
+export const define: <A, I>(definition: Definition<A, I>) => Definition<A, I> = definitionInternal.define
 
 /**
  * An aggregate with its version (1 after insert, +1 on each update).
@@ -144,6 +152,73 @@ export interface GroupCount {
 }
 
 /**
+ * One figure of an {@link AggregateQuery}: `"count"` counts rows; `{ sum: column }`, `{ min: column }`
+ * and `{ max: column }` read an `integer`, `timestamp` or `boolean` column (a boolean sums to the
+ * number of `true`s; a timestamp reads as epoch milliseconds).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Measure = "count" | { readonly sum: string } | { readonly min: string } | { readonly max: string }
+
+/**
+ * Time buckets of a `timestamp` column. `unit` buckets are calendar days, weeks (starting on Monday)
+ * or months in `timeZone` (an IANA zone, default `"Asia/Shanghai"`), labelled `"2026-03-05"`,
+ * `"2026-03-02"` (the week's Monday) and `"2026-03"`. `boundaries` (ascending instants, at least two)
+ * delimit explicit periods `[boundaries[i], boundaries[i + 1])`, numbered from 0; rows outside them
+ * are left out. Rows whose column is NULL are left out either way.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Bucket =
+  | {
+      readonly column: string
+      readonly unit: "day" | "week" | "month"
+      readonly timeZone?: string | undefined
+    }
+  | { readonly column: string; readonly boundaries: ReadonlyArray<number | Date> }
+
+/**
+ * A grouped aggregation: the rows matching `where`, grouped by the values of the `groupBy` columns
+ * (indexed columns or `"id"`) and by `bucket`, with one figure per entry of `measures`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AggregateQuery<M extends Readonly<Record<string, Measure>>> {
+  readonly where?: Filter | undefined
+  readonly groupBy?: ReadonlyArray<string> | undefined
+  readonly bucket?: Bucket | undefined
+  readonly measures: M
+}
+
+/**
+ * The type of a figure: counts and sums are numbers (0 over no rows), minimums and maximums are
+ * `null` when no row has a value.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MeasureValue<M extends Measure> = M extends "count" | { readonly sum: string } ? number : number | null
+
+/**
+ * One group of an aggregation. `group` holds the value of each `groupBy` column; `bucket` the label of
+ * a `unit` bucket, `period` the index of an explicit period. Without `groupBy` and `bucket` there is
+ * exactly one row; otherwise one row per non-empty group, ordered by the group values (NULL first, in
+ * `groupBy` order), then by bucket.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AggregateRow<M extends Readonly<Record<string, Measure>>> {
+  readonly group: Readonly<Record<string, ColumnValue>>
+  readonly bucket?: string
+  readonly period?: number
+  readonly values: { readonly [K in keyof M]: MeasureValue<M[K]> }
+}
+
+/**
  * The operations of a repository. All take the tenant first; a tenant never sees another's rows.
  *
  * @since 0.1.0
@@ -184,6 +259,29 @@ export interface Repository<A> {
     column: string,
     where?: Filter
   ) => Effect.Effect<ReadonlyArray<GroupCount>, StorageError>
+  /**
+   * Counts, sums, minimums and maximums per group and per time bucket, computed by the store (one
+   * `GROUP BY` statement on SQL), with the same results on every backend.
+   *
+   * @example
+   * import { Effect } from "effect"
+   * import type { Repository } from "@gongzhi/core"
+   * import { TenantId } from "@gongzhi/core/Tenant"
+   *
+   * declare const records: Repository.Repository<unknown>
+   *
+   * // minutes and records per team and month (China time) in 2026
+   * const monthly = records.aggregate(TenantId.make("440310"), {
+   *   where: { status: "approved", started_at: { gte: Date.UTC(2025, 11, 31, 16), lt: Date.UTC(2026, 11, 31, 16) } },
+   *   groupBy: ["team_id"],
+   *   bucket: { column: "started_at", unit: "month", timeZone: "Asia/Shanghai" },
+   *   measures: { minutes: { sum: "minutes" }, records: "count" }
+   * })
+   */
+  readonly aggregate: <const M extends Readonly<Record<string, Measure>>>(
+    tenantId: TenantId,
+    query: AggregateQuery<M>
+  ) => Effect.Effect<ReadonlyArray<AggregateRow<M>>, StorageError>
 }
 
 /**
@@ -193,7 +291,8 @@ export interface Repository<A> {
  * @since 0.1.0
  * @category constructors
  */
-export const makeMemory: <A, I>(definition: Definition<A, I>) => Effect.Effect<Repository<A>> = internal.makeMemory
+export const makeMemory: <A, I>(definition: Definition<A, I>) => Effect.Effect<Repository<A>> =
+  memoryInternal.makeMemory
 
 /**
  * The SQL implementation over the `SqlClient` in context (SQLite, PostgreSQL, MySQL/MariaDB).
@@ -202,23 +301,41 @@ export const makeMemory: <A, I>(definition: Definition<A, I>) => Effect.Effect<R
  * @category constructors
  */
 export const makeSql: <A, I>(definition: Definition<A, I>) => Effect.Effect<Repository<A>, never, SqlClient.SqlClient> =
-  internal.makeSql
+  sqlInternal.makeSql
 
 /**
- * The migration creating the repository's table and indexes on the current dialect; put it in the
- * owning module's migrations.
+ * The table a definition reads and writes, in the shape `Migrations.createTable` takes: compare it with
+ * what a module's frozen migrations build (`Migrations.check`), or print it to start a new migration.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const tableSpec: (definition: Definition<any, any>) => TableSpec = ddlInternal.tableSpec
+
+/**
+ * Creates the repository's table and indexes as the definition has them now (idempotent). For tests
+ * and scratch tables only: a module's migrations are frozen (`Migrations.migration` with
+ * `Migrations.createTable`), never derived from a definition that may change later.
  *
  * @since 0.1.0
- * @category constructors
+ * @category testing
  */
 export const migration: <A, I>(definition: Definition<A, I>) => Effect.Effect<void, unknown, SqlClient.SqlClient> =
-  internal.migration
+  ddlInternal.migration
 
 /**
- * The SQL statements of {@link migration} for a dialect, for review or for a DBA to run by hand.
+ * The SQL of {@link migration} for a dialect, for review.
  *
  * @since 0.1.0
- * @category constructors
+ * @category testing
  */
 export const ddl: (definition: Definition<any, any>, dialect: "sqlite" | "pg" | "mysql") => ReadonlyArray<string> =
-  internal.ddl
+  ddlInternal.ddl
+
+/**
+ * The default zone of time buckets (`Asia/Shanghai`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const defaultTimeZone: string = aggregateInternal.DEFAULT_TIME_ZONE

@@ -104,7 +104,9 @@ export * as Command from "./Command.js"
 /**
  * The database migrations of the kernel (内核数据表迁移): the outbox table and the audit-log tables. Store
  * packages run them with `Migrations.run`, together with the migrations of the domain modules in use.
- * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly.
+ * Every statement is idempotent (`IF NOT EXISTS`), since MySQL commits DDL implicitly. The list is
+ * frozen and append-only: a released migration's statements are never edited; a change to a table is
+ * a new migration (`Migrations.addColumn`, `Migrations.addIndex`, `Migrations.statements`).
  *
  * Conventions shared by every Gongzhi table:
  * - every primary key and every index begins with `tenant_id`, so a distributed PostgreSQL (Citus)
@@ -248,6 +250,13 @@ export * as Mask from "./Mask.js"
  * running again is a no-op, and a dialect-specific lock keeps two processes that start at the same
  * time from migrating together.
  *
+ * A migration is frozen: written once, with its statements spelled out, and never derived from the
+ * live `Repository.Definition` (a column added to a definition next year must reach databases created
+ * this year, so it gets a migration of its own). The helpers {@link createTable}, {@link addColumn},
+ * {@link addIndex}, {@link backfill} and {@link statements} write idempotent statements for
+ * SQLite, PostgreSQL and MySQL/MariaDB; {@link check} compares what a module's migrations build with
+ * what its definitions expect, for a test.
+ *
  * @since 0.1.0
  */
 export * as Migrations from "./Migrations.js"
@@ -270,7 +279,7 @@ export * as MobileNumber from "./MobileNumber.js"
  *
  * The conventions are the kernel's (see `CoreMigrations`): primary keys and indexes begin with
  * `tenant_id`, times are `BIGINT` epoch milliseconds from Effect's `Clock`, JSON is `JSONB` /
- * `JSON` / `TEXT`, keys compare byte by byte on every engine.
+ * `JSON` / `TEXT`, keys compare byte by byte on every engine. The list is frozen and append-only.
  *
  * @since 0.1.0
  */
@@ -339,9 +348,12 @@ export * as Region from "./Region.js"
  * indexed columns used for lookups, uniqueness, paging and counting, and a `version` for optimistic
  * concurrency.
  *
- * One definition gives an in-memory implementation ({@link makeMemory}), a SQL implementation
- * ({@link makeSql}, one code path for SQLite, PostgreSQL and MySQL/MariaDB) and its migration
- * ({@link migration}). Every table's primary key and every index begin with `tenant_id`.
+ * One definition gives an in-memory implementation ({@link makeMemory}) and a SQL implementation
+ * ({@link makeSql}, one code path for SQLite, PostgreSQL and MySQL/MariaDB); its table is created by
+ * the owning module's frozen migrations (`Migrations.createTable`, checked against
+ * {@link tableSpec}). Every table's primary key and every index begin with `tenant_id`. Counts, sums,
+ * minimums and maximums per group and per day, week or month in the district's time zone run in
+ * the store ({@link Repository.aggregate}).
  *
  * @since 0.1.0
  */

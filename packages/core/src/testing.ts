@@ -16,6 +16,7 @@ import { Context, Effect, Layer } from "effect"
 import * as AuditLog from "./AuditLog.js"
 import * as auditLogConformance from "./internal/conformance/auditLog.js"
 import * as kit from "./internal/conformance/kit.js"
+import * as migrationConformance from "./internal/conformance/migrations.js"
 import * as notifierConformance from "./internal/conformance/notifier.js"
 import * as outboxConformance from "./internal/conformance/outbox.js"
 import * as repositoryConformance from "./internal/conformance/repository.js"
@@ -138,12 +139,37 @@ export type RepositoryBackend<R> = repositoryConformance.RepositoryBackend<R>
 
 /**
  * Runs the generic Repository suite (round trip, optimistic concurrency, uniqueness, rollback,
- * pagination, tenant isolation) on a backend.
+ * pagination, aggregations with day/week/month buckets in a time zone, tenant isolation) on a backend.
  *
  * @since 0.1.0
  * @category testing
  */
 export const repositorySuite: <R>(backend: RepositoryBackend<R>) => void = repositoryConformance.repositorySuite
+
+/**
+ * A SQL backend for the migration suite: a layer giving a fresh, empty database with its `SqlClient`
+ * and `Transactor` each time it is provided.
+ *
+ * @since 0.2.0
+ * @category testing
+ */
+export type MigrationBackend = migrationConformance.MigrationBackend
+
+/**
+ * Runs the migration upgrade suite: a database created by a module's previous migrations and holding
+ * data is upgraded by an appended migration (a column, its backfill from the documents, an index);
+ * the column is filled, running the migrations again is a no-op, each change is idempotent on its
+ * own, and the Repository suite passes on the upgraded table.
+ *
+ * @since 0.2.0
+ * @category testing
+ * @example
+ * import { migrationSuite } from "@gongzhi/core/testing"
+ * import { layerTest } from "@gongzhi/store-sqlite/testing"
+ *
+ * migrationSuite({ name: "SqliteStore", layer: layerTest({ migrations: [] }) })
+ */
+export const migrationSuite: (backend: MigrationBackend) => void = migrationConformance.migrationSuite
 
 /**
  * The in-memory kernel ports (Transactor, Outbox, AuditLog) with the audit log's tampering access.

@@ -222,12 +222,12 @@ describe("Migrations.run on PostgreSQL (recorded statements)", () => {
       )
       assert.strictEqual(log[0], "BEGIN")
       assert.match(log[1], /^SELECT pg_advisory_xact_lock\(\d+, hashtext\(coalesce\(current_schema\(\), ''\)\)\)$/)
-      assert.match(log[2], /^CREATE TABLE IF NOT EXISTS "gongzhi_migrations"/)
-      assert.match(log[3], /^SELECT module, id, name FROM "gongzhi_migrations"/)
+      assert.match(log[2], /^CREATE TABLE IF NOT EXISTS gongzhi_migrations/)
+      assert.match(log[3], /^SELECT module, id, name FROM gongzhi_migrations/)
       assert.deepStrictEqual(log.slice(4, 7), [
         "SAVEPOINT effect_sql_1",
         "CREATE TABLE a ()",
-        'INSERT INTO "gongzhi_migrations" (module, id, name) VALUES ($1, $2, $3)'
+        "INSERT INTO gongzhi_migrations (module, id, name) VALUES ($1, $2, $3)"
       ])
       assert.strictEqual(log[log.length - 1], "COMMIT")
     })

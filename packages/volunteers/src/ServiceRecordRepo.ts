@@ -3,12 +3,12 @@
  * adjustments and approvals, and the other entries of a volunteer's record (commendations,
  * evaluations, complaints). The table keeps `tenant_id, volunteer_id, team_id, street_code,
  * community_code, started_at, minutes, status` as indexed columns, tenant first, so that monthly
- * statistics (hours per month per team …) can be computed in SQL; {@link ServiceRecordRepoShape.sumMinutes}
- * and `sumMinutesBy` do it through the port.
+ * statistics (hours per month per team …) are computed by the store: {@link ServiceRecordRepoShape.sumMinutes},
+ * `sumMinutesBy` and `sumMinutesByPeriod` are `Repository.aggregate` queries (one `GROUP BY` statement on SQL).
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
+import type { SqlClient } from "@effect/sql"
 import type * as Page from "@gongzhi/core/Page"
 import * as Repository from "@gongzhi/core/Repository"
 import type { DuplicateKey, StorageError, VersionConflict } from "@gongzhi/core/StorageError"
@@ -16,16 +16,8 @@ import type { TenantId } from "@gongzhi/core/Tenant"
 import type { Option } from "effect"
 import { Context, Effect, Layer } from "effect"
 import { between, type Condition, where } from "./internal/filters.js"
-import * as Sums from "./internal/sums.js"
 import * as Tables from "./internal/tables.js"
-import {
-  type EntryKind,
-  effectiveMinutes,
-  type RecordEntry,
-  type RecordKind,
-  type RecordStatus,
-  type ServiceRecord
-} from "./ServiceRecord.js"
+import type { EntryKind, RecordEntry, RecordKind, RecordStatus, ServiceRecord } from "./ServiceRecord.js"
 
 /**
  * Conditions on service records; `startedFrom` inclusive, `startedBefore` exclusive.
@@ -206,39 +198,18 @@ const entryFilter = (filter: EntryFilter | undefined) =>
     complaint_status: filter?.complaintStatus
   })
 
-const keyOf = (record: ServiceRecord, column: string): string | null => {
-  switch (column) {
-    case "volunteer_id":
-      return record.volunteerId
-    case "team_id":
-      return record.teamId
-    case "street_code":
-      return record.streetCode
-    case "community_code":
-      return record.communityCode
-    case "status":
-      return record.status
-    case "kind":
-      return record.kind
-    default:
-      return null
-  }
-}
-
 /**
- * Builds the port from a repository constructor (memory or SQL) and a way to sum minutes.
+ * Builds the port from a repository constructor (memory or SQL).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = <R>(
-  build: <A, I>(definition: Repository.Definition<A, I>) => Effect.Effect<Repository.Repository<A>, never, R>,
-  summer: (records: Repository.Repository<ServiceRecord>) => Effect.Effect<Sums.Summer, never, R>
+  build: <A, I>(definition: Repository.Definition<A, I>) => Effect.Effect<Repository.Repository<A>, never, R>
 ): Effect.Effect<ServiceRecordRepoShape, never, R> =>
   Effect.gen(function* () {
     const records = yield* build(Tables.serviceRecords)
     const entries = yield* build(Tables.recordEntries)
-    const sums = yield* summer(records)
     const findAll: ServiceRecordRepoShape["findAll"] = (tenantId, filter) =>
       Effect.gen(function* () {
         const out: Array<ServiceRecord> = []
@@ -271,21 +242,35 @@ export const make = <R>(
       findAll,
       count: (tenantId, filter) => records.count(tenantId, recordFilter(filter)),
       countBy: (tenantId, column, filter) => records.countBy(tenantId, column, recordFilter(filter)),
-      sumMinutes: (tenantId, filter) => sums.sum(tenantId, recordFilter(filter)),
+      sumMinutes: (tenantId, filter) =>
+        Effect.map(
+          records.aggregate(tenantId, { where: recordFilter(filter), measures: { minutes: { sum: "minutes" } } }),
+          (rows) => rows[0]?.values.minutes ?? 0
+        ),
       sumMinutesBy: (tenantId, column, filter) =>
-        Effect.map(sums.sumBy(tenantId, column, recordFilter(filter)), (rows) =>
-          rows.map((row) => ({ key: row.key, minutes: row.sum }))
+        Effect.map(
+          records.aggregate(tenantId, {
+            where: recordFilter(filter),
+            groupBy: [column],
+            measures: { minutes: { sum: "minutes" } }
+          }),
+          (rows) => rows.map((row) => ({ key: row.group[column], minutes: row.values.minutes }))
         ),
       sumMinutesByPeriod: (tenantId, column, boundaries, filter) =>
         Effect.map(
-          sums.sumByPeriods(
-            tenantId,
-            column,
-            "started_at",
-            boundaries.map((b) => b.getTime()),
-            recordFilter(filter)
-          ),
-          (rows) => rows.map((row) => ({ key: row.key, period: row.period, minutes: row.sum, records: row.count }))
+          records.aggregate(tenantId, {
+            where: recordFilter(filter),
+            groupBy: [column],
+            bucket: { column: "started_at", boundaries },
+            measures: { minutes: { sum: "minutes" }, records: "count" }
+          }),
+          (rows) =>
+            rows.map((row) => ({
+              key: row.group[column],
+              period: row.period ?? 0,
+              minutes: row.values.minutes,
+              records: row.values.records
+            }))
         ),
       insertEntry: (entry) => entries.insert(entry.tenantId, entry),
       getEntry: (tenantId, id) => entries.get(tenantId, id),
@@ -302,21 +287,16 @@ export const make = <R>(
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<ServiceRecordRepo> = Layer.effect(
-  ServiceRecordRepo,
-  make(Repository.makeMemory, (records) => Effect.succeed(Sums.memory(records, effectiveMinutes, keyOf)))
-)
+export const layerMemory: Layer.Layer<ServiceRecordRepo> = Layer.effect(ServiceRecordRepo, make(Repository.makeMemory))
 
 /**
  * The SQL implementation (SQLite, PostgreSQL, MySQL/MariaDB) over the `SqlClient` in context; sums
- * are one `SUM(minutes) … GROUP BY` statement.
+ * are one `SUM(minutes) … GROUP BY` statement (`Repository.aggregate`).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerSql: Layer.Layer<ServiceRecordRepo, never, SqlClient.SqlClient> = Layer.effect(
   ServiceRecordRepo,
-  make(Repository.makeSql, () =>
-    Effect.map(SqlClient.SqlClient, (sql) => Sums.sql(sql, Tables.serviceRecords, "minutes"))
-  )
+  make(Repository.makeSql)
 )

@@ -163,8 +163,8 @@ export * as ServiceRecord from "./ServiceRecord.js"
  * adjustments and approvals, and the other entries of a volunteer's record (commendations,
  * evaluations, complaints). The table keeps `tenant_id, volunteer_id, team_id, street_code,
  * community_code, started_at, minutes, status` as indexed columns, tenant first, so that monthly
- * statistics (hours per month per team …) can be computed in SQL; {@link ServiceRecordRepoShape.sumMinutes}
- * and `sumMinutesBy` do it through the port.
+ * statistics (hours per month per team …) are computed by the store: {@link ServiceRecordRepoShape.sumMinutes},
+ * `sumMinutesBy` and `sumMinutesByPeriod` are `Repository.aggregate` queries (one `GROUP BY` statement on SQL).
  *
  * @since 0.1.0
  */
@@ -249,9 +249,13 @@ export * as VolunteerErrors from "./VolunteerErrors.js"
 export * as VolunteerEvents from "./VolunteerEvents.js"
 
 /**
- * The database migrations of the volunteer corps (志愿服务数据表迁移): one per table, each created from
- * its repository definition (`Repository.migration`) — every primary key and index begins with
- * `tenant_id`. Run them with the store's migration runner together with the kernel's:
+ * The database migrations of the volunteer corps (志愿服务数据表迁移), module `volunteers`: a frozen,
+ * append-only list. Each migration is written out once with `Migrations.createTable` /
+ * `Migrations.addColumn` / `Migrations.addIndex` / `Migrations.backfill` and never derived from the
+ * live repository definitions, so that a column added later reaches databases created earlier through
+ * a migration of its own; `test/VolunteerMigrations.test.ts` checks that the list builds exactly the
+ * tables the definitions expect. Every primary key and index begins with `tenant_id`. Run them with
+ * the store's migration runner together with the kernel's:
  *
  * ```ts
  * SqliteStore.layer({ filename, migrations: [CoreMigrations.migrations, VolunteerMigrations.migrations] })

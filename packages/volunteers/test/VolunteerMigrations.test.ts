@@ -2,24 +2,39 @@ import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as Migrations from "@gongzhi/core/Migrations"
+import * as Repository from "@gongzhi/core/Repository"
 import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
 import { Effect } from "effect"
+import * as Tables from "../src/internal/tables.js"
 import * as VolunteerMigrations from "../src/VolunteerMigrations.js"
 
 describe("VolunteerMigrations", () => {
+  it("build exactly the tables the repository definitions expect (a changed definition needs a new migration)", () => {
+    assert.deepStrictEqual(Migrations.check(VolunteerMigrations.migrations, Tables.all.map(Repository.tableSpec)), [])
+  })
+
+  it("are frozen: ids and names as first released, one table each", () => {
+    assert.deepStrictEqual(
+      VolunteerMigrations.migrations.migrations.map((m) => `${m.id} ${m.name}`),
+      Tables.all.map((definition, i) => `${i + 1} create_${definition.table}`)
+    )
+  })
+
   it("puts tenant_id first in every primary key and index, on every dialect", () => {
     for (const dialect of ["sqlite", "pg", "mysql"] as const) {
       const statements = VolunteerMigrations.ddl(dialect)
-      assert.strictEqual(statements.filter((s) => s.startsWith("CREATE TABLE")).length, 11)
+      assert.strictEqual(statements.filter((s) => s.startsWith("CREATE TABLE IF NOT EXISTS")).length, 11)
       for (const statement of statements) {
         if (statement.startsWith("CREATE TABLE")) assert.include(statement, "PRIMARY KEY (tenant_id, id)")
-        else assert.match(statement, /^CREATE (UNIQUE )?INDEX \w+ ON \w+ \(tenant_id, /)
+        else assert.match(statement, /^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?\w+ ON \w+ \(tenant_id, /)
       }
     }
   })
 
   it("keeps the columns monthly statistics need on service records", () => {
-    const table = VolunteerMigrations.ddl("pg").find((s) => s.startsWith("CREATE TABLE vol_service_records"))!
+    const table = VolunteerMigrations.ddl("pg").find((s) =>
+      s.startsWith("CREATE TABLE IF NOT EXISTS vol_service_records")
+    )!
     for (const column of [
       "tenant_id",
       "volunteer_id",

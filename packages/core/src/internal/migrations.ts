@@ -209,50 +209,57 @@ const journalProblem = (
   at: { readonly module?: string; readonly id?: number; readonly name?: string } = {}
 ) => new MigrationProblem({ reason: "Journal", detail: describe(error), cause: error, ...at })
 
-const ensureJournal = (sql: SqlClient.SqlClient) =>
-  sql
-    .onDialectOrElse({
-      pg: () => sql`CREATE TABLE IF NOT EXISTS ${sql(journalTable)} (
+// Statements are text with positional parameters run through `sql.unsafe`, as everywhere in the
+// kernel's storage code (see Repository): the table name is a constant, the values are parameters.
+const ph = (sql: SqlClient.SqlClient, i: number) => sql.onDialectOrElse({ pg: () => `$${i}`, orElse: () => "?" })
+
+const journalDdl = (sql: SqlClient.SqlClient): string =>
+  sql.onDialectOrElse({
+    pg: () => `CREATE TABLE IF NOT EXISTS ${journalTable} (
   module text NOT NULL,
   id integer NOT NULL,
   name text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (module, id)
 )`,
-      mysql: () => sql`CREATE TABLE IF NOT EXISTS ${sql(journalTable)} (
+    mysql: () => `CREATE TABLE IF NOT EXISTS ${journalTable} (
   module VARCHAR(100) NOT NULL,
   id INT NOT NULL,
   name VARCHAR(255) NOT NULL,
   applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   PRIMARY KEY (module, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
-      mssql: () => sql`IF OBJECT_ID(N'${sql.literal(journalTable)}', N'U') IS NULL
-CREATE TABLE ${sql(journalTable)} (
+    mssql: () => `IF OBJECT_ID(N'${journalTable}', N'U') IS NULL
+CREATE TABLE ${journalTable} (
   module NVARCHAR(100) NOT NULL,
   id INT NOT NULL,
   name NVARCHAR(255) NOT NULL,
   applied_at DATETIME2 NOT NULL DEFAULT SYSUTCDATETIME(),
   PRIMARY KEY (module, id)
 )`,
-      orElse: () => sql`CREATE TABLE IF NOT EXISTS ${sql(journalTable)} (
+    orElse: () => `CREATE TABLE IF NOT EXISTS ${journalTable} (
   module TEXT NOT NULL,
   id INTEGER NOT NULL,
   name TEXT NOT NULL,
   applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   PRIMARY KEY (module, id)
 )`
-    })
-    .pipe(Effect.mapError((error) => journalProblem(error)))
+  })
+
+const ensureJournal = (sql: SqlClient.SqlClient) =>
+  sql.unsafe(journalDdl(sql)).pipe(Effect.mapError((error) => journalProblem(error)))
 
 const readJournal = (sql: SqlClient.SqlClient) =>
-  sql<{
-    readonly module: string
-    readonly id: number | string
-    readonly name: string
-  }>`SELECT module, id, name FROM ${sql(journalTable)}`.withoutTransform.pipe(
-    Effect.map((rows) => rows.map((row): Recorded => ({ module: row.module, id: Number(row.id), name: row.name }))),
-    Effect.mapError((error) => journalProblem(error))
-  )
+  sql
+    .unsafe<{
+      readonly module: string
+      readonly id: number | string
+      readonly name: string
+    }>(`SELECT module, id, name FROM ${journalTable}`)
+    .withoutTransform.pipe(
+      Effect.map((rows) => rows.map((row): Recorded => ({ module: row.module, id: Number(row.id), name: row.name }))),
+      Effect.mapError((error) => journalProblem(error))
+    )
 
 const applyOne = (sql: SqlClient.SqlClient, { migration, module }: Planned) => {
   const at = { module, id: migration.id, name: migration.name }
@@ -265,9 +272,13 @@ const applyOne = (sql: SqlClient.SqlClient, { migration, module }: Planned) => {
           )
     ),
     Effect.zipRight(
-      sql`INSERT INTO ${sql(journalTable)} (module, id, name) VALUES (${module}, ${migration.id}, ${migration.name})`.pipe(
-        Effect.mapError((error) => journalProblem(error, at))
-      )
+      sql
+        .unsafe(`INSERT INTO ${journalTable} (module, id, name) VALUES (${ph(sql, 1)}, ${ph(sql, 2)}, ${ph(sql, 3)})`, [
+          module,
+          migration.id,
+          migration.name
+        ])
+        .pipe(Effect.mapError((error) => journalProblem(error, at)))
     )
   )
 }
@@ -387,9 +398,11 @@ const runLocked = (
           const connection = yield* sql.reserve
           const pinned = <A, E, R>(self: Effect.Effect<A, E, R>) =>
             Effect.provideService(self, SqlClient.TransactionConnection, [connection, 0] as const)
-          const lockName = sql.literal(`LEFT(CONCAT('${journalTable}:', IFNULL(DATABASE(), '')), 64)`)
+          const lockName = `LEFT(CONCAT('${journalTable}:', IFNULL(DATABASE(), '')), 64)`
           const [row] = yield* pinned(
-            sql<{ readonly locked: unknown }>`SELECT GET_LOCK(${lockName}, ${LOCK_TIMEOUT_SECONDS}) AS locked`
+            sql.unsafe<{ readonly locked: unknown }>(`SELECT GET_LOCK(${lockName}, ?) AS locked`, [
+              LOCK_TIMEOUT_SECONDS
+            ])
           ).pipe(Effect.mapError(lockProblem))
           if (Number(row?.locked) !== 1) {
             return yield* new MigrationProblem({
@@ -397,7 +410,7 @@ const runLocked = (
               detail: `${LOCK_TIMEOUT_SECONDS} 秒内未能获得 GET_LOCK / GET_LOCK timed out after ${LOCK_TIMEOUT_SECONDS} s`
             })
           }
-          yield* Effect.addFinalizer(() => Effect.ignore(pinned(sql`SELECT RELEASE_LOCK(${lockName})`)))
+          yield* Effect.addFinalizer(() => Effect.ignore(pinned(sql.unsafe(`SELECT RELEASE_LOCK(${lockName})`))))
           // DDL commits implicitly on MySQL: the lock, not the transaction, keeps runners apart.
           const step: Step = (self) =>
             Effect.uninterruptibleMask((restore) =>
@@ -416,9 +429,9 @@ const runLocked = (
       ),
     sqlite: () =>
       Effect.gen(function* () {
-        const [row] = yield* sql<{
-          readonly file: string | null
-        }>`SELECT file FROM pragma_database_list WHERE name = 'main'`.pipe(Effect.mapError(journalProblem))
+        const [row] = yield* sql
+          .unsafe<{ readonly file: string | null }>("SELECT file FROM pragma_database_list WHERE name = 'main'")
+          .pipe(Effect.mapError(journalProblem))
         const beginImmediate = (connection: Connection) =>
           connection.executeUnprepared("BEGIN IMMEDIATE", [], undefined).pipe(
             Effect.retry({

@@ -324,6 +324,202 @@ export const repositorySuite = <R>(backend: RepositoryBackend<R>) =>
         })
       )
 
+      it.effect("aggregate: count, sum, min and max per group (NULL first), and one row without groups", () =>
+        Effect.gen(function* () {
+          const repo = yield* Residents
+          const tenant = freshTenant()
+          yield* seed(tenant, 20)
+          const all = Array.from({ length: 20 }, (_, i) => makeResident(i))
+          const measures = {
+            residents: "count",
+            score: { sum: "score" },
+            lowest: { min: "score" },
+            latest: { max: "joined_at" },
+            verified: { sum: "verified" }
+          } as const
+          const figures = (rs: ReadonlyArray<Resident>) => ({
+            residents: rs.length,
+            score: rs.reduce((n, r) => n + r.score, 0),
+            lowest: rs.length === 0 ? null : Math.min(...rs.map((r) => r.score)),
+            latest: rs.length === 0 ? null : Math.max(...rs.map((r) => r.joinedAt.getTime())),
+            verified: rs.filter((r) => r.verified).length
+          })
+          const rows = yield* repo.aggregate(tenant, { groupBy: ["street", "status"], measures })
+          const expected = [...new Set(all.map((r) => `${r.street}|${r.status}`))].sort().map((key) => {
+            const [street, status] = key.split("|")
+            return {
+              group: { street, status },
+              values: figures(all.filter((r) => r.street === street && r.status === status))
+            }
+          })
+          assert.deepStrictEqual(rows, expected)
+          const byGrid = yield* repo.aggregate(tenant, {
+            where: { status: "active" },
+            groupBy: ["grid"],
+            measures: { residents: "count" }
+          })
+          assert.deepStrictEqual(
+            byGrid.map((row) => row.group.grid),
+            [null, "G1", "G2", "G3"]
+          )
+          assert.strictEqual(
+            byGrid.reduce((n, row) => n + row.values.residents, 0),
+            all.filter((r) => r.status === "active").length
+          )
+          const total = yield* repo.aggregate(tenant, { where: { score: { gte: 50 } }, measures })
+          assert.deepStrictEqual(total, [{ group: {}, values: figures(all.filter((r) => r.score >= 50)) }])
+          const none = yield* repo.aggregate(freshTenant(), { measures })
+          assert.deepStrictEqual(none, [{ group: {}, values: figures([]) }])
+          assert.deepStrictEqual(yield* repo.aggregate(freshTenant(), { groupBy: ["street"], measures }), [])
+        })
+      )
+
+      it.effect("aggregate: day, week (from Monday) and month buckets in China time by default, and across DST", () =>
+        Effect.gen(function* () {
+          const repo = yield* Residents
+          const tenant = freshTenant()
+          const at = (i: number, iso: string) => makeResident(i, { joinedAt: new Date(iso), score: i })
+          yield* repo.insertMany(tenant, [
+            at(1, "2026-03-01T15:59:59.999Z"), // 2026-03-01 23:59:59.999 in Shanghai, a Sunday
+            at(2, "2026-03-01T16:00:00.000Z"), // 2026-03-02 00:00, a Monday
+            at(3, "2026-03-31T16:00:00.000Z"), // 2026-04-01 00:00, a Wednesday
+            at(4, "2025-12-31T15:59:59.999Z"), // 2025-12-31 23:59, a Wednesday
+            at(5, "2026-01-04T16:00:00.000Z"), // 2026-01-05 00:00, a Monday
+            at(6, "2026-03-08T04:30:00.000Z"), // New York: 2026-03-07 23:30 EST
+            at(7, "2026-03-09T04:30:00.000Z"), // New York: 2026-03-09 00:30 EDT (DST began on the 8th)
+            at(8, "2026-11-01T04:30:00.000Z") // New York: 2026-11-01 00:30 EDT (DST ends later that night)
+          ])
+          const buckets = (unit: "day" | "week" | "month", timeZone?: string, where?: Repository.Filter) =>
+            Effect.map(
+              repo.aggregate(tenant, {
+                where,
+                groupBy: ["score"],
+                bucket: { column: "joined_at", unit, ...(timeZone === undefined ? {} : { timeZone }) },
+                measures: { n: "count" }
+              }),
+              (rows) => rows.map((row) => `${row.group.score}:${row.bucket}`)
+            )
+          assert.deepStrictEqual(yield* buckets("day"), [
+            "1:2026-03-01",
+            "2:2026-03-02",
+            "3:2026-04-01",
+            "4:2025-12-31",
+            "5:2026-01-05",
+            "6:2026-03-08",
+            "7:2026-03-09",
+            "8:2026-11-01"
+          ])
+          assert.deepStrictEqual(yield* buckets("week", "Asia/Shanghai"), [
+            "1:2026-02-23",
+            "2:2026-03-02",
+            "3:2026-03-30",
+            "4:2025-12-29",
+            "5:2026-01-05",
+            "6:2026-03-02",
+            "7:2026-03-09",
+            "8:2026-10-26"
+          ])
+          assert.deepStrictEqual(yield* buckets("month"), [
+            "1:2026-03",
+            "2:2026-03",
+            "3:2026-04",
+            "4:2025-12",
+            "5:2026-01",
+            "6:2026-03",
+            "7:2026-03",
+            "8:2026-11"
+          ])
+          const march = { joined_at: { gte: Date.UTC(2026, 2, 5), lt: Date.UTC(2026, 2, 12) } }
+          assert.deepStrictEqual(yield* buckets("day", "America/New_York", march), ["6:2026-03-07", "7:2026-03-09"])
+          assert.deepStrictEqual(
+            (yield* buckets("month", "America/New_York")).filter((label) => label.startsWith("8:")),
+            ["8:2026-11"]
+          )
+          // buckets merge rows of one period; explicit periods leave out rows outside them
+          const months = yield* repo.aggregate(tenant, {
+            bucket: { column: "joined_at", unit: "month" },
+            measures: { n: "count", score: { sum: "score" } }
+          })
+          assert.deepStrictEqual(
+            months.map((row) => [row.bucket, row.values.n, row.values.score]),
+            [
+              ["2025-12", 1, 4],
+              ["2026-01", 1, 5],
+              ["2026-03", 4, 16],
+              ["2026-04", 1, 3],
+              ["2026-11", 1, 8]
+            ]
+          )
+          const periods = yield* repo.aggregate(tenant, {
+            bucket: {
+              column: "joined_at",
+              boundaries: [new Date("2026-01-01T00:00:00Z"), new Date("2026-03-02T00:00:00Z"), Date.UTC(2026, 3, 1)]
+            },
+            measures: { n: "count" }
+          })
+          assert.deepStrictEqual(
+            periods.map((row) => [row.period, row.values.n]),
+            [
+              [0, 3],
+              [1, 3]
+            ]
+          )
+        })
+      )
+
+      it.effect("aggregate agrees with a China-time (UTC+8) model on scattered rows", () =>
+        Effect.gen(function* () {
+          const repo = yield* Residents
+          const tenant = freshTenant()
+          let state = 20260307
+          const next = () => {
+            state = (state * 1103515245 + 12345) % 2147483648
+            return state
+          }
+          const start = Date.UTC(2025, 0, 1)
+          const all = Array.from({ length: 80 }, (_, i) =>
+            makeResident(i, { joinedAt: new Date(start + (next() % 730) * 86_400_000 + (next() % 86_400_000)) })
+          )
+          yield* repo.insertMany(tenant, all)
+          const china = (r: Resident) => new Date(r.joinedAt.getTime() + 8 * 3_600_000)
+          const label = {
+            day: (r: Resident) => china(r).toISOString().slice(0, 10),
+            month: (r: Resident) => china(r).toISOString().slice(0, 7),
+            week: (r: Resident) => {
+              const d = china(r)
+              const monday = new Date(
+                Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7))
+              )
+              return monday.toISOString().slice(0, 10)
+            }
+          }
+          for (const unit of ["day", "week", "month"] as const) {
+            const rows = yield* repo.aggregate(tenant, {
+              where: { status: "active" },
+              groupBy: ["street"],
+              bucket: { column: "joined_at", unit },
+              measures: { n: "count", score: { sum: "score" }, first: { min: "joined_at" } }
+            })
+            const cells = new Map<string, Array<Resident>>()
+            for (const r of all.filter((r) => r.status === "active")) {
+              const key = `${r.street} ${label[unit](r)}`
+              cells.set(key, [...(cells.get(key) ?? []), r])
+            }
+            const expected = [...cells.keys()].sort().map((key) => {
+              const rs = cells.get(key)!
+              return `${key} ${rs.length} ${rs.reduce((n, r) => n + r.score, 0)} ${Math.min(...rs.map((r) => r.joinedAt.getTime()))}`
+            })
+            assert.deepStrictEqual(
+              rows.map(
+                (row) => `${row.group.street} ${row.bucket} ${row.values.n} ${row.values.score} ${row.values.first}`
+              ),
+              expected,
+              unit
+            )
+          }
+        })
+      )
+
       it.effect("tenant isolation: nothing of one tenant is visible to another", () =>
         Effect.gen(function* () {
           const repo = yield* Residents
@@ -334,6 +530,7 @@ export const repositorySuite = <R>(backend: RepositoryBackend<R>) =>
           assert.isTrue(Option.isNone(yield* repo.get(b, makeResident(1).id)))
           assert.deepStrictEqual((yield* repo.page(b, { limit: 10 })).items, [])
           assert.deepStrictEqual(yield* repo.countBy(b, "street"), [])
+          assert.deepStrictEqual(yield* repo.aggregate(b, { groupBy: ["street"], measures: { n: "count" } }), [])
           const conflict = yield* Effect.flip(repo.update(b, makeResident(1), 1))
           assert.strictEqual(conflict._tag, "VersionConflict")
           assert.strictEqual(yield* repo.count(a), 5)

@@ -1,0 +1,10 @@
+import { describe } from "@effect/vitest"
+import { migrationSuite } from "@gongzhi/core/testing"
+import { availability, layerTest } from "../src/testing.js"
+
+const server = await availability()
+
+// A database created by a module's previous migrations, upgraded by an appended one.
+describe.skipIf(server.skip)("MysqlStore migrations", () => {
+  migrationSuite({ name: "MysqlStore", layer: layerTest({ migrations: [], maxConnections: 8 }) })
+})
