@@ -8,7 +8,7 @@
  */
 import type { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, ParseResult, Schema } from "effect"
-import { uuidV7 } from "./internal/ids.js"
+import { uuidV7 } from "./Uuid.js"
 import * as SqlOutbox from "./internal/sql/outbox.js"
 import * as Page from "./Page.js"
 import { StorageError } from "./StorageError.js"
