@@ -90,6 +90,64 @@ export const deliveryStatements = (d: Dialect): ReadonlyArray<string> => {
 }
 
 /**
+ * Migration 3 of module `notifications` (`protect_delivery_addresses`): a nullable
+ * `address_index` column (the blind index of the address, `NULL` on rows recorded before addresses
+ * were encrypted) and an index `(tenant_id, address_index)` for erasing one person's deliveries.
+ * Each statement is guarded so that it is a no-op when its column or index exists: SQLite and
+ * MySQL have no `ADD COLUMN IF NOT EXISTS` and MySQL no `CREATE INDEX IF NOT EXISTS`, so the guard
+ * is a look-up in the catalogue first. Existing addresses stay readable (a plain-text address has
+ * no `gz1.` prefix) until `Deliveries.protectAddresses` encrypts them.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const addressIndexStatements: ReadonlyArray<GuardedStatement> = [
+  {
+    what: "gongzhi_deliveries.address_index",
+    exists: (d) =>
+      d === "sqlite"
+        ? "SELECT 1 AS present FROM pragma_table_info('gongzhi_deliveries') WHERE name = 'address_index'"
+        : d === "pg"
+          ? "SELECT 1 AS present FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'gongzhi_deliveries' AND column_name = 'address_index'"
+          : "SELECT 1 AS present FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'gongzhi_deliveries' AND column_name = 'address_index'",
+    statement: (d) => `ALTER TABLE gongzhi_deliveries ADD COLUMN address_index VARCHAR(64)${keyCollation[d]} NULL`
+  },
+  {
+    what: "gongzhi_deliveries_address_idx",
+    exists: (d) =>
+      d === "sqlite"
+        ? "SELECT 1 AS present FROM sqlite_master WHERE type = 'index' AND name = 'gongzhi_deliveries_address_idx'"
+        : d === "pg"
+          ? "SELECT 1 AS present FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'gongzhi_deliveries_address_idx'"
+          : "SELECT 1 AS present FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'gongzhi_deliveries' AND index_name = 'gongzhi_deliveries_address_idx'",
+    statement: () => "CREATE INDEX gongzhi_deliveries_address_idx ON gongzhi_deliveries (tenant_id, address_index)"
+  }
+]
+
+/**
+ * One schema change and how to tell it was made: the statement runs only when `exists` (a catalogue
+ * query) returns no row.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export interface GuardedStatement {
+  readonly what: string
+  readonly exists: (d: Dialect) => string
+  readonly statement: (d: Dialect) => string
+}
+
+const runGuarded = (steps: ReadonlyArray<GuardedStatement>): Effect.Effect<void, unknown, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+    const d = yield* dialect
+    for (const step of steps) {
+      const present = yield* sql.unsafe(step.exists(d))
+      if (present.length === 0) yield* sql.unsafe(step.statement(d))
+    }
+  })
+
+/**
  * The notification module's migrations, in order.
  *
  * @since 0.1.0
@@ -104,6 +162,7 @@ export const migrations: ModuleMigrations & { readonly module: "notifications" }
   module: "notifications",
   migrations: [
     { id: 1, name: "create_deliveries", up: run(deliveryStatements) },
-    { id: 2, name: "create_notification_preferences", up: Repository.migration(Preference.definition) }
+    { id: 2, name: "create_notification_preferences", up: Repository.migration(Preference.definition) },
+    { id: 3, name: "protect_delivery_addresses", up: runGuarded(addressIndexStatements) }
   ] satisfies ReadonlyArray<Migration>
 }
