@@ -153,7 +153,14 @@ const spawnChild = (filename: string): Effect.Effect<Child, never, Scope.Scope> 
             if (lines.includes(expected)) return true
             if (exit !== undefined) throw new Error(`child ended before "${expected}":\n${stderr}`)
             return undefined
-          }).pipe(Effect.timeout("60 seconds"), Effect.orDie, Effect.asVoid),
+          }).pipe(
+            Effect.timeoutFail({
+              duration: "60 seconds",
+              onTimeout: () => new Error(`no "${expected}" from the child within 60 s:\n${stderr}`)
+            }),
+            Effect.orDie,
+            Effect.asVoid
+          ),
         send: (line) => Effect.sync(() => child.stdin.write(`${line}\n`)),
         stop: (signal) =>
           Effect.suspend(() => {
