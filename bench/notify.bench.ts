@@ -33,6 +33,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as Delivery from "@gongzhi/core/Delivery"
 import * as Dispatcher from "@gongzhi/core/Dispatcher"
+import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Notifier from "@gongzhi/core/Notifier"
 import * as Outbox from "@gongzhi/core/Outbox"
@@ -58,7 +59,17 @@ const BATCH_SIZE = 100 // the dispatcher's default
 const CONCURRENCY = 8 // the dispatcher's default
 
 const migrations = [CoreMigrations.migrations, NotificationMigrations.migrations]
-const sqlPorts = Layer.mergeAll(Outbox.layerSql, Delivery.layerSql, Preference.layerSql)
+// One set of field-cipher keys for the run (delivery addresses are encrypted at rest): the worker
+// processes decrypt what the others recorded, so they inherit the keys through the environment.
+if (process.env.GONGZHI_PII_KEYS === undefined) {
+  const cipher = FieldCipher.generateOptions({ keyIds: ["bench"] })
+  process.env.GONGZHI_PII_KEYS = `bench:${Redacted.value(cipher.keys.bench)}`
+  process.env.GONGZHI_PII_CURRENT_KEY_ID = "bench"
+  process.env.GONGZHI_PII_INDEX_KEY = Redacted.value(cipher.indexKey)
+}
+const sqlPorts = Layer.mergeAll(Outbox.layerSql, Delivery.layerSql, Preference.layerSql).pipe(
+  Layer.provide(FieldCipher.layerConfig)
+)
 
 // ---------------------------------------------------------------------------------------------
 // the workload: "a report was accepted" → one webhook to the district's hub

@@ -19,7 +19,8 @@
  */
 import * as Crypto from "node:crypto"
 import type { SqlClient } from "@effect/sql"
-import { Clock, Context, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import type { FieldCipher } from "./FieldCipher.js"
 import * as SqlDeliveries from "./internal/dispatcherSql.js"
 import { Body, Channel, Priority } from "./Notifier.js"
 import * as Page from "./Page.js"
@@ -296,6 +297,23 @@ export interface DeliveriesShape {
   /** Deliveries of a tenant in recording order (for inspection, repair and tests). */
   readonly list: (tenantId: TenantId, options: ListOptions) => Effect.Effect<Page.Page<Delivery>, StorageError>
   readonly countByStatus: (tenantId: TenantId) => Effect.Effect<Readonly<Record<DeliveryStatus, number>>, StorageError>
+  /**
+   * Retention: deletes the tenant's deliveries delivered before `deliveredBefore` (and the digest
+   * items sent as part of a digest by then). Returns how many were deleted. See {@link purgeOlderThan}.
+   */
+  readonly purgeDelivered: (tenantId: TenantId, deliveredBefore: Date) => Effect.Effect<number, StorageError>
+  /**
+   * Deletes every delivery of the tenant sent to `address` (a person's request to erase their
+   * data), whatever its state; the SQL store finds them by the address's blind index. Returns how
+   * many were deleted.
+   */
+  readonly purgeAddress: (tenantId: TenantId, address: string) => Effect.Effect<number, StorageError>
+  /**
+   * Encrypts the addresses of deliveries recorded before addresses were encrypted at rest (all
+   * tenants), and indexes them for {@link DeliveriesShape.purgeAddress}. Safe to run at any time and
+   * in several processes; returns how many rows it changed (0 once done; always 0 in memory).
+   */
+  readonly protectAddresses: () => Effect.Effect<number, StorageError>
 }
 
 /**
@@ -455,6 +473,9 @@ const with_ = (row: Delivery, patch: Partial<Delivery>, now: number): Delivery =
   for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key]
   return new Delivery(next as any, { disableValidation: true })
 }
+
+/** How addresses compare for {@link DeliveriesShape.purgeAddress}: the field cipher's `text` blind-index normaliser. */
+const normalizeAddress = (address: string) => address.normalize("NFKC").trim().replace(/\s+/g, " ")
 
 /**
  * The in-memory delivery store (reference implementation). It joins memory transactions.
@@ -641,7 +662,36 @@ export const makeMemory: Effect.Effect<DeliveriesShape> = Effect.sync(() => {
       return counts
     })
 
+  const purgeDelivered: DeliveriesShape["purgeDelivered"] = (tenantId, deliveredBefore) =>
+    purgeWhere(
+      (row) =>
+        row.tenantId === tenantId &&
+        ((row.status === "delivered" &&
+          (row.deliveredAt?.getTime() ?? Number.POSITIVE_INFINITY) < deliveredBefore.getTime()) ||
+          (row.status === "digested" && row.updatedAt.getTime() < deliveredBefore.getTime()))
+    )
+
+  const purgeAddress: DeliveriesShape["purgeAddress"] = (tenantId, address) => {
+    const wanted = normalizeAddress(address)
+    return purgeWhere((row) => row.tenantId === tenantId && normalizeAddress(row.address) === wanted)
+  }
+
+  const purgeWhere = (predicate: (row: Delivery) => boolean) =>
+    Effect.sync(() => {
+      let purged = 0
+      for (const [k, row] of rows) {
+        if (predicate(row)) {
+          rows.delete(k)
+          purged++
+        }
+      }
+      return purged
+    })
+
   return {
+    purgeDelivered,
+    purgeAddress,
+    protectAddresses: () => Effect.succeed(0),
     insert,
     claim,
     markDelivered,
@@ -673,7 +723,35 @@ export const layerMemory: Layer.Layer<Deliveries> = Layer.effect(Deliveries, mak
  * @since 0.1.0
  * @category layers
  */
-export const layerSql: Layer.Layer<Deliveries, never, SqlClient.SqlClient> = Layer.effect(
+export const layerSql: Layer.Layer<Deliveries, never, SqlClient.SqlClient | FieldCipher> = Layer.effect(
   Deliveries,
   SqlDeliveries.make({ prepare, decodeClaimOptions, checkListOptions, Delivery, DeliveryInputError, DeliveryStatus })
 )
+
+/**
+ * Retention (保存期限): deletes a tenant's deliveries delivered more than `keepFor` ago (by Effect's
+ * `Clock`). Run it from the application's scheduler, e.g. daily, per tenant:
+ *
+ * ```ts
+ * import { Delivery } from "@gongzhi/core"
+ *
+ * const nightly = Delivery.purgeOlderThan(tenantId, "180 days")
+ * ```
+ *
+ * @since 0.1.0
+ * @category retention
+ */
+export const purgeOlderThan = (
+  tenantId: TenantId,
+  keepFor: Duration.DurationInput
+): Effect.Effect<number, StorageError | DeliveryInputError, Deliveries> =>
+  Effect.gen(function* () {
+    const millis = Duration.toMillis(Duration.decode(keepFor))
+    if (!Number.isFinite(millis) || millis < 0) {
+      return yield* new DeliveryInputError({ detail: "保存期限应为有限的非负时长 / keepFor must be a finite duration" })
+    }
+    const now = yield* Clock.currentTimeMillis
+    return yield* Effect.flatMap(Deliveries, (deliveries) =>
+      deliveries.purgeDelivered(tenantId, new Date(now - millis))
+    )
+  })

@@ -96,6 +96,11 @@ export const migrations: Migrations.ModuleMigrations & { readonly module: "notif
         columns: { digest: { type: "text", length: 16 } },
         indexes: [["digest"]]
       })
+    ]),
+    // delivery addresses are stored encrypted (FieldCipher); their blind index finds one person's records
+    Migrations.migration(3, "protect_delivery_addresses", [
+      Migrations.addColumn("gongzhi_deliveries", "address_index", { type: "text", length: 64 }),
+      Migrations.addIndex("gongzhi_deliveries", ["address_index"])
     ])
   ]
 }

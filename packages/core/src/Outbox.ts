@@ -8,12 +8,12 @@
  */
 import type { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, ParseResult, Schema } from "effect"
-import { uuidV7 } from "./internal/ids.js"
 import * as SqlOutbox from "./internal/sql/outbox.js"
 import * as Page from "./Page.js"
 import { StorageError } from "./StorageError.js"
 import { TenantId } from "./Tenant.js"
 import { registerRollback } from "./Transactor.js"
+import { uuidV7 } from "./Uuid.js"
 
 /**
  * @since 0.1.0

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { ConfigError } from "effect"
-import { Schema } from "effect"
+import { Duration, Effect, Option, Schema } from "effect"
 
 /**
  * The store could not start because a setting is wrong: a bad URL, an unreachable server, a missing
@@ -103,3 +103,49 @@ export const unreachableCodes = new Set([
  */
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
   secrets.reduce((out, secret) => (secret.length > 0 ? out.split(secret).join("***") : out), text)
+
+/**
+ * A {@link StoreConfigError} for `setting` with a Chinese and an English message.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const invalid = (setting: string, chinese: string, english: string): StoreConfigError =>
+  new StoreConfigError({ setting, message: `${chinese} / ${english}` })
+
+/**
+ * Decodes a count option (pool size and the like): an integer from 1 to 10,000, or `fallback` when absent.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeCount = (
+  setting: string,
+  value: number | undefined,
+  fallback: number
+): Effect.Effect<number, StoreConfigError> =>
+  value === undefined
+    ? Effect.succeed(fallback)
+    : Number.isInteger(value) && value >= 1 && value <= 10_000
+      ? Effect.succeed(value)
+      : Effect.fail(
+          invalid(setting, `${setting} 无效：应为 1 到 10000 之间的整数`, `${setting} must be an integer ≥ 1`)
+        )
+
+/**
+ * Decodes a duration option (a timeout and the like): finite and positive, or `fallback` when absent.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeDuration = (
+  setting: string,
+  input: Duration.DurationInput | undefined,
+  fallback: Duration.Duration
+): Effect.Effect<Duration.Duration, StoreConfigError> => {
+  if (input === undefined) return Effect.succeed(fallback)
+  const decoded = Duration.decodeUnknown(input)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value) && Duration.toMillis(decoded.value) > 0
+    ? Effect.succeed(decoded.value)
+    : Effect.fail(invalid(setting, `${setting} 无效：不是有效的时长`, `${setting} is not a valid duration`))
+}

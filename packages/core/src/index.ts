@@ -462,3 +462,15 @@ export * as Transactor from "./Transactor.js"
  * @since 0.1.0
  */
 export * as Url from "./Url.js"
+
+/**
+ * Time-ordered identifiers (UUIDv7, RFC 9562): 48-bit epoch milliseconds, then a counter that keeps
+ * ids made in the same millisecond in order, then random bits. Sorting the strings sorts by creation
+ * time within one process, so they make good primary keys (new rows land at the end of the index).
+ *
+ * The one implementation every Gongzhi package uses: take the time from Effect's `Clock` with
+ * {@link make}, or pass it to {@link uuidV7}.
+ *
+ * @since 0.1.0
+ */
+export * as Uuid from "./Uuid.js"

@@ -15,6 +15,7 @@
 import { Context, Effect, Layer } from "effect"
 import * as AuditLog from "./AuditLog.js"
 import * as auditLogConformance from "./internal/conformance/auditLog.js"
+import * as deliveryPrivacy from "./internal/conformance/deliveryPrivacy.js"
 import * as kit from "./internal/conformance/kit.js"
 import * as migrationConformance from "./internal/conformance/migrations.js"
 import * as notifierConformance from "./internal/conformance/notifier.js"
@@ -289,7 +290,10 @@ export const makeRecorder: (channel: string) => Recorder = pipeline.makeRecorder
  * @since 0.1.0
  * @category testing
  */
-export const deliveriesSuite: typeof pipeline.deliveriesSuite = pipeline.deliveriesSuite
+export const deliveriesSuite = (backend: pipeline.PipelineBackend): void => {
+  pipeline.deliveriesSuite(backend)
+  deliveryPrivacy.deliveryPrivacySuite(backend)
+}
 
 /**
  * Runs the dispatcher suite (expand, send, retry with back-off, dead-letter, never twice, digest).

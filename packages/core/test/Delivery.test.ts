@@ -5,7 +5,8 @@ import * as Preference from "@gongzhi/core/Preference"
 import * as Transactor from "@gongzhi/core/Transactor"
 import { Effect, FastCheck, Layer, Schema } from "effect"
 import { freshTenant } from "../src/internal/conformance/kit.js"
-import { deliveriesSuite, sampleDelivery } from "../src/internal/dispatcherSuite.js"
+import { sampleDelivery } from "../src/internal/dispatcherSuite.js"
+import { deliveriesSuite } from "../src/testing.js"
 
 deliveriesSuite({
   name: "memory",

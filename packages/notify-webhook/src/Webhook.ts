@@ -18,6 +18,7 @@ import { createHmac } from "node:crypto"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as Notifier from "@gongzhi/core/Notifier"
+import type { StorageError } from "@gongzhi/core/StorageError"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { ConfigError } from "effect"
 import { Clock, Config, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
@@ -30,6 +31,7 @@ import {
   parseRetryAfter,
   safeOrigin
 } from "./internal/http.js"
+import type { ReplayStoreShape } from "./Replay.js"
 
 /**
  * Name of the header carrying the Unix time (seconds) of the attempt.
@@ -126,7 +128,8 @@ export const VerificationFailure = Schema.Literal(
   "MalformedHeader",
   "BadSignature",
   "TimestampOutOfRange",
-  "MalformedPayload"
+  "MalformedPayload",
+  "Replayed"
 )
 
 /**
@@ -140,7 +143,8 @@ const verificationMessages: Record<VerificationFailure, string> = {
   MalformedHeader: "签名或时间戳请求头格式错误 / malformed signature or timestamp header",
   BadSignature: "签名不正确 / bad signature",
   TimestampOutOfRange: "时间戳超出允许范围，可能是重放请求 / timestamp outside the tolerance (replay?)",
-  MalformedPayload: "请求体不是有效的通知 JSON / body is not a valid notification document"
+  MalformedPayload: "请求体不是有效的通知 JSON / body is not a valid notification document",
+  Replayed: "该请求已收到过，拒绝重放 / this request was received before (replay)"
 }
 
 /**
@@ -423,7 +427,41 @@ export const layerConfig = (
  */
 export interface VerifyOptions {
   readonly secret: Redacted.Redacted<string> | ReadonlyArray<Redacted.Redacted<string>>
+  /** A finite number of seconds, 0 to 86,400 (default 300). */
   readonly toleranceSeconds?: number | undefined
+  /**
+   * Refuses a request whose signature was accepted before within the window (reason `Replayed`):
+   * see `Replay` for a memory and a SQL store. Without it a captured request can be replayed until
+   * its timestamp leaves the window.
+   */
+  readonly replay?: ReplayStoreShape | undefined
+}
+
+/** Why the verify options are unusable, or undefined when they are fine. */
+const verifyOptionsProblem = (options: VerifyOptions): WebhookConfigError | undefined => {
+  const tolerance = options.toleranceSeconds ?? 300
+  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0 || tolerance > 86_400) {
+    return new WebhookConfigError({
+      setting: "toleranceSeconds",
+      message:
+        "时间戳容差应为 0 到 86400 之间的有限秒数 / toleranceSeconds must be a finite number of seconds, 0 to 86400"
+    })
+  }
+  const secrets = Redacted.isRedacted(options.secret)
+    ? [options.secret as Redacted.Redacted<string>]
+    : Array.isArray(options.secret)
+      ? (options.secret as ReadonlyArray<unknown>)
+      : []
+  if (
+    secrets.length === 0 ||
+    secrets.some((secret) => !Redacted.isRedacted(secret) || String(Redacted.value(secret)).trim().length === 0)
+  ) {
+    return new WebhookConfigError({
+      setting: "secret",
+      message: "签名密钥不能为空 / the webhook secret must not be empty"
+    })
+  }
+  return undefined
 }
 
 /**
@@ -475,14 +513,17 @@ const decodePayload = Schema.decodeUnknownEither(Schema.parseJson(WebhookPayload
  *     Effect.catchTag("WebhookVerificationError", () => Effect.succeed({ status: 401, key: undefined }))
  *   )
  */
-export const verify =
-  (options: VerifyOptions) =>
-  (
-    headers: ReceivedHeaders,
-    rawBody: string | Uint8Array,
-    now?: Date | number
-  ): Effect.Effect<WebhookPayload, WebhookVerificationError> =>
+export const verify = (
+  options: VerifyOptions
+): ((
+  headers: ReceivedHeaders,
+  rawBody: string | Uint8Array,
+  now?: Date | number
+) => Effect.Effect<WebhookPayload, WebhookVerificationError | WebhookConfigError | StorageError>) => {
+  const problem = verifyOptionsProblem(options)
+  return (headers, rawBody, now) =>
     Effect.gen(function* () {
+      if (problem !== undefined) return yield* problem
       const reject = (reason: VerificationFailure) => new WebhookVerificationError({ reason })
       const timestamp = headerValue(headers, TIMESTAMP_HEADER)
       const signatureHeader = headerValue(headers, SIGNATURE_HEADER)
@@ -500,7 +541,7 @@ export const verify =
       const secrets = Redacted.isRedacted(options.secret)
         ? [options.secret as Redacted.Redacted<string>]
         : (options.secret as ReadonlyArray<Redacted.Redacted<string>>)
-      let matched = false
+      let matched: string | undefined
       for (const secret of secrets) {
         const expected = createHmac("sha256", Redacted.value(secret))
           .update(`${timestamp.trim()}.`, "utf8")
@@ -508,10 +549,10 @@ export const verify =
           .digest("hex")
         for (const candidate of candidates) {
           // no early exit: every comparison is made
-          if (constantTimeEqual(expected, candidate.toLowerCase())) matched = true
+          if (constantTimeEqual(expected, candidate.toLowerCase())) matched = expected
         }
       }
-      if (!matched) return yield* reject("BadSignature")
+      if (matched === undefined) return yield* reject("BadSignature")
       const nowMillis =
         now === undefined ? yield* Clock.currentTimeMillis : typeof now === "number" ? now : now.getTime()
       const tolerance = options.toleranceSeconds ?? 300
@@ -520,5 +561,11 @@ export const verify =
       }
       const payload = decodePayload(body.toString("utf8"))
       if (Either.isLeft(payload)) return yield* reject("MalformedPayload")
+      if (options.replay !== undefined) {
+        // remembered until the timestamp leaves the window (plus a second for the rounding)
+        const expiresAt = (Number(timestamp.trim()) + tolerance + 1) * 1000
+        if (!(yield* options.replay.remember(matched, expiresAt, nowMillis))) return yield* reject("Replayed")
+      }
       return payload.right
     })
+}

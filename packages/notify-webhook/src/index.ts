@@ -2,6 +2,23 @@
 // Run `npm run barrels` after adding, renaming or removing a module in src/.
 
 /**
+ * Replay protection for webhook receivers (防重放). A signed webhook stays valid for the tolerance
+ * window of `Webhook.verify` (default five minutes): someone who captured a request could send it
+ * again within that window. Give `verify` a replay store and every signature is accepted once; the
+ * same request sent again is refused with `WebhookVerificationError` reason `Replayed`.
+ *
+ * A sender's retry is a new request (a new timestamp, so a new signature) and is still accepted:
+ * de-duplicate retries by the payload's `idempotencyKey`.
+ *
+ * - {@link layerMemory}: one process (a single receiver instance).
+ * - {@link layerSql}: several receiver instances sharing a database (SQLite, PostgreSQL,
+ *   MySQL/MariaDB; table `gongzhi_webhook_replays` from {@link migrations}).
+ *
+ * @since 0.1.0
+ */
+export * as Replay from "./Replay.js"
+
+/**
  * Signed JSON webhooks (签名 Webhook 通知). Each notification is an HTTP POST of a JSON document to
  * the recipient URL, signed with HMAC-SHA256 over `timestamp + "." + body` so that the receiver can
  * check that it came from this system and was not replayed. The receiver side uses {@link verify}.

@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Migrations from "@gongzhi/core/Migrations"
 import * as Notifier from "@gongzhi/core/Notifier"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { NotifierProbe } from "@gongzhi/core/testing"
@@ -19,9 +21,11 @@ import {
   Layer,
   Option,
   Redacted,
-  Schedule
+  Schedule,
+  type Scope
 } from "effect"
 import { parseRetryAfter } from "../src/internal/http.js"
+import * as Replay from "../src/Replay.js"
 import * as Webhook from "../src/Webhook.js"
 
 // a fresh signing key per run (never a literal secret in the repository)
@@ -383,8 +387,61 @@ describe("Webhook.verify", () => {
     priority: "normal",
     sentAt: new Date(now).toISOString()
   })
-  const reasonOf = (effect: Effect.Effect<unknown, Webhook.WebhookVerificationError>) =>
-    Effect.map(Effect.flip(effect), (error) => error.reason)
+  const reasonOf = (effect: Effect.Effect<unknown, { readonly _tag: string }>) =>
+    Effect.map(Effect.flip(effect), (error) =>
+      error._tag === "WebhookVerificationError" ? (error as Webhook.WebhookVerificationError).reason : error._tag
+    )
+
+  it.effect("refuses unusable options: NaN, infinite or negative tolerances and empty secrets", () =>
+    Effect.gen(function* () {
+      const headers = signed(body, nowSeconds)
+      for (const toleranceSeconds of [Number.NaN, Number.POSITIVE_INFINITY, -1, 86_401]) {
+        const error = yield* Effect.flip(Webhook.verify({ secret, toleranceSeconds })(headers, body, now))
+        assert.strictEqual(error._tag, "WebhookConfigError")
+        assert.strictEqual((error as Webhook.WebhookConfigError).setting, "toleranceSeconds")
+      }
+      for (const empty of [Redacted.make(""), Redacted.make("   "), [] as ReadonlyArray<Redacted.Redacted<string>>]) {
+        const emptySigned = signed(body, nowSeconds, Redacted.make(""))
+        const error = yield* Effect.flip(Webhook.verify({ secret: empty })(emptySigned, body, now))
+        assert.strictEqual(error._tag, "WebhookConfigError")
+        assert.strictEqual((error as Webhook.WebhookConfigError).setting, "secret")
+      }
+    })
+  )
+
+  const replaySuite = (name: string, store: Effect.Effect<Replay.ReplayStoreShape, unknown, Scope.Scope>) =>
+    it.scoped(`a replay store (${name}) accepts a signature once within the window; a retry is a new request`, () =>
+      Effect.gen(function* () {
+        const replay = yield* store
+        const check = Webhook.verify({ secret, toleranceSeconds: 60, replay })
+        const headers = signed(body, nowSeconds)
+        assert.strictEqual((yield* check(headers, body, now)).idempotencyKey, "k-1")
+        assert.strictEqual(yield* reasonOf(check(headers, body, now + 30_000)), "Replayed")
+        // concurrent duplicates: exactly one is accepted
+        const burst = signed(body, nowSeconds + 1)
+        const results = yield* Effect.all(
+          Array.from({ length: 5 }, () => Effect.either(check(burst, body, now + 1000))),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(results.filter((result) => result._tag === "Right").length, 1)
+        // the sender's retry carries a new timestamp, hence a new signature
+        assert.strictEqual((yield* check(signed(body, nowSeconds + 2), body, now + 2000)).idempotencyKey, "k-1")
+        // outside the window the timestamp check refuses it, whatever the store remembers
+        assert.strictEqual(yield* reasonOf(check(headers, body, now + 120_000)), "TimestampOutOfRange")
+      })
+    )
+
+  replaySuite("memory", Replay.makeMemory)
+  replaySuite(
+    "SQLite",
+    Effect.gen(function* () {
+      const sqlite = yield* Layer.build(SqliteClient.layer({ filename: ":memory:" }))
+      return yield* Effect.zipRight(Migrations.run([Replay.migrations]), Replay.makeSql).pipe(
+        Effect.provide(sqlite),
+        Effect.orDie
+      )
+    })
+  )
 
   it.effect("accepts a good request (string or bytes, web Headers or a record) and decodes it", () =>
     Effect.gen(function* () {

@@ -74,8 +74,10 @@ export * as OpinionEvents from "./OpinionEvents.js"
 export * as OpinionInputs from "./OpinionInputs.js"
 
 /**
- * The database migrations of the opinion module (民情诉求数据表迁移). Store packages run them with
- * `Migrations.run`, after the kernel's:
+ * The database migrations of the opinion module (民情诉求数据表迁移), module `opinion`: a frozen,
+ * append-only list written with the `Migrations` helpers, never derived from the live
+ * `ReportRepo.definition` (the opinion tests check that the list builds exactly the table the
+ * definition expects). Store packages run them with `Migrations.run`, after the kernel's:
  *
  * ```ts
  * SqliteStore.layer({ filename, migrations: [CoreMigrations.migrations, OpinionMigrations.migrations] })

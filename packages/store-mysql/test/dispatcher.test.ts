@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as Delivery from "@gongzhi/core/Delivery"
 import * as Dispatcher from "@gongzhi/core/Dispatcher"
+import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Migrations from "@gongzhi/core/Migrations"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Notifier from "@gongzhi/core/Notifier"
@@ -18,7 +19,10 @@ const server = await availability()
 
 const migrations = [CoreMigrations.migrations, NotificationMigrations.migrations]
 
-const ports = Layer.mergeAll(Outbox.layerSql, Delivery.layerSql, Preference.layerSql)
+const ports = Layer.mergeAll(Outbox.layerSql, Delivery.layerSql, Preference.layerSql).pipe(
+  // one set of keys for every pool: two dispatchers read what the other recorded
+  Layer.provideMerge(FieldCipher.layer(FieldCipher.generateOptions()))
+)
 
 const EVENTS = 400
 const APPLICANTS = 5

@@ -8,7 +8,8 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient } from "@effect/sql"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Migrations from "@gongzhi/core/Migrations"
-import { configProblem, driverError, StoreConfigError, scrub, unreachableCodes } from "@gongzhi/core/StoreConfig"
+import * as StoreConfig from "@gongzhi/core/StoreConfig"
+import { configProblem, driverError, type StoreConfigError, scrub, unreachableCodes } from "@gongzhi/core/StoreConfig"
 import * as Transactor from "@gongzhi/core/Transactor"
 import type { ConfigError, Scope } from "effect"
 import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
@@ -64,8 +65,7 @@ export interface PgStore {
   readonly applied: ReadonlyArray<Migrations.AppliedMigration>
 }
 
-const fail = (setting: string, chinese: string, english: string) =>
-  new StoreConfigError({ setting, message: `${chinese} / ${english}` })
+const fail = StoreConfig.invalid
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
@@ -199,20 +199,9 @@ const connectError = (target: Target, setting: string, error: unknown): StoreCon
   )
 }
 
-const decodeCount = (setting: string, value: number | undefined, fallback: number) =>
-  value === undefined
-    ? Effect.succeed(fallback)
-    : Number.isInteger(value) && value >= 1 && value <= 10_000
-      ? Effect.succeed(value)
-      : Effect.fail(fail(setting, `${setting} 无效：应为 1 到 10000 之间的整数`, `${setting} must be an integer ≥ 1`))
+const decodeCount = StoreConfig.decodeCount
 
-const decodeDuration = (setting: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
-  if (input === undefined) return Effect.succeed(fallback)
-  const decoded = Duration.decodeUnknown(input)
-  return Option.isSome(decoded) && Duration.isFinite(decoded.value) && Duration.toMillis(decoded.value) > 0
-    ? Effect.succeed(decoded.value)
-    : Effect.fail(fail(setting, `${setting} 无效：不是有效的时长`, `${setting} is not a valid duration`))
-}
+const decodeDuration = StoreConfig.decodeDuration
 
 /** The names of the settings, for messages: option names, or environment variables. */
 interface Settings {

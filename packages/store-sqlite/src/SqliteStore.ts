@@ -12,7 +12,8 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient } from "@effect/sql"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Migrations from "@gongzhi/core/Migrations"
-import { configProblem, StoreConfigError } from "@gongzhi/core/StoreConfig"
+import * as StoreConfig from "@gongzhi/core/StoreConfig"
+import { configProblem, type StoreConfigError } from "@gongzhi/core/StoreConfig"
 import * as Transactor from "@gongzhi/core/Transactor"
 import type { ConfigError, Scope } from "effect"
 import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
@@ -79,16 +80,9 @@ const Options = Schema.Struct({
   synchronous: Schema.optional(Synchronous)
 })
 
-const fail = (setting: string, chinese: string, english: string) =>
-  new StoreConfigError({ setting, message: `${chinese} / ${english}` })
+const fail = StoreConfig.invalid
 
-const decodeDuration = (setting: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
-  if (input === undefined) return Effect.succeed(fallback)
-  const decoded = Duration.decodeUnknown(input)
-  return Option.isSome(decoded) && Duration.isFinite(decoded.value)
-    ? Effect.succeed(decoded.value)
-    : Effect.fail(fail(setting, `${setting} 不是有效的时长`, `${setting} is not a valid duration`))
-}
+const decodeDuration = StoreConfig.decodeDuration
 
 /** Driver failures while opening the file, described for a clerk (no stack, no parameters). */
 const openError = (setting: string, filename: string, readonly: boolean, error: unknown): StoreConfigError => {

@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as Delivery from "@gongzhi/core/Delivery"
+import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Migrations from "@gongzhi/core/Migrations"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Preference from "@gongzhi/core/Preference"
-// The suites live beside the ports in @gongzhi/core; imported by path until @gongzhi/core/testing re-exports them.
 import { deliveriesSuite, dispatcherSuite } from "@gongzhi/core/testing"
 import { Effect, Layer } from "effect"
 import { layerTest } from "../src/testing.js"
@@ -14,7 +14,7 @@ const migrations = [CoreMigrations.migrations, NotificationMigrations.migrations
 
 /** A fresh, migrated SQLite file per suite, with the SQL Outbox, Deliveries and Preferences. */
 const sqlite = Layer.mergeAll(Outbox.layerSql, Delivery.layerSql, Preference.layerSql).pipe(
-  Layer.provideMerge(layerTest({ migrations }))
+  Layer.provideMerge(Layer.merge(layerTest({ migrations }), FieldCipher.layerTest()))
 )
 
 deliveriesSuite({ name: "sqlite", sql: true, concurrentWriters: false, layer: sqlite })

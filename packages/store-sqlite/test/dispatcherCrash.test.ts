@@ -7,14 +7,16 @@ import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as Delivery from "@gongzhi/core/Delivery"
+import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Outbox from "@gongzhi/core/Outbox"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { Scope } from "effect"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import * as SqliteStore from "../src/SqliteStore.js"
 import { tempDatabaseFile } from "../src/testing.js"
 
+const CIPHER = FieldCipher.generateOptions()
 const CHILD = fileURLToPath(new URL("./fixtures/dispatcherChild.ts", import.meta.url))
 const PACKAGE_DIR = Path.resolve(Path.dirname(CHILD), "../..")
 const ROUNDS = 8
@@ -99,7 +101,15 @@ const spawnChild = (filename: string): Effect.Effect<Child, never, Scope.Scope> 
     Effect.sync(() => {
       const child = ChildProcess.spawn(process.execPath, ["--import", "tsx", CHILD], {
         cwd: PACKAGE_DIR,
-        env: { ...process.env, GONGZHI_DISPATCH_SQLITE_FILE: filename, GONGZHI_DISPATCH_TENANT: tenantId },
+        env: {
+          ...process.env,
+          GONGZHI_DISPATCH_SQLITE_FILE: filename,
+          GONGZHI_DISPATCH_TENANT: tenantId,
+          // every child decrypts what an earlier one recorded: one set of keys for the run
+          GONGZHI_PII_KEYS: `test:${Redacted.value(CIPHER.keys.test)}`,
+          GONGZHI_PII_CURRENT_KEY_ID: "test",
+          GONGZHI_PII_INDEX_KEY: Redacted.value(CIPHER.indexKey)
+        },
         stdio: ["pipe", "pipe", "pipe"]
       })
       const lines: Array<string> = []
@@ -143,7 +153,14 @@ const spawnChild = (filename: string): Effect.Effect<Child, never, Scope.Scope> 
             if (lines.includes(expected)) return true
             if (exit !== undefined) throw new Error(`child ended before "${expected}":\n${stderr}`)
             return undefined
-          }).pipe(Effect.timeout("60 seconds"), Effect.orDie, Effect.asVoid),
+          }).pipe(
+            Effect.timeoutFail({
+              duration: "60 seconds",
+              onTimeout: () => new Error(`no "${expected}" from the child within 60 s:\n${stderr}`)
+            }),
+            Effect.orDie,
+            Effect.asVoid
+          ),
         send: (line) => Effect.sync(() => child.stdin.write(`${line}\n`)),
         stop: (signal) =>
           Effect.suspend(() => {
@@ -169,7 +186,8 @@ describe("Dispatcher crash safety on SQLite (SIGKILL)", () => {
         const migrations = [CoreMigrations.migrations, NotificationMigrations.migrations]
         const context = yield* Layer.build(
           Layer.mergeAll(Outbox.layerSql, Delivery.layerSql).pipe(
-            Layer.provideMerge(SqliteStore.layer({ filename, migrations }))
+            Layer.provideMerge(SqliteStore.layer({ filename, migrations })),
+            Layer.provide(FieldCipher.layer(CIPHER))
           )
         )
         const outbox = Effect.provide(Outbox.Outbox, context)

@@ -1,14 +1,15 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Fragment } from "@effect/sql/Statement"
 import { Array as Arr, Clock, Effect, Option, Schema } from "effect"
 import type * as DeliveryModule from "../Delivery.js"
 import type { DeliveriesShape, Delivery, DeliveryId, DeliveryStatus } from "../Delivery.js"
+import { FieldCipher, type FieldCipherError } from "../FieldCipher.js"
 import type { Priority } from "../Notifier.js"
 import * as Page from "../Page.js"
 import { StorageError } from "../StorageError.js"
 import { affectedRows, jsonText, limitLiteral, toMillis } from "./sql/common.js"
-import { fromSqlError, isSqlError, retryTransient } from "./sqlError.js"
+import * as Lease from "./sql/lease.js"
+import { fromSqlError } from "./sqlError.js"
 
 /**
  * What this implementation takes from the public `Delivery` module: passed in rather than imported,
@@ -66,8 +67,43 @@ const RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, u
 const optional = <K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } =>
   (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
-export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlClient.SqlClient> =>
+/** The prefix of a field ciphertext: an address without it is a row recorded before addresses were encrypted. */
+const CIPHERTEXT_PREFIX = "gz1."
+/** Legacy rows encrypted per statement of `protectAddresses`. */
+const PROTECT_CHUNK = 200
+
+/** The cipher context of an address: its column, tenant and record, so a copied ciphertext does not decrypt. */
+export const addressContext = (tenantId: string, id: string): ReadonlyArray<string> => [
+  "gongzhi_deliveries.address",
+  tenantId,
+  id
+]
+
+/** The blind-index context of addresses: one per tenant, so one person's records are found across records. */
+export const addressIndexContext = (tenantId: string): ReadonlyArray<string> => ["gongzhi_deliveries.address", tenantId]
+
+export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlClient.SqlClient | FieldCipher> =>
   Effect.gen(function* () {
+    const cipher = yield* FieldCipher
+    const cipherError = (operation: string) => (cause: FieldCipherError) =>
+      new StorageError({
+        operation,
+        reason: "投递地址无法加密或解密（密钥配置有误？）/ delivery address cannot be encrypted or decrypted",
+        retryable: false,
+        cause
+      })
+    const sealAddress = (tenantId: string, id: string, address: string) =>
+      Effect.all({
+        address: cipher.encrypt(address, { context: addressContext(tenantId, id) }),
+        address_index: cipher.blindIndex(address, { kind: "text", context: addressIndexContext(tenantId) })
+      })
+    const openAddress = (row: Row) =>
+      row.address.startsWith(CIPHERTEXT_PREFIX)
+        ? Effect.map(
+            cipher.decryptToString(row.address, { context: addressContext(row.tenant_id, row.id) }),
+            (address): Row => ({ ...row, address })
+          )
+        : Effect.succeed(row)
     const { Delivery, DeliveryInputError } = module
     const decodeStatus = Schema.decodeUnknownSync(module.DeliveryStatus)
     const sql = (yield* SqlClient.SqlClient).withoutTransforms()
@@ -109,6 +145,11 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
     }
 
     const decodeRows = (operation: string, rows: ReadonlyArray<Row>) =>
+      Effect.flatMap(Effect.mapError(Effect.forEach(rows, openAddress), cipherError(operation)), (opened) =>
+        decodeOpened(operation, opened)
+      )
+
+    const decodeOpened = (operation: string, rows: ReadonlyArray<Row>) =>
       Effect.try({
         try: () => rows.map(toDelivery),
         catch: (cause) =>
@@ -121,6 +162,17 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
       })
 
     const toRow = (delivery: Delivery) =>
+      Effect.flatMap(toPlainRow(delivery), (row) =>
+        Effect.map(
+          Effect.mapError(
+            sealAddress(delivery.tenantId, delivery.id, delivery.address),
+            cipherError("deliveries.insert")
+          ),
+          (sealed) => ({ ...row, ...sealed })
+        )
+      )
+
+    const toPlainRow = (delivery: Delivery) =>
       Effect.try({
         try: () => ({
           tenant_id: delivery.tenantId,
@@ -174,63 +226,26 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
 
     const insert: DeliveriesShape["insert"] = (deliveries) => Effect.flatMap(module.prepare(deliveries), insertPrepared)
 
-    const claimable = (tenantId: string, now: number): Fragment =>
-      sql`tenant_id = ${tenantId} AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ${now}) OR (status = 'sending' AND lease_until <= ${now}))`
-
-    const claimOrder = sql.literal("priority DESC, next_attempt_at, id")
-
-    const claimed = (row: Row, workerId: string, leaseUntil: number, now: number): Row => ({
-      ...row,
-      status: "sending",
-      attempts: Number(row.attempts) + 1,
-      claimed_by: workerId,
-      lease_until: leaseUntil,
-      updated_at: now
-    })
-
-    // PostgreSQL and MySQL 8 / MariaDB 10.6+: lock the first claimable rows, skipping rows other
-    // dispatchers hold, and lease them, in one transaction.
-    const claimLocking = (tenantId: string, workerId: string, limit: number, now: number, leaseUntil: number) =>
-      sql
-        .withTransaction(
-          Effect.gen(function* () {
-            const rows = yield* sql<Row>`SELECT ${columns} FROM gongzhi_deliveries WHERE ${claimable(tenantId, now)}
-            ORDER BY ${claimOrder} LIMIT ${limitLiteral(sql, limit)} FOR UPDATE SKIP LOCKED`
-            if (rows.length === 0) return rows
-            yield* Effect.forEach(
-              Arr.chunksOf(
-                rows.map((row) => row.id),
-                ID_CHUNK
-              ),
-              (ids) =>
-                sql`UPDATE gongzhi_deliveries SET status = 'sending', attempts = attempts + 1, claimed_by = ${workerId},
-                lease_until = ${leaseUntil}, updated_at = ${now} WHERE tenant_id = ${tenantId} AND ${sql.in("id", ids)}`,
-              { discard: true }
-            )
-            return rows.map((row) => claimed(row, workerId, leaseUntil, now))
-          })
-        )
-        .pipe(
-          Effect.mapError((error) => (isSqlError(error) ? fromSqlError("deliveries.claim", error) : error)),
-          // two claimers can deadlock on MySQL/MariaDB; a fresh claim is safe to retry
-          retryTransient
-        )
-
-    // SQLite: one writer at a time and no row locks; a single UPDATE … RETURNING is atomic.
-    const claimSingleStatement = (tenantId: string, workerId: string, limit: number, now: number, leaseUntil: number) =>
-      sql<Row>`UPDATE gongzhi_deliveries SET status = 'sending', attempts = attempts + 1, claimed_by = ${workerId},
-      lease_until = ${leaseUntil}, updated_at = ${now}
-      WHERE tenant_id = ${tenantId} AND id IN (
-        SELECT id FROM gongzhi_deliveries WHERE ${claimable(tenantId, now)}
-        ORDER BY ${claimOrder} LIMIT ${limitLiteral(sql, limit)}
-      )
-      RETURNING ${columns}`.pipe(Effect.mapError(storageError("deliveries.claim")))
-
-    const claimRows = sql.onDialectOrElse({
-      pg: () => claimLocking,
-      mysql: () => claimLocking,
-      orElse: () => claimSingleStatement
-    })
+    const queue: Lease.LeaseQueue<Row> = {
+      table: "gongzhi_deliveries",
+      operation: "deliveries.claim",
+      columns,
+      leasedStatus: "sending",
+      claimable: (tenantId, now) =>
+        sql`tenant_id = ${tenantId} AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ${now}) OR (status = 'sending' AND lease_until <= ${now}))`,
+      order: sql.literal("priority DESC, next_attempt_at, id"),
+      lease: (workerId, leaseUntil, now) =>
+        sql`status = 'sending', attempts = attempts + 1, claimed_by = ${workerId}, lease_until = ${leaseUntil}, updated_at = ${now}`,
+      leased: (row, workerId, leaseUntil, now) => ({
+        ...row,
+        status: "sending",
+        attempts: Number(row.attempts) + 1,
+        claimed_by: workerId,
+        lease_until: leaseUntil,
+        updated_at: now
+      })
+    }
+    const claimRows = Lease.claim(sql, queue)
 
     const byClaimOrder = (a: Delivery, b: Delivery) =>
       RANK[b.priority] - RANK[a.priority] ||
@@ -242,7 +257,23 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
         const o = yield* module.decodeClaimOptions(options)
         const now = yield* Clock.currentTimeMillis
         const rows = yield* claimRows(o.tenantId, o.workerId, o.limit, now, now + o.leaseMillis)
-        const deliveries = yield* decodeRows("deliveries.claim", rows)
+        // a row whose address does not decrypt (a lost key, a copied ciphertext) never becomes
+        // sendable: it is dead-lettered at once instead of failing every claim of the tenant
+        const opened = yield* Effect.forEach(rows, (row) =>
+          Effect.match(openAddress(row), { onFailure: () => undefined, onSuccess: (r) => r })
+        )
+        const unreadable = rows.filter((_, i) => opened[i] === undefined).map((row) => row.id)
+        if (unreadable.length > 0) {
+          yield* sql`UPDATE gongzhi_deliveries SET status = 'dead', claimed_by = NULL, lease_until = NULL,
+          last_error = ${"投递地址无法解密 / address cannot be decrypted"}, updated_at = ${now}
+          WHERE ${Lease.held(sql, queue, o.tenantId, o.workerId)} AND ${sql.in("id", unreadable)}`.pipe(
+            Effect.mapError(storageError("deliveries.claim"))
+          )
+        }
+        const deliveries = yield* decodeOpened(
+          "deliveries.claim",
+          opened.filter((row): row is Row => row !== undefined)
+        )
         return [...deliveries].sort(byClaimOrder)
       })
 
@@ -296,7 +327,7 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
           "deliveries.markRetry",
           sql`UPDATE gongzhi_deliveries SET status = 'retrying', next_attempt_at = ${options.retryAt.getTime()},
           claimed_by = NULL, lease_until = NULL, last_error = ${truncate(options.error)}, updated_at = ${now}
-          WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'sending' AND claimed_by = ${workerId}`.raw
+          WHERE ${Lease.held(sql, queue, tenantId, workerId)} AND id = ${id}`.raw
         )
       )
 
@@ -306,7 +337,7 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
           "deliveries.markDead",
           sql`UPDATE gongzhi_deliveries SET status = 'dead', claimed_by = NULL, lease_until = NULL,
           last_error = ${truncate(error)}, updated_at = ${now}
-          WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'sending' AND claimed_by = ${workerId}`.raw
+          WHERE ${Lease.held(sql, queue, tenantId, workerId)} AND id = ${id}`.raw
         )
       )
 
@@ -320,8 +351,7 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
               SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
                 attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
                 claimed_by = NULL, lease_until = NULL, updated_at = ${now}
-              WHERE tenant_id = ${tenantId} AND status = 'sending' AND claimed_by = ${workerId} AND ${sql.in("id", chunk)}`
-                .raw,
+              WHERE ${Lease.held(sql, queue, tenantId, workerId)} AND ${sql.in("id", chunk)}`.raw,
               storageError("deliveries.release")
             ),
             (raw) => total + affectedRows(raw)
@@ -422,7 +452,76 @@ export const make = (module: Module): Effect.Effect<DeliveriesShape, never, SqlC
         return counts
       })
 
+    const purgeDelivered: DeliveriesShape["purgeDelivered"] = (tenantId, deliveredBefore) =>
+      Effect.map(
+        Effect.mapError(
+          sql`DELETE FROM gongzhi_deliveries WHERE tenant_id = ${tenantId} AND (
+            (status = 'delivered' AND delivered_at < ${deliveredBefore.getTime()})
+            OR (status = 'digested' AND updated_at < ${deliveredBefore.getTime()}))`.raw,
+          storageError("deliveries.purgeDelivered")
+        ),
+        affectedRows
+      )
+
+    // Rows recorded before addresses were encrypted have no index: they match by their plain text.
+    const purgeAddress: DeliveriesShape["purgeAddress"] = (tenantId, address) =>
+      Effect.gen(function* () {
+        const index = yield* Effect.mapError(
+          cipher.blindIndex(address, { kind: "text", context: addressIndexContext(tenantId) }),
+          cipherError("deliveries.purgeAddress")
+        )
+        const raw = yield* sql`DELETE FROM gongzhi_deliveries WHERE tenant_id = ${tenantId}
+          AND (address_index = ${index} OR (address_index IS NULL AND address = ${address}))`.raw.pipe(
+          Effect.mapError(storageError("deliveries.purgeAddress"))
+        )
+        return affectedRows(raw)
+      })
+
+    // Encrypts the addresses of rows recorded before addresses were encrypted, a chunk at a time;
+    // each row is updated only if it is still unprotected, so concurrent runs do no harm.
+    const protectAddresses: DeliveriesShape["protectAddresses"] = () =>
+      Effect.gen(function* () {
+        let total = 0
+        while (true) {
+          const rows = yield* sql<{
+            readonly tenant_id: string
+            readonly id: string
+            readonly address: string
+          }>`SELECT tenant_id, id, address FROM gongzhi_deliveries WHERE address_index IS NULL
+          ORDER BY tenant_id, id LIMIT ${limitLiteral(sql, PROTECT_CHUNK)}`.pipe(
+            Effect.mapError(storageError("deliveries.protectAddresses"))
+          )
+          if (rows.length === 0) return total
+          const before = total
+          for (const row of rows) {
+            const sealed = row.address.startsWith(CIPHERTEXT_PREFIX)
+              ? {
+                  address: row.address,
+                  address_index: yield* Effect.flatMap(
+                    cipher.decrypt(row.address, { context: addressContext(row.tenant_id, row.id) }),
+                    (plain) => cipher.blindIndex(plain, { kind: "text", context: addressIndexContext(row.tenant_id) })
+                  ).pipe(Effect.mapError(cipherError("deliveries.protectAddresses")))
+                }
+              : yield* Effect.mapError(
+                  sealAddress(row.tenant_id, row.id, row.address),
+                  cipherError("deliveries.protectAddresses")
+                )
+            const raw = yield* sql`UPDATE gongzhi_deliveries SET address = ${sealed.address},
+              address_index = ${sealed.address_index}
+              WHERE tenant_id = ${row.tenant_id} AND id = ${row.id} AND address_index IS NULL`.raw.pipe(
+              Effect.mapError(storageError("deliveries.protectAddresses"))
+            )
+            total += affectedRows(raw)
+          }
+          // another process protected them first: what is left is for its next round
+          if (total === before) return total
+        }
+      })
+
     return {
+      purgeDelivered,
+      purgeAddress,
+      protectAddresses,
       insert,
       claim,
       markDelivered,

@@ -18,7 +18,7 @@ import * as Template from "../Template.js"
 import type { TenantId } from "../Tenant.js"
 import { Transactor } from "../Transactor.js"
 import type { Backend } from "./conformance/kit.js"
-import { freshTenant, jsonColumn, orDie, rawSql, startClock } from "./conformance/kit.js"
+import { freshTenant, jsonColumn, loopBound, orDie, rawSql, startClock } from "./conformance/kit.js"
 
 /** The services a backend's layer must output for these suites. */
 export type PipelinePorts = Outbox | Deliveries | Preferences | Transactor
@@ -196,7 +196,9 @@ export const allDeliveries = (tenantId: TenantId, status?: DeliveryStatus) =>
     const deliveries = yield* Deliveries
     const out = []
     let cursor: string | undefined
+    const pages = loopBound("list pages", 10_000)
     do {
+      yield* pages
       const page = yield* deliveries.list(tenantId, { limit: 500, cursor, status })
       out.push(...page.items)
       cursor = page.nextCursor
@@ -571,7 +573,9 @@ export const deliveriesSuite = (backend: PipelineBackend) =>
           }
           const seen: Array<string> = []
           let cursor: string | undefined
+          const pages = loopBound("list pages", 10_000)
           do {
+            yield* pages
             const page = yield* deliveries.list(tenantId, { limit: 3, cursor })
             seen.push(...page.items.map((d) => d.eventId))
             cursor = page.nextCursor
@@ -613,7 +617,9 @@ export const deliveriesSuite = (backend: PipelineBackend) =>
             const worker = (workerId: string) =>
               Effect.gen(function* () {
                 const got: Array<string> = []
+                const guard = loopBound("claim until empty", 1_000)
                 while (true) {
+                  yield* guard
                   const batch = yield* claimAll(deliveries, tenantId, workerId, 4)
                   if (batch.length === 0) return got
                   for (const delivery of batch) assert.strictEqual(delivery.claimedBy, workerId)

@@ -11,6 +11,7 @@ import {
   AuditTamper,
   freshTenant,
   jsonColumn,
+  loopBound,
   orDie,
   rawSql,
   sampleAuditEntry,
@@ -25,7 +26,9 @@ const listAll = (tenantId: TenantId, limit = 100) =>
     const log = yield* AuditLog
     const all: Array<AuditEntry> = []
     let cursor: string | undefined
+    const pages = loopBound("list pages", 10_000)
     do {
+      yield* pages
       const page = yield* log.list(tenantId, { limit, cursor })
       all.push(...page.items)
       cursor = page.nextCursor
@@ -203,7 +206,9 @@ export const auditLogSuite = (backend: Backend<KernelPorts>) => {
           const sizes: Array<number> = []
           const sequences: Array<number> = []
           let cursor: string | undefined
+          const pages = loopBound("list pages", 10_000)
           do {
+            yield* pages
             const page = yield* log.list(tenantId, { limit: 3, cursor })
             sizes.push(page.items.length)
             sequences.push(...page.items.map((entry) => entry.sequence))

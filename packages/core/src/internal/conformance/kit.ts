@@ -109,3 +109,19 @@ export const ensureStateTable = (sql: SqlClient.SqlClient) =>
   PRIMARY KEY (tenant_id, id)
 )`)
   )
+
+/**
+ * A bound for a loop of a suite: run the returned effect once per round. It yields to the event loop
+ * (so a test's timeout can fire even on a synchronous driver) and fails the test after `max` rounds,
+ * so a broken implementation (a claim that hands out the same rows forever, a cursor that never ends)
+ * fails instead of hanging the run.
+ */
+export const loopBound = (what: string, max: number): Effect.Effect<void> => {
+  let rounds = 0
+  return Effect.zipRight(
+    Effect.yieldNow(),
+    Effect.suspend(() =>
+      ++rounds > max ? Effect.dieMessage(`${what}: more than ${max} rounds, the loop would never end`) : Effect.void
+    )
+  )
+}

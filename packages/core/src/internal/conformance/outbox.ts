@@ -5,7 +5,7 @@ import { Outbox } from "../../Outbox.js"
 import type { Page } from "../../Page.js"
 import type { TenantId } from "../../Tenant.js"
 import type { Backend } from "./kit.js"
-import { freshTenant, jsonColumn, orDie, rawSql, sampleEvent, startClock } from "./kit.js"
+import { freshTenant, jsonColumn, loopBound, orDie, rawSql, sampleEvent, startClock } from "./kit.js"
 import type { KernelPorts } from "./transactor.js"
 
 const LEASE = 60_000
@@ -18,7 +18,9 @@ const listAll = (tenantId: TenantId, status?: OutboxEntry["status"]) =>
     const outbox = yield* Outbox
     const all: Array<OutboxEntry> = []
     let cursor: string | undefined
+    const pages = loopBound("list pages", 10_000)
     do {
+      yield* pages
       const page = yield* outbox.list(tenantId, { limit: 100, cursor, status })
       all.push(...page.items)
       cursor = page.nextCursor
@@ -342,7 +344,9 @@ export const outboxSuite = (backend: Backend<KernelPorts>) =>
             const worker = (workerId: string) =>
               Effect.gen(function* () {
                 const got: Array<EventId> = []
+                const guard = loopBound("claim until empty", 1_000)
                 while (true) {
+                  yield* guard
                   const batch = yield* outbox.claim({ tenantId, workerId, limit: 3, leaseMillis: LEASE })
                   if (batch.length === 0) return got
                   assert.isAtMost(batch.length, 3)
@@ -379,7 +383,9 @@ export const outboxSuite = (backend: Backend<KernelPorts>) =>
           const seen: Array<EventId> = []
           const sizes: Array<number> = []
           let cursor: string | undefined
+          const pages = loopBound("list pages", 10_000)
           do {
+            yield* pages
             const page = yield* outbox.list(tenantId, { limit: 3, cursor })
             sizes.push(page.items.length)
             seen.push(...ids(page.items))
@@ -393,7 +399,9 @@ export const outboxSuite = (backend: Backend<KernelPorts>) =>
           yield* outbox.claim({ tenantId, workerId: "w1", limit: 3, leaseMillis: LEASE })
           const pending: Array<EventId> = []
           cursor = undefined
+          const pendingPages = loopBound("list pages", 10_000)
           do {
+            yield* pendingPages
             const page: Page<OutboxEntry> = yield* outbox.list(tenantId, { limit: 2, cursor, status: "pending" })
             assert.isAtMost(page.items.length, 2)
             for (const entry of page.items) assert.strictEqual(entry.status, "pending")

@@ -6,8 +6,9 @@ import type { EventId, OutboxEntry, OutboxShape } from "../../Outbox.js"
 import * as Page from "../../Page.js"
 import { StorageError } from "../../StorageError.js"
 import type { TenantId } from "../../Tenant.js"
-import { fromSqlError, isSqlError, isUniqueViolation, retryTransient } from "../sqlError.js"
+import { fromSqlError, isUniqueViolation } from "../sqlError.js"
 import { affectedRows, jsonText, limitLiteral, toMillis } from "./common.js"
+import * as Lease from "./lease.js"
 
 interface OutboxRow {
   readonly tenant_id: string
@@ -150,55 +151,27 @@ export const make = (module: OutboxModule): Effect.Effect<OutboxShape, never, Sq
         return prepared
       })
 
-    const claimable = (tenantId: string, now: number) =>
-      sql`tenant_id = ${tenantId} AND ((status = 'pending' AND available_at <= ${now}) OR (status = 'claimed' AND lease_until <= ${now}))`
-
-    // PostgreSQL and MySQL 8 / MariaDB 10.6+: lock the oldest claimable rows, skipping rows other
-    // workers hold, then lease them, all in one transaction (nested in the caller's if there is one).
-    const claimLocking = (tenantId: string, workerId: string, limit: number, now: number, leaseUntil: number) =>
-      sql
-        .withTransaction(
-          Effect.gen(function* () {
-            const rows = yield* sql<OutboxRow>`SELECT ${columns} FROM gongzhi_outbox WHERE ${claimable(tenantId, now)}
-            ORDER BY available_at, id LIMIT ${limitLiteral(sql, limit)} FOR UPDATE SKIP LOCKED`
-            if (rows.length === 0) return rows
-            yield* sql`UPDATE gongzhi_outbox SET status = 'claimed', claimed_by = ${workerId}, lease_until = ${leaseUntil}
-            WHERE tenant_id = ${tenantId} AND ${sql.in(
-              "id",
-              rows.map((row) => row.id)
-            )}`
-            return rows.map((row) => ({ ...row, status: "claimed", claimed_by: workerId, lease_until: leaseUntil }))
-          })
-        )
-        .pipe(
-          Effect.mapError((error) => (isSqlError(error) ? fromSqlError("outbox.claim", error) : error)),
-          // two claimers can deadlock on MySQL/MariaDB; a fresh claim is safe to retry
-          retryTransient
-        )
-
-    // SQLite has one writer at a time and no row locks. sqlite-node's transactions begin with a
-    // deferred BEGIN (a read could later fail to upgrade to a write when another process writes), so
-    // the claim is a single UPDATE … RETURNING statement: atomic on its own, in or out of a transaction.
-    const claimSingleStatement = (tenantId: string, workerId: string, limit: number, now: number, leaseUntil: number) =>
-      sql<OutboxRow>`UPDATE gongzhi_outbox SET status = 'claimed', claimed_by = ${workerId}, lease_until = ${leaseUntil}
-      WHERE tenant_id = ${tenantId} AND id IN (
-        SELECT id FROM gongzhi_outbox WHERE ${claimable(tenantId, now)}
-        ORDER BY available_at, id LIMIT ${limitLiteral(sql, limit)}
-      )
-      RETURNING ${columns}`.pipe(
-        Effect.map((rows) =>
-          [...rows].sort(
-            (a, b) => Number(a.available_at) - Number(b.available_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-          )
-        ),
-        Effect.mapError(storageError("outbox.claim"))
-      )
-
-    const claimRows = sql.onDialectOrElse({
-      pg: () => claimLocking,
-      mysql: () => claimLocking,
-      orElse: () => claimSingleStatement
-    })
+    const queue: Lease.LeaseQueue<OutboxRow> = {
+      table: "gongzhi_outbox",
+      operation: "outbox.claim",
+      columns,
+      leasedStatus: "claimed",
+      claimable: (tenantId, now) =>
+        sql`tenant_id = ${tenantId} AND ((status = 'pending' AND available_at <= ${now}) OR (status = 'claimed' AND lease_until <= ${now}))`,
+      order: sql.literal("available_at, id"),
+      lease: (workerId, leaseUntil) => sql`status = 'claimed', claimed_by = ${workerId}, lease_until = ${leaseUntil}`,
+      leased: (row, workerId, leaseUntil) => ({
+        ...row,
+        status: "claimed",
+        claimed_by: workerId,
+        lease_until: leaseUntil
+      })
+    }
+    const claimLeased = Lease.claim(sql, queue)
+    const byClaimOrder = (a: OutboxRow, b: OutboxRow) =>
+      Number(a.available_at) - Number(b.available_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const claimRows = (tenantId: string, workerId: string, limit: number, now: number, leaseUntil: number) =>
+      Effect.map(claimLeased(tenantId, workerId, limit, now, leaseUntil), (rows) => [...rows].sort(byClaimOrder))
 
     const claim: OutboxShape["claim"] = (options) =>
       Effect.gen(function* () {
@@ -214,8 +187,7 @@ export const make = (module: OutboxModule): Effect.Effect<OutboxShape, never, Sq
       const run = Effect.reduce(chunks, 0, (total, chunk) =>
         Effect.map(
           sql`UPDATE gongzhi_outbox SET status = 'done', lease_until = NULL
-          WHERE tenant_id = ${tenantId} AND status = 'claimed' AND claimed_by = ${workerId} AND ${sql.in("id", chunk)}`
-            .raw,
+          WHERE ${Lease.held(sql, queue, tenantId, workerId)} AND ${sql.in("id", chunk)}`.raw,
           (raw) => total + affectedRows(raw)
         )
       )
@@ -230,7 +202,7 @@ export const make = (module: OutboxModule): Effect.Effect<OutboxShape, never, Sq
         const raw = yield* sql`UPDATE gongzhi_outbox
         SET status = ${options?.dead ? "dead" : "pending"}, attempts = attempts + 1, available_at = ${availableAt},
           claimed_by = NULL, lease_until = NULL, last_error = ${options?.error ?? null}
-        WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'claimed' AND claimed_by = ${workerId}`.raw.pipe(
+        WHERE ${Lease.held(sql, queue, tenantId, workerId)} AND id = ${id}`.raw.pipe(
           Effect.mapError(storageError("outbox.release"))
         )
         return affectedRows(raw) > 0
