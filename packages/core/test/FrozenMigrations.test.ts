@@ -134,8 +134,10 @@ describe("the kernel's migrations", () => {
       [
         "core 1 create_outbox",
         "core 2 create_audit_log",
+        "core 3 audit_log_key_id",
         "notifications 1 create_deliveries",
-        "notifications 2 create_notification_preferences"
+        "notifications 2 create_notification_preferences",
+        "notifications 3 protect_delivery_addresses"
       ]
     )
   })
