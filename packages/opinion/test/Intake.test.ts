@@ -192,7 +192,8 @@ describe("Opinions intake", () => {
             waterLeak({ contactPhone: "+86 138-1234-5678", channel: "hotline" })
           )
           same(report.reporter, { _tag: "Anonymous" })
-          assert.match(report.contact!.phone, /^gz1\./)
+          // bound to the report (gz2): the record id is part of the authenticated data
+          assert.match(report.contact!.phone, /^gz2\./)
           assert.strictEqual(report.contact!.phoneMasked, "138****5678")
           assert.notInclude(JSON.stringify(report), "13812345678")
           yield* opinion.dispatch(dispatcher, { reportId: report.id })
@@ -210,6 +211,17 @@ describe("Opinions intake", () => {
           yield* opinion.submit(clerk, waterLeak({ contactPhone: "13812345678", channel: "hotline", kind: "enquiry" }))
           const repo = yield* ReportRepo.ReportRepo
           assert.strictEqual(yield* repo.count(tenantId, { contactIndex: report.contact!.phoneIndex }), 2)
+          // a contact copied from one report into another (someone with database access) does not decrypt there
+          const other = yield* opinion.submit(clerk, waterLeak({ channel: "hotline", kind: "suggestion" }))
+          const stored2 = Option.getOrThrow(yield* repo.get(tenantId, other.id))
+          yield* repo.update(
+            tenantId,
+            new Report.Report({ ...stored2.value, contact: report.contact! }),
+            stored2.version
+          )
+          const copied = yield* Effect.flip(opinion.revealContact(dispatcher, { reportId: other.id }))
+          assert.notStrictEqual(copied._tag, "Forbidden")
+          assert.notInclude(JSON.stringify(copied), "13812345678")
           // an invalid number is refused without repeating it
           const invalid = yield* Effect.flip(opinion.submit(clerk, waterLeak({ contactPhone: "12345098765" })))
           assert.strictEqual(invalid._tag, "InvalidInput")

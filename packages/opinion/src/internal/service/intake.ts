@@ -148,16 +148,17 @@ export const make = (deps: Deps, views: ReturnType<typeof Views.make>) => {
         category: input.category,
         receivedAt
       })
+      const id = yield* newReportId(receivedAt, deadlines.utcOffsetMinutes)
       const context = [CONTACT_CONTEXT, tenantId]
+      // the contact's ciphertext is bound to this report (FieldCipher gz2): copied to another, it does not decrypt
       const contact =
         phone === undefined
           ? undefined
           : new Report.Contact({
-              phone: yield* cipher.encrypt(phone, { context }),
+              phone: yield* cipher.encrypt(phone, { context, recordId: id }),
               phoneIndex: yield* cipher.blindIndex(phone, { kind: "phone", context }),
               phoneMasked: Mask.mobile(phone)
             })
-      const id = yield* newReportId(receivedAt, deadlines.utcOffsetMinutes)
       const location = new Report.Location({
         streetCode: community!.parentCode!,
         communityCode: input.location.communityCode,

@@ -167,7 +167,8 @@ export const make = (deps: Deps) => {
           yield* ctx.authorize(permissions.revealContact, targetOf(report))
           if (report.contact === undefined) return Option.none<Redacted.Redacted<string>>()
           const phone = yield* deps.cipher.decrypt(report.contact.phone, {
-            context: [CONTACT_CONTEXT, input.tenantId]
+            context: [CONTACT_CONTEXT, input.tenantId],
+            recordId: report.id
           })
           yield* audit(ctx, input.tenantId, "contact.reveal", report.id, {})
           return Option.some(phone)
