@@ -7,6 +7,7 @@
  */
 import * as Region from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
+import * as Url from "@gongzhi/core/Url"
 import { Schema } from "effect"
 import * as Report from "./Report.js"
 import * as Routing from "./Routing.js"
@@ -20,6 +21,9 @@ const Text = (title: string, max: number) =>
   )
 
 const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/** An attachment as submitted: its address must be a link that only fetches a file (no `javascript:`, `data:` …). */
+const AttachmentInput = Schema.Struct({ ...Report.Attachment.fields, uri: Url.SafeAttachmentUri })
 
 /**
  * A time given as a valid `Date` or an ISO 8601 string.
@@ -68,7 +72,7 @@ export const SubmitInput = Schema.Struct({
   title: optional(Text("标题", 100)),
   content: Text("诉求内容", 4000),
   attachments: Schema.optionalWith(
-    Schema.Array(Report.Attachment).pipe(Schema.maxItems(20, { message: () => "附件不能超过 20 个" })),
+    Schema.Array(AttachmentInput).pipe(Schema.maxItems(20, { message: () => "附件不能超过 20 个" })),
     { default: () => [] }
   ),
   receivedAt: optional(DateInput)

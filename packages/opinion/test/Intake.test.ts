@@ -269,6 +269,17 @@ describe("Opinions intake", () => {
         assert.deepStrictEqual(recorded.receivedAt, new Date(MONDAY_9AM - 3 * DAY))
         const future = yield* Effect.flip(opinion.submit(clerk, submission({ receivedAt: new Date(MONDAY_9AM + DAY) })))
         assert.include(future.message, "受理时间不能晚于当前时间")
+        // attachments are links to files, never script or inline content
+        for (const uri of ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", " VBScript:msgbox(1)"]) {
+          const unsafe = yield* Effect.flip(opinion.submit(resident, submission({ attachments: [{ uri }] })))
+          assert.strictEqual(unsafe._tag, "InvalidInput", uri)
+          assert.notInclude(unsafe.message, "alert", uri)
+        }
+        const linked = yield* opinion.submit(
+          resident,
+          submission({ attachments: [{ uri: "https://files.example.org/photos/1.jpg", mediaType: "image/jpeg" }] })
+        )
+        assert.strictEqual(linked.attachments[0]?.uri, "https://files.example.org/photos/1.jpg")
       })
     )
   )
