@@ -18,19 +18,19 @@ import { createHmac } from "node:crypto"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as Notifier from "@gongzhi/core/Notifier"
+import {
+  classifyStatus,
+  invalidFields,
+  networkCode,
+  parseHttpUrl,
+  parseRetryAfter,
+  safeOrigin
+} from "@gongzhi/core/NotifierHttp"
 import type { StorageError } from "@gongzhi/core/StorageError"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { ConfigError } from "effect"
 import { Clock, Config, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
-import {
-  classifyStatus,
-  constantTimeEqual,
-  hmacSha256Hex,
-  invalidFields,
-  parseHttpUrl,
-  parseRetryAfter,
-  safeOrigin
-} from "./internal/http.js"
+import { constantTimeEqual, hmacSha256Hex } from "./internal/http.js"
 import type { ReplayStoreShape } from "./Replay.js"
 
 /**
@@ -228,17 +228,6 @@ const resolveOptions = (options: WebhookOptions): Either.Either<ResolvedOptions,
     return Either.left(configError("channel", "通知渠道名称应为小写字母、数字或连字符 / invalid channel name"))
   }
   return Either.right({ secret: options.secret, timeout: timeout.value, headers, userAgent, channel: channel.right })
-}
-
-/** The first string `code` (e.g. `ECONNREFUSED`) on an error's cause chain, without any message text. */
-const networkCode = (error: unknown): string | undefined => {
-  let current: unknown = error
-  for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { readonly code?: unknown }).code
-    if (typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code
-    current = (current as { readonly cause?: unknown }).cause
-  }
-  return undefined
 }
 
 /**

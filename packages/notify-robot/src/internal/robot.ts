@@ -1,10 +1,17 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as Notifier from "@gongzhi/core/Notifier"
+import {
+  classifyStatus,
+  invalidFields,
+  networkCode,
+  parseHttpUrl,
+  parseRetryAfter,
+  safeOrigin
+} from "@gongzhi/core/NotifierHttp"
 import { Clock, Config, Duration, Effect, Either, Option, Redacted, Schema } from "effect"
 import type { MessageFormat, NamedRobot, RobotOptions } from "../Robot.js"
 import { RobotConfigError } from "../Robot.js"
-import { classifyStatus, invalidFields, networkCode, parseHttpUrl, parseRetryAfter, safeOrigin } from "./http.js"
 
 /** The message to send, already chosen between text and Markdown. */
 export interface Message {
