@@ -2,12 +2,15 @@
  * Shared pieces of HTTP notifiers (HTTP 通知渠道的公共部分): how an HTTP status and a `Retry-After`
  * header map onto a delivery outcome, which recipients are http(s) URLs, what of a URL may be shown
  * in a message, and which fields of a notification are invalid. The webhook and robot notifiers use
- * these so that every HTTP channel answers the same way.
+ * these, and {@link execute} to send, so that every HTTP channel answers the same way.
  *
  * @since 0.2.0
  */
+import type { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import type { HttpClientError } from "@effect/platform/HttpClientError"
+import type { Duration, Effect } from "effect"
 import * as internal from "./internal/notifierHttp.js"
-import type { Notification } from "./Notifier.js"
+import type { Notification, NotifyError } from "./Notifier.js"
 
 /**
  * What an HTTP status means for a delivery.
@@ -70,3 +73,51 @@ export const invalidFields: (notification: Notification) => ReadonlyArray<string
  * @category utils
  */
 export const networkCode: (error: unknown) => string | undefined = internal.networkCode
+
+/**
+ * A `NotifyError` of `channel`; `status` and `retryAfterMillis` are set only when defined.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const notifyError: (
+  channel: string,
+  reason: string,
+  retryable: boolean,
+  extra?: { readonly status?: number | undefined; readonly retryAfterMillis?: number | undefined }
+) => NotifyError = internal.notifyError
+
+/**
+ * The permanent `NotifyError` for a notification whose fields (named in `invalid`, see
+ * {@link invalidFields}) do not match its schema.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const invalidNotificationError: (channel: string, invalid: ReadonlyArray<string>) => NotifyError =
+  internal.invalidNotificationError
+
+/**
+ * Maps an `HttpClientError` onto a `NotifyError`: a request that could not be built is permanent; a
+ * transport failure is retryable and names the network error code (never the message) and the
+ * origin (see {@link safeOrigin}).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const transportError: (channel: string, error: HttpClientError, origin: string) => NotifyError =
+  internal.transportError
+
+/**
+ * Sends `request` with `client` within `timeout`. Transport errors become `NotifyError`s as in
+ * {@link transportError}; a timeout is retryable. The response is returned whatever its status: classify
+ * it with {@link classifyStatus} and read `Retry-After` with {@link parseRetryAfter}.
+ *
+ * @since 0.2.0
+ * @category sending
+ */
+export const execute: <R>(
+  client: HttpClient.HttpClient.With<HttpClientError, R>,
+  request: HttpClientRequest.HttpClientRequest,
+  options: { readonly channel: string; readonly origin: string; readonly timeout: Duration.DurationInput }
+) => Effect.Effect<HttpClientResponse.HttpClientResponse, NotifyError, R> = internal.execute

@@ -299,7 +299,7 @@ export * as Notifier from "./Notifier.js"
  * Shared pieces of HTTP notifiers (HTTP 通知渠道的公共部分): how an HTTP status and a `Retry-After`
  * header map onto a delivery outcome, which recipients are http(s) URLs, what of a URL may be shown
  * in a message, and which fields of a notification are invalid. The webhook and robot notifiers use
- * these so that every HTTP channel answers the same way.
+ * these, and {@link execute} to send, so that every HTTP channel answers the same way.
  *
  * @since 0.2.0
  */

@@ -1,5 +1,7 @@
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { RequestError } from "@effect/platform/HttpClientError"
 import { assert, describe, it } from "@effect/vitest"
-import { FastCheck as fc } from "effect"
+import { Duration, Effect, Exit, Fiber, FastCheck as fc, TestClock } from "effect"
 import * as NotifierHttp from "../src/NotifierHttp.js"
 
 describe("NotifierHttp", () => {
@@ -64,5 +66,68 @@ describe("NotifierHttp", () => {
     assert.strictEqual(NotifierHttp.networkCode(error), "ECONNREFUSED")
     assert.isUndefined(NotifierHttp.networkCode({ code: "not a code" }))
     assert.isUndefined(NotifierHttp.networkCode("ECONNRESET"))
+  })
+
+  const request = HttpClientRequest.post("https://hooks.example.cn/x?token=secret")
+  const origin = "https://hooks.example.cn"
+
+  it.effect("execute returns the response whatever its status", () =>
+    Effect.gen(function* () {
+      const client = HttpClient.make((req) =>
+        Effect.succeed(
+          HttpClientResponse.fromWeb(req, new Response(null, { status: 503, headers: { "retry-after": "7" } }))
+        )
+      )
+      const response = yield* NotifierHttp.execute(client, request, { channel: "webhook", origin, timeout: "1 second" })
+      assert.strictEqual(response.status, 503)
+      assert.strictEqual(NotifierHttp.parseRetryAfter(response.headers["retry-after"], 0), 7000)
+    })
+  )
+
+  it.effect("execute maps transport errors to retryable NotifyErrors naming the code and origin only", () =>
+    Effect.gen(function* () {
+      const client = HttpClient.make((req) =>
+        Effect.fail(new RequestError({ request: req, reason: "Transport", cause: { code: "ECONNREFUSED" } }))
+      )
+      const error = yield* Effect.flip(
+        NotifierHttp.execute(client, request, { channel: "webhook", origin, timeout: "1 second" })
+      )
+      assert.strictEqual(error._tag, "NotifyError")
+      assert.isTrue(error.retryable)
+      assert.include(error.reason, "ECONNREFUSED")
+      assert.include(error.reason, origin)
+      assert.notInclude(error.reason, "secret")
+      const encode = NotifierHttp.transportError(
+        "webhook",
+        new RequestError({ request, reason: "Encode", cause: new Error("bad body") }),
+        origin
+      )
+      assert.isFalse(encode.retryable)
+    })
+  )
+
+  it.effect("execute fails retryably on timeout", () =>
+    Effect.gen(function* () {
+      const client = HttpClient.make(() => Effect.never)
+      const fiber = yield* Effect.fork(
+        NotifierHttp.execute(client, request, { channel: "webhook", origin, timeout: Duration.millis(1500) })
+      )
+      yield* TestClock.adjust("2 seconds")
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit))
+      const error = yield* Effect.flip(exit)
+      assert.isTrue(error.retryable)
+      assert.include(error.reason, "1500")
+    })
+  )
+
+  it("notifyError sets status and Retry-After only when defined", () => {
+    const error = NotifierHttp.notifyError("webhook", "busy", true, { status: 429, retryAfterMillis: undefined })
+    assert.strictEqual(error.status, 429)
+    assert.isFalse("retryAfterMillis" in error)
+    assert.include(
+      NotifierHttp.invalidNotificationError("webhook", ["subject", "body.text"]).reason,
+      "subject、body.text"
+    )
   })
 })

@@ -16,12 +16,13 @@
  */
 import { createHmac } from "node:crypto"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as Notifier from "@gongzhi/core/Notifier"
 import {
   classifyStatus,
+  execute,
   invalidFields,
-  networkCode,
+  invalidNotificationError,
+  notifyError,
   parseHttpUrl,
   parseRetryAfter,
   safeOrigin
@@ -257,37 +258,18 @@ export const make = (
       HttpClient.withTracerDisabledWhen(() => true),
       HttpClient.withScope
     )
-    const timeoutMillis = Duration.toMillis(resolved.timeout)
 
     const failure = (
       reason: string,
       retryable: boolean,
       extra: { readonly status?: number; readonly retryAfterMillis?: number | undefined } = {}
-    ) =>
-      new Notifier.NotifyError({
-        channel,
-        reason,
-        retryable,
-        ...(extra.status === undefined ? {} : { status: extra.status }),
-        ...(extra.retryAfterMillis === undefined ? {} : { retryAfterMillis: extra.retryAfterMillis })
-      })
-
-    const transportError = (error: HttpClientError, origin: string): Notifier.NotifyError => {
-      if (error._tag === "RequestError" && error.reason !== "Transport") {
-        return failure(`无法构造请求（${origin}）/ cannot build the request`, false)
-      }
-      const code = networkCode(error)
-      return failure(`网络错误，无法送达 ${origin}${code === undefined ? "" : `（${code}）`} / network error`, true)
-    }
+    ) => notifyError(channel, reason, retryable, extra)
 
     const send = (notification: Notifier.Notification): Effect.Effect<Notifier.Receipt, Notifier.NotifyError> =>
       Effect.gen(function* () {
         const invalid = invalidFields(notification)
         if (invalid !== undefined) {
-          return yield* failure(
-            `通知内容无效（${invalid.join("、")}）/ invalid notification: ${invalid.join(", ")}`,
-            false
-          )
+          return yield* invalidNotificationError(channel, invalid)
         }
         const url = parseHttpUrl(notification.recipient)
         if (url === undefined) {
@@ -324,13 +306,7 @@ export const make = (
           }),
           HttpClientRequest.bodyText(body, CONTENT_TYPE)
         )
-        const response = yield* client.execute(request).pipe(
-          Effect.mapError((error) => transportError(error, origin)),
-          Effect.timeoutFail({
-            duration: resolved.timeout,
-            onTimeout: () => failure(`请求超时（${timeoutMillis} 毫秒，${origin}）/ request timed out`, true)
-          })
-        )
+        const response = yield* execute(client, request, { channel, origin, timeout: resolved.timeout })
         const outcome = classifyStatus(response.status)
         if (outcome === "delivered") {
           const deliveredAt = yield* Clock.currentTimeMillis

@@ -1,4 +1,6 @@
-import { Either, ParseResult, Schema } from "effect"
+import type { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import type { HttpClientError } from "@effect/platform/HttpClientError"
+import { Duration, Effect, Either, ParseResult, Schema } from "effect"
 import * as Notifier from "../Notifier.js"
 
 export const parseRetryAfter = (value: string | undefined, nowMillis: number): number | undefined => {
@@ -57,4 +59,49 @@ export const networkCode = (error: unknown): string | undefined => {
     current = (current as { readonly cause?: unknown }).cause
   }
   return undefined
+}
+
+export const notifyError = (
+  channel: string,
+  reason: string,
+  retryable: boolean,
+  extra: { readonly status?: number | undefined; readonly retryAfterMillis?: number | undefined } = {}
+): Notifier.NotifyError =>
+  new Notifier.NotifyError({
+    channel,
+    reason,
+    retryable,
+    ...(extra.status === undefined ? {} : { status: extra.status }),
+    ...(extra.retryAfterMillis === undefined ? {} : { retryAfterMillis: extra.retryAfterMillis })
+  })
+
+export const invalidNotificationError = (channel: string, invalid: ReadonlyArray<string>): Notifier.NotifyError =>
+  notifyError(channel, `通知内容无效（${invalid.join("、")}）/ invalid notification: ${invalid.join(", ")}`, false)
+
+export const transportError = (channel: string, error: HttpClientError, origin: string): Notifier.NotifyError => {
+  if (error._tag === "RequestError" && error.reason !== "Transport") {
+    return notifyError(channel, `无法构造请求（${origin}）/ cannot build the request`, false)
+  }
+  const code = networkCode(error)
+  return notifyError(
+    channel,
+    `网络错误，无法送达 ${origin}${code === undefined ? "" : `（${code}）`} / network error`,
+    true
+  )
+}
+
+export const execute = <R>(
+  client: HttpClient.HttpClient.With<HttpClientError, R>,
+  request: HttpClientRequest.HttpClientRequest,
+  options: { readonly channel: string; readonly origin: string; readonly timeout: Duration.DurationInput }
+): Effect.Effect<HttpClientResponse.HttpClientResponse, Notifier.NotifyError, R> => {
+  const timeoutMillis = Duration.toMillis(options.timeout)
+  return client.execute(request).pipe(
+    Effect.mapError((error) => transportError(options.channel, error, options.origin)),
+    Effect.timeoutFail({
+      duration: options.timeout,
+      onTimeout: () =>
+        notifyError(options.channel, `请求超时（${timeoutMillis} 毫秒，${options.origin}）/ request timed out`, true)
+    })
+  )
 }
