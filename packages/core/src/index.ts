@@ -296,6 +296,16 @@ export * as NotificationMigrations from "./NotificationMigrations.js"
 export * as Notifier from "./Notifier.js"
 
 /**
+ * Shared pieces of HTTP notifiers (HTTP 通知渠道的公共部分): how an HTTP status and a `Retry-After`
+ * header map onto a delivery outcome, which recipients are http(s) URLs, what of a URL may be shown
+ * in a message, and which fields of a notification are invalid. The webhook and robot notifiers use
+ * these, and {@link execute} to send, so that every HTTP channel answers the same way.
+ *
+ * @since 0.2.0
+ */
+export * as NotifierHttp from "./NotifierHttp.js"
+
+/**
  * The transactional outbox (事务性发件箱). A command appends its domain events in the same
  * transaction as its state change; the notification dispatcher later claims them, delivers them and
  * marks them done. A claim is a lease: a claimed row whose worker died becomes claimable again when

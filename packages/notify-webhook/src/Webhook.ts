@@ -16,21 +16,22 @@
  */
 import { createHmac } from "node:crypto"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as Notifier from "@gongzhi/core/Notifier"
+import {
+  classifyStatus,
+  execute,
+  invalidFields,
+  invalidNotificationError,
+  notifyError,
+  parseHttpUrl,
+  parseRetryAfter,
+  safeOrigin
+} from "@gongzhi/core/NotifierHttp"
 import type { StorageError } from "@gongzhi/core/StorageError"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { ConfigError } from "effect"
 import { Clock, Config, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
-import {
-  classifyStatus,
-  constantTimeEqual,
-  hmacSha256Hex,
-  invalidFields,
-  parseHttpUrl,
-  parseRetryAfter,
-  safeOrigin
-} from "./internal/http.js"
+import { constantTimeEqual, hmacSha256Hex } from "./internal/http.js"
 import type { ReplayStoreShape } from "./Replay.js"
 
 /**
@@ -230,17 +231,6 @@ const resolveOptions = (options: WebhookOptions): Either.Either<ResolvedOptions,
   return Either.right({ secret: options.secret, timeout: timeout.value, headers, userAgent, channel: channel.right })
 }
 
-/** The first string `code` (e.g. `ECONNREFUSED`) on an error's cause chain, without any message text. */
-const networkCode = (error: unknown): string | undefined => {
-  let current: unknown = error
-  for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { readonly code?: unknown }).code
-    if (typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code
-    current = (current as { readonly cause?: unknown }).cause
-  }
-  return undefined
-}
-
 /**
  * Builds a webhook notifier on the `HttpClient` of the environment. Fails with a
  * {@link WebhookConfigError} when an option is wrong.
@@ -268,37 +258,18 @@ export const make = (
       HttpClient.withTracerDisabledWhen(() => true),
       HttpClient.withScope
     )
-    const timeoutMillis = Duration.toMillis(resolved.timeout)
 
     const failure = (
       reason: string,
       retryable: boolean,
       extra: { readonly status?: number; readonly retryAfterMillis?: number | undefined } = {}
-    ) =>
-      new Notifier.NotifyError({
-        channel,
-        reason,
-        retryable,
-        ...(extra.status === undefined ? {} : { status: extra.status }),
-        ...(extra.retryAfterMillis === undefined ? {} : { retryAfterMillis: extra.retryAfterMillis })
-      })
-
-    const transportError = (error: HttpClientError, origin: string): Notifier.NotifyError => {
-      if (error._tag === "RequestError" && error.reason !== "Transport") {
-        return failure(`无法构造请求（${origin}）/ cannot build the request`, false)
-      }
-      const code = networkCode(error)
-      return failure(`网络错误，无法送达 ${origin}${code === undefined ? "" : `（${code}）`} / network error`, true)
-    }
+    ) => notifyError(channel, reason, retryable, extra)
 
     const send = (notification: Notifier.Notification): Effect.Effect<Notifier.Receipt, Notifier.NotifyError> =>
       Effect.gen(function* () {
         const invalid = invalidFields(notification)
         if (invalid !== undefined) {
-          return yield* failure(
-            `通知内容无效（${invalid.join("、")}）/ invalid notification: ${invalid.join(", ")}`,
-            false
-          )
+          return yield* invalidNotificationError(channel, invalid)
         }
         const url = parseHttpUrl(notification.recipient)
         if (url === undefined) {
@@ -335,13 +306,7 @@ export const make = (
           }),
           HttpClientRequest.bodyText(body, CONTENT_TYPE)
         )
-        const response = yield* client.execute(request).pipe(
-          Effect.mapError((error) => transportError(error, origin)),
-          Effect.timeoutFail({
-            duration: resolved.timeout,
-            onTimeout: () => failure(`请求超时（${timeoutMillis} 毫秒，${origin}）/ request timed out`, true)
-          })
-        )
+        const response = yield* execute(client, request, { channel, origin, timeout: resolved.timeout })
         const outcome = classifyStatus(response.status)
         if (outcome === "delivered") {
           const deliveredAt = yield* Clock.currentTimeMillis

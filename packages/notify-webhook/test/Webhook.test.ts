@@ -6,6 +6,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Migrations from "@gongzhi/core/Migrations"
 import * as Notifier from "@gongzhi/core/Notifier"
+import { parseRetryAfter } from "@gongzhi/core/NotifierHttp"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { NotifierProbe } from "@gongzhi/core/testing"
 import { notifierSuite } from "@gongzhi/core/testing"
@@ -24,7 +25,6 @@ import {
   Schedule,
   type Scope
 } from "effect"
-import { parseRetryAfter } from "../src/internal/http.js"
 import * as Replay from "../src/Replay.js"
 import * as Webhook from "../src/Webhook.js"
 

@@ -1,10 +1,18 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as Notifier from "@gongzhi/core/Notifier"
+import {
+  classifyStatus,
+  execute,
+  invalidFields,
+  invalidNotificationError,
+  notifyError,
+  parseHttpUrl,
+  parseRetryAfter,
+  safeOrigin
+} from "@gongzhi/core/NotifierHttp"
 import { Clock, Config, Duration, Effect, Either, Option, Redacted, Schema } from "effect"
 import type { MessageFormat, NamedRobot, RobotOptions } from "../Robot.js"
 import { RobotConfigError } from "../Robot.js"
-import { classifyStatus, invalidFields, networkCode, parseHttpUrl, parseRetryAfter, safeOrigin } from "./http.js"
 
 /** The message to send, already chosen between text and Markdown. */
 export interface Message {
@@ -161,20 +169,12 @@ export const makeRobot = (
       HttpClient.withTracerDisabledWhen(() => true),
       HttpClient.withScope
     )
-    const timeoutMillis = Duration.toMillis(resolved.timeout)
 
     const failure = (
       reason: string,
       retryable: boolean,
       extra: { readonly status?: number; readonly retryAfterMillis?: number | undefined } = {}
-    ) =>
-      new Notifier.NotifyError({
-        channel,
-        reason,
-        retryable,
-        ...(extra.status === undefined ? {} : { status: extra.status }),
-        ...(extra.retryAfterMillis === undefined ? {} : { retryAfterMillis: extra.retryAfterMillis })
-      })
+    ) => notifyError(channel, reason, retryable, extra)
 
     const target = (recipient: string) => {
       const named = resolved.robots.get(recipient)
@@ -182,14 +182,6 @@ export const makeRobot = (
       const url = parseHttpUrl(recipient)
       if (url === undefined || !resolved.hosts.has(url.hostname.toLowerCase())) return undefined
       return { url, secret: resolved.secret }
-    }
-
-    const transportError = (error: HttpClientError, origin: string): Notifier.NotifyError => {
-      if (error._tag === "RequestError" && error.reason !== "Transport") {
-        return failure(`无法构造请求（${origin}）/ cannot build the request`, false)
-      }
-      const code = networkCode(error)
-      return failure(`网络错误，无法送达 ${origin}${code === undefined ? "" : `（${code}）`} / network error`, true)
     }
 
     const messageOf = (notification: Notifier.Notification): Message => {
@@ -204,10 +196,7 @@ export const makeRobot = (
       Effect.gen(function* () {
         const invalid = invalidFields(notification)
         if (invalid !== undefined) {
-          return yield* failure(
-            `通知内容无效（${invalid.join("、")}）/ invalid notification: ${invalid.join(", ")}`,
-            false
-          )
+          return yield* invalidNotificationError(channel, invalid)
         }
         const robot = target(notification.recipient)
         if (robot === undefined) {
@@ -229,13 +218,7 @@ export const makeRobot = (
           HttpClientRequest.setHeader("user-agent", USER_AGENT),
           HttpClientRequest.bodyText(JSON.stringify(body), "application/json; charset=utf-8")
         )
-        const response = yield* client.execute(request).pipe(
-          Effect.mapError((error) => transportError(error, origin)),
-          Effect.timeoutFail({
-            duration: resolved.timeout,
-            onTimeout: () => failure(`请求超时（${timeoutMillis} 毫秒，${origin}）/ request timed out`, true)
-          })
-        )
+        const response = yield* execute(client, request, { channel, origin, timeout: resolved.timeout })
         const status = response.status
         const outcome = classifyStatus(status)
         if (outcome !== "delivered") {
