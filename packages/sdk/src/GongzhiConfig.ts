@@ -1,0 +1,186 @@
+/**
+ * The one configuration object of a district: who it is, its region tree, where it stores its data, which
+ * modules it runs and their settings. Plain JSON (so it can live in `gongzhi.config.json`); secrets never
+ * appear in it — the storage URL of a server database and the PII keys are read from environment variables
+ * it names.
+ *
+ * @since 0.1.0
+ */
+
+import * as SourceUnit from "@gongzhi/credit/SourceUnit"
+import * as Routing from "@gongzhi/opinion/Routing"
+import { Either, ParseResult, Schema } from "effect"
+
+/**
+ * Where the data lives: `sqlite:<path>` (the embedded default), or a server URL read from the environment
+ * variable named by `env` (`postgres://…`, `mysql://…`, so the password never sits in the config file). A
+ * literal `postgres://` or `mysql://` URL is accepted only without a password.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Storage = Schema.Union(
+  Schema.String.pipe(
+    Schema.filter(
+      (url) =>
+        /^sqlite:.+/.test(url) ||
+        (/^(postgres|postgresql|mysql):\/\/[^\s]+$/.test(url) && !/^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(url)) ||
+        '存储地址应为 sqlite:<文件路径>，或不含密码的 postgres:// / mysql:// 地址（含密码时请用 { env: "变量名" }）'
+    )
+  ),
+  Schema.Struct({ env: Schema.String.pipe(Schema.pattern(/^[A-Z_][A-Z0-9_]*$/)) })
+).annotations({ identifier: "Storage" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Storage = typeof Storage.Type
+
+/**
+ * The region tree: core's CSV format (`code,name,parentCode`) as text or as a file path, or core's JSON
+ * formats as parsed JSON or as a file path. `asOf` is the edition (e.g. `"2023"`) when the data has none.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Regions = Schema.Union(
+  Schema.Struct({ csv: Schema.String, asOf: Schema.String }),
+  Schema.Struct({ json: Schema.Unknown, asOf: Schema.optional(Schema.String) }),
+  Schema.Struct({ file: Schema.NonEmptyTrimmedString, asOf: Schema.optional(Schema.String) })
+).annotations({ identifier: "Regions" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Regions = typeof Regions.Type
+
+/**
+ * The modules a district runs: a key present means the module is on.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Modules = Schema.Struct({
+  volunteers: Schema.optional(
+    Schema.Struct({
+      /**
+       * How a volunteer's real name is checked. `checksum` accepts every ID number with a valid check digit
+       * (no registry lookup: for trials and tests); a production district passes its own `IdentityVerifier`
+       * layer to `createGongzhi` instead.
+       */
+      identity: Schema.optional(Schema.Literal("checksum")),
+      checkCodeDigits: Schema.optional(Schema.Int.pipe(Schema.between(4, 8)))
+    })
+  ),
+  opinion: Schema.optional(Schema.Struct({ routing: Routing.RoutingTable })),
+  credit: Schema.optional(Schema.Struct({ sourceUnits: Schema.Array(SourceUnit.SourceUnit) })),
+  projects: Schema.optional(Schema.Struct({}))
+}).annotations({ identifier: "Modules" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Modules = typeof Modules.Type
+
+/**
+ * The configuration of a district.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GongzhiConfig = Schema.Struct({
+  district: Schema.Struct({
+    code: Schema.String.pipe(Schema.pattern(/^\d{6}$/, { message: () => "区县代码应为 6 位数字" })),
+    name: Schema.NonEmptyTrimmedString
+  }),
+  regions: Regions,
+  storage: Schema.optionalWith(Storage, { default: () => "sqlite:./gongzhi.db" }),
+  modules: Modules,
+  /** The district's own roles, merged with the default role tables of the modules it runs. */
+  roles: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }))
+}).annotations({ identifier: "GongzhiConfig" })
+
+/**
+ * The configuration as given (JSON).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GongzhiConfigInput = typeof GongzhiConfig.Encoded
+
+/**
+ * The configuration decoded, defaults filled in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GongzhiConfig = typeof GongzhiConfig.Type
+
+/**
+ * One thing wrong with a configuration: where (`district.code`, `modules.opinion.routing.rules[2]`) and what.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigProblem {
+  readonly path: string
+  readonly message: string
+}
+
+/**
+ * The configuration cannot be used; `problems` names each bad field by its path.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidConfig extends Schema.TaggedError<InvalidConfig>("@gongzhi/sdk/InvalidConfig")("InvalidConfig", {
+  problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
+}) {
+  override get message(): string {
+    const shown = this.problems.slice(0, 5).map((p) => `${p.path === "" ? "（根）" : p.path}：${p.message}`)
+    const more = this.problems.length > 5 ? `；另有 ${this.problems.length - 5} 处` : ""
+    return `配置无效 / invalid configuration — ${shown.join("；")}${more}`
+  }
+}
+
+const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`),
+    ""
+  )
+
+// Schema's default messages end in ", actual <value>": drop the value (a config may hold secrets by mistake).
+const withoutValue = (message: string): string => message.replace(/,?\s*actual [\s\S]*$/, "")
+
+const decodeEither = Schema.decodeUnknownEither(GongzhiConfig, { errors: "all", onExcessProperty: "error" })
+
+/**
+ * Decodes a configuration: the decoded value, or {@link InvalidConfig} with the path of every bad field. Values
+ * are never echoed in the messages.
+ *
+ * @since 0.1.0
+ * @category decoding
+ * @example
+ * import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
+ *
+ * const result = GongzhiConfig.decode({ district: { code: "4401", name: "越秀区" } })
+ * // Left(InvalidConfig { problems: [{ path: "district.code", … }, { path: "regions", … }, …] })
+ */
+export const decode = (input: unknown): Either.Either<GongzhiConfig, InvalidConfig> =>
+  Either.mapLeft(decodeEither(input), (error) => {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    return new InvalidConfig({
+      problems: issues.map((issue) => ({
+        path: pathOf(issue.path),
+        message:
+          issue._tag === "Missing"
+            ? "缺少此项"
+            : issue._tag === "Unexpected"
+              ? "不认识的配置项"
+              : withoutValue(issue.message)
+      }))
+    })
+  })
