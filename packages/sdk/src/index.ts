@@ -32,3 +32,11 @@ export * as Gongzhi from "./Gongzhi.js"
  * @since 0.1.0
  */
 export * as GongzhiConfig from "./GongzhiConfig.js"
+
+/**
+ * The database of a district: which migrations of the modules in use are applied, and applying the pending
+ * ones — without starting the services (no keys needed), for `gongzhi migrate` and deployment scripts.
+ *
+ * @since 0.1.0
+ */
+export * as Migrate from "./Migrate.js"

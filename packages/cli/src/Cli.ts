@@ -1,0 +1,140 @@
+/**
+ * `gongzhi`, the command line of a district: `init` writes `gongzhi.config.json` and the PII keys (`.env`,
+ * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
+ * region file, database, migrations and calendar coverage. Every command reads the config from the working
+ * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
+ * non-zero exit code (the stack only with `--verbose`).
+ *
+ * @since 0.1.0
+ */
+import { Command, Options, ValidationError } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { Cause, Effect, Exit, Layer, Option } from "effect"
+import { doctor } from "./internal/doctor.js"
+import { init, MODULES } from "./internal/init.js"
+import { migrate, status } from "./internal/migrate.js"
+import * as Output from "./internal/output.js"
+import { CliError, load } from "./internal/project.js"
+
+/**
+ * What `main` reads from and writes to; tests pass their own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Io {
+  readonly cwd: string
+  readonly lines?: Array<string> | undefined
+  readonly errors?: Array<string> | undefined
+}
+
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`)
+  }
+}
+
+const configOption = Options.text("config").pipe(
+  Options.withDescription("配置文件 / the config file (default ./gongzhi.config.json)"),
+  Options.optional
+)
+const verbose = Options.boolean("verbose").pipe(Options.withDescription("出错时显示详情 / show details on errors"))
+
+const commands = (cwd: string) => {
+  const initCommand = Command.make(
+    "init",
+    {
+      district: Options.text("district").pipe(Options.withDescription("区县代码（6 位）/ district code")),
+      name: Options.text("name").pipe(Options.withDescription("区县名称 / district name")),
+      regions: Options.text("regions").pipe(
+        Options.withDescription("区划文件 code,name,parentCode 的 CSV 或 JSON / region file")
+      ),
+      asOf: Options.text("as-of").pipe(Options.withDescription("区划版本年份 / edition year"), Options.optional),
+      storage: Options.text("storage").pipe(
+        Options.withDescription("存储地址，默认 sqlite:./gongzhi.db / storage URL"),
+        Options.optional
+      ),
+      dir: Options.text("dir").pipe(Options.withDescription("写入目录 / target folder"), Options.optional),
+      modules: Options.text("modules").pipe(
+        Options.withDescription(`启用的模块，逗号分隔（${MODULES.join(",")}）/ modules`),
+        Options.withDefault("volunteers,opinion")
+      ),
+      force: Options.boolean("force").pipe(Options.withDescription("覆盖已有配置 / overwrite the config")),
+      verbose
+    },
+    (o) =>
+      init({
+        cwd,
+        district: o.district,
+        name: o.name,
+        regions: o.regions,
+        asOf: Option.getOrUndefined(o.asOf),
+        storage: Option.getOrUndefined(o.storage),
+        dir: Option.getOrUndefined(o.dir),
+        modules: o.modules
+          .split(",")
+          .map((m) => m.trim())
+          .filter((m) => m !== ""),
+        force: o.force
+      })
+  ).pipe(Command.withDescription("新建一个区的配置、密钥和数据库 / set up a district"))
+
+  const migrateCommand = Command.make(
+    "migrate",
+    {
+      status: Options.boolean("status").pipe(Options.withDescription("只列出迁移状态 / list, apply nothing")),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        o.status
+          ? Effect.flatMap(status(project), (pending) => (pending > 0 ? Effect.fail(new ExitCode(1)) : Effect.void))
+          : migrate(project)
+      )
+  ).pipe(Command.withDescription("执行数据库迁移 / migrate the database"))
+
+  const doctorCommand = Command.make("doctor", { config: configOption, verbose }, (o) =>
+    Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+      Effect.flatMap(doctor(project), (errors) => (errors > 0 ? Effect.fail(new ExitCode(1)) : Effect.void))
+    )
+  ).pipe(Command.withDescription("检查配置、密钥、数据库和日历 / check the setup"))
+
+  return Command.make("gongzhi").pipe(
+    Command.withDescription("共治 Gongzhi：区级社会治理 / district social governance"),
+    Command.withSubcommands([initCommand, migrateCommand, doctorCommand])
+  )
+}
+
+/**
+ * Runs the CLI with `argv` (as `process.argv`: node, script, then the arguments) and resolves to the exit code:
+ * 0 done, 1 failed (one line on stderr), 2 bad arguments.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const main = async (argv: ReadonlyArray<string>, io: Io = { cwd: process.cwd() }): Promise<number> => {
+  const output = io.lines === undefined ? Output.layerProcess : Output.layerCollect(io.lines, io.errors ?? io.lines)
+  const run = Command.run(commands(io.cwd), { name: "gongzhi", version: "0.1.0" })
+  const showStack = argv.includes("--verbose")
+  const program = Effect.suspend(() => run(argv)).pipe(
+    Effect.provide(Layer.mergeAll(NodeContext.layer, output))
+  ) as Effect.Effect<void, unknown>
+  const exit = await Effect.runPromiseExit(program)
+  if (Exit.isSuccess(exit)) return 0
+  const error = Cause.squash(exit.cause)
+  if (error instanceof ExitCode) return error.code
+  if (ValidationError.isValidationError(error)) return 2
+  const text =
+    error instanceof CliError
+      ? error.message
+      : `错误：${error instanceof Error ? error.message : String(error)} / error`
+  const write = io.errors ?? io.lines
+  if (write === undefined) process.stderr.write(`${text}\n`)
+  else write.push(text)
+  if (showStack && error instanceof Error && error.stack !== undefined) {
+    if (write === undefined) process.stderr.write(`${error.stack}\n`)
+    else write.push(error.stack)
+  }
+  return 1
+}

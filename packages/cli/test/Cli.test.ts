@@ -1,0 +1,144 @@
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { main } from "../src/Cli.js"
+
+const REGIONS = [
+  "code,name,parentCode",
+  "440104,越秀区,",
+  "440104001,洪桥街道,440104",
+  "440104002,北京街道,440104",
+  "440104001001,洪桥社区居委会,440104001",
+  "440104001002,仓边社区居委会,440104001",
+  "440104002001,都府社区居委会,440104002",
+  ""
+].join("\n")
+
+const KEY_VARS = ["GONGZHI_PII_KEYS", "GONGZHI_PII_CURRENT_KEY_ID", "GONGZHI_PII_INDEX_KEY"]
+let dir: string
+let saved: Record<string, string | undefined>
+
+beforeEach(() => {
+  dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gongzhi-cli-"))
+  Fs.writeFileSync(Path.join(dir, "regions.csv"), REGIONS)
+  saved = Object.fromEntries(KEY_VARS.map((k) => [k, process.env[k]]))
+  for (const k of KEY_VARS) delete process.env[k]
+})
+afterEach(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
+  }
+  Fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const gongzhi = async (...args: Array<string>) => {
+  const lines: Array<string> = []
+  const errors: Array<string> = []
+  const code = await main(["node", "gongzhi", ...args], { cwd: dir, lines, errors })
+  return { code, out: lines.join("\n"), err: errors.join("\n") }
+}
+
+const INIT = ["init", "--district", "440104", "--name", "越秀区", "--regions", "regions.csv", "--as-of", "2024"]
+
+describe("gongzhi init", () => {
+  it("writes the config and a 0600 key file, migrates, and says what it made", async () => {
+    const result = await gongzhi(...INIT)
+    expect(result.err).toBe("")
+    expect(result.code).toBe(0)
+    const config = JSON.parse(Fs.readFileSync(Path.join(dir, "gongzhi.config.json"), "utf8"))
+    expect(config.district).toEqual({ code: "440104", name: "越秀区" })
+    expect(config.regions).toEqual({ file: "regions.csv", asOf: "2024" })
+    expect(Object.keys(config.modules).sort()).toEqual(["opinion", "volunteers"])
+    // secrets never in the config
+    expect(JSON.stringify(config)).not.toMatch(/GONGZHI_PII|[A-Za-z0-9+/]{43}=/)
+    const env = Path.join(dir, ".env")
+    expect(Fs.statSync(env).mode & 0o777).toBe(0o600)
+    expect(Fs.readFileSync(env, "utf8")).toMatch(/^GONGZHI_PII_KEYS=k1:/m)
+    expect(Fs.existsSync(Path.join(dir, "gongzhi.db"))).toBe(true)
+    expect(result.out).toContain("2 个街道，3 个社区")
+    expect(result.out).toMatch(/执行迁移 [1-9]\d* 项/)
+  })
+
+  it("refuses to overwrite a config, in one line with no stack", async () => {
+    expect((await gongzhi(...INIT)).code).toBe(0)
+    const again = await gongzhi(...INIT)
+    expect(again.code).toBe(1)
+    expect(again.err).toContain("已存在")
+    expect(again.err).toContain("/")
+    expect(again.err.split("\n")).toHaveLength(1)
+    expect(again.err).not.toMatch(/\bat .*:\d+:\d+/)
+  })
+
+  it("refuses a region file of another district and writes nothing", async () => {
+    const result = await gongzhi("init", "--district", "440103", "--name", "荔湾区", "--regions", "regions.csv")
+    expect(result.code).toBe(1)
+    expect(result.err).toContain("440104")
+    expect(Fs.existsSync(Path.join(dir, "gongzhi.config.json"))).toBe(false)
+  })
+
+  it("refuses an unknown module and a missing region file", async () => {
+    const unknown = await gongzhi(...INIT, "--modules", "opinion,surveys")
+    expect(unknown.code).toBe(1)
+    expect(unknown.err).toContain("surveys")
+    const missing = await gongzhi("init", "--district", "440104", "--name", "越秀区", "--regions", "nope.csv")
+    expect(missing.code).toBe(1)
+    expect(missing.err).toContain("nope.csv")
+  })
+
+  it("exits 2 on missing arguments", async () => {
+    const result = await gongzhi("init", "--name", "越秀区")
+    expect(result.code).toBe(2)
+  })
+})
+
+describe("gongzhi migrate and doctor", () => {
+  it("reports every migration applied after init, and doctor passes", async () => {
+    expect((await gongzhi(...INIT)).code).toBe(0)
+    const status = await gongzhi("migrate", "--status")
+    expect(status.code).toBe(0)
+    expect(status.out).toMatch(/已执行 {2}core#1 /)
+    expect(status.out).not.toContain("待执行 ")
+    const migrate = await gongzhi("migrate")
+    expect(migrate.code).toBe(0)
+    expect(migrate.out).toContain("数据库已是最新")
+    const doctor = await gongzhi("doctor")
+    expect(doctor.err).toBe("")
+    expect(doctor.code).toBe(0)
+    expect(doctor.out).toContain("✓ 配置")
+    expect(doctor.out).toContain("✓ 个人信息加密密钥齐全")
+    expect(doctor.out).toContain("✓ 区划数据：2 个街道，3 个社区")
+    expect(doctor.out).toContain("迁移均已执行")
+  })
+
+  it("lists pending migrations of a module enabled later, and migrate applies them", async () => {
+    expect((await gongzhi(...INIT, "--modules", "opinion")).code).toBe(0)
+    const configPath = Path.join(dir, "gongzhi.config.json")
+    const config = JSON.parse(Fs.readFileSync(configPath, "utf8"))
+    config.modules.projects = {}
+    Fs.writeFileSync(configPath, JSON.stringify(config))
+    const status = await gongzhi("migrate", "--status")
+    expect(status.code).toBe(1)
+    expect(status.out).toMatch(/待执行 {2}projects#1 /)
+    const migrate = await gongzhi("migrate")
+    expect(migrate.code).toBe(0)
+    expect(migrate.out).toMatch(/已执行 projects#1 /)
+    expect((await gongzhi("migrate", "--status")).code).toBe(0)
+  })
+
+  it("doctor fails on missing keys and names them", async () => {
+    expect((await gongzhi(...INIT)).code).toBe(0)
+    Fs.rmSync(Path.join(dir, ".env"))
+    for (const k of KEY_VARS) delete process.env[k]
+    const doctor = await gongzhi("doctor")
+    expect(doctor.code).toBe(1)
+    expect(doctor.out).toMatch(/✗ 个人信息加密密钥：.*GONGZHI_PII_/)
+  })
+
+  it("says where to start when there is no config", async () => {
+    const result = await gongzhi("doctor")
+    expect(result.code).toBe(1)
+    expect(result.err).toContain("gongzhi init")
+  })
+})
