@@ -1,15 +1,16 @@
 /**
  * `gongzhi`, the command line of a district: `init` writes `gongzhi.config.json` and the PII keys (`.env`,
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
- * region file, database, migrations and calendar coverage. Every command reads the config from the working
+ * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice. Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).
  *
  * @since 0.1.0
  */
-import { Command, Options, ValidationError } from "@effect/cli"
+import { Args, Command, Options, ValidationError } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
+import { addNotice, list } from "./internal/calendar.js"
 import { doctor } from "./internal/doctor.js"
 import { init, MODULES } from "./internal/init.js"
 import { migrate, status } from "./internal/migrate.js"
@@ -100,9 +101,30 @@ const commands = (cwd: string) => {
     )
   ).pipe(Command.withDescription("检查配置、密钥、数据库和日历 / check the setup"))
 
+  const addNoticeCommand = Command.make(
+    "add-notice",
+    {
+      file: Args.text({ name: "file.json" }).pipe(Args.withDescription("国务院放假安排 JSON / the notice as JSON")),
+      replace: Options.boolean("replace").pipe(Options.withDescription("替换已载入的同年安排 / replace that year")),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        addNotice(project, o.file, o.replace, cwd)
+      )
+  ).pipe(Command.withDescription("载入一年的放假安排 / load a year's holiday notice"))
+  const listCommand = Command.make("list", { config: configOption, verbose }, (o) =>
+    Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), list)
+  ).pipe(Command.withDescription("日历覆盖的年份 / the years covered"))
+  const calendarCommand = Command.make("calendar").pipe(
+    Command.withDescription("工作日日历 / the working-day calendar"),
+    Command.withSubcommands([addNoticeCommand, listCommand])
+  )
+
   return Command.make("gongzhi").pipe(
     Command.withDescription("共治 Gongzhi：区级社会治理 / district social governance"),
-    Command.withSubcommands([initCommand, migrateCommand, doctorCommand])
+    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand])
   )
 }
 

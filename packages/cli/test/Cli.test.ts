@@ -1,6 +1,10 @@
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as Calendar from "@gongzhi/core/Calendar"
+import * as HolidayNotice from "@gongzhi/core/HolidayNotice"
+import { createGongzhi } from "@gongzhi/sdk/Gongzhi"
+import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { main } from "../src/Cli.js"
 
@@ -140,5 +144,50 @@ describe("gongzhi migrate and doctor", () => {
     const result = await gongzhi("doctor")
     expect(result.code).toBe(1)
     expect(result.err).toContain("gongzhi init")
+  })
+})
+
+describe("gongzhi calendar", () => {
+  const amended2026 = {
+    ...HolidayNotice.china2026Data,
+    makeupWorkdays: HolidayNotice.china2026Data.makeupWorkdays.filter((d) => d.date !== "2026-02-28")
+  }
+
+  it("loads a notice once, refuses a different one without --replace, and the district's calendar uses it", async () => {
+    expect((await gongzhi(...INIT, "--modules", "opinion")).code).toBe(0)
+    Fs.writeFileSync(Path.join(dir, "2026.json"), JSON.stringify(amended2026))
+    Fs.writeFileSync(Path.join(dir, "2026-official.json"), JSON.stringify(HolidayNotice.china2026Data))
+    const added = await gongzhi("calendar", "add-notice", "2026.json")
+    expect(added.err).toBe("")
+    expect(added.out).toBe("2026 年放假安排已载入")
+    expect((await gongzhi("calendar", "add-notice", "2026.json")).out).toContain("内容相同")
+    const refused = await gongzhi("calendar", "add-notice", "2026-official.json")
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain("已载入且内容不同")
+    expect((await gongzhi("calendar", "list")).out).toContain("本区载入：2026 年")
+
+    const config = JSON.parse(Fs.readFileSync(Path.join(dir, "gongzhi.config.json"), "utf8"))
+    const gz = await createGongzhi(config, { baseDir: dir })
+    try {
+      const working = await gz.run(Effect.flatMap(Calendar.WorkingCalendar, (c) => c.isWorkingDay("2026-02-28")))
+      expect(working).toBe(false)
+    } finally {
+      await gz.close()
+    }
+    expect((await gongzhi("calendar", "add-notice", "2026-official.json", "--replace")).out).toBe(
+      "2026 年放假安排已替换"
+    )
+  })
+
+  it("refuses an invalid notice and says why", async () => {
+    expect((await gongzhi(...INIT, "--modules", "opinion")).code).toBe(0)
+    Fs.writeFileSync(
+      Path.join(dir, "bad.json"),
+      JSON.stringify({ ...HolidayNotice.china2026Data, makeupWorkdays: [{ date: "2026-03-04", holiday: "春节" }] })
+    )
+    const result = await gongzhi("calendar", "add-notice", "bad.json")
+    expect(result.code).toBe(1)
+    expect(result.err).toContain("放假安排未载入")
+    expect((await gongzhi("calendar", "list")).out).toContain("本区载入：无")
   })
 })

@@ -128,6 +128,10 @@ export const migrations: { readonly module: "core"; readonly migrations: Readonl
     // the key id of a keyed (HMAC) audit chain; NULL on entries written before it reads as "" (unkeyed)
     Migrations.migration(3, "audit_log_key_id", [
       Migrations.addColumn("gongzhi_audit_log", "key_id", { type: "text", length: 32 })
+    ]),
+    // the holiday notices a district loads itself (HolidayNoticeStore; `gongzhi calendar add-notice`)
+    Migrations.migration(4, "create_holiday_notices", [
+      Migrations.createTable({ table: "gongzhi_holiday_notices", columns: { year: { type: "integer" } } })
     ])
   ]
 }

@@ -209,6 +209,16 @@ export * as FieldCipher from "./FieldCipher.js"
 export * as HolidayNotice from "./HolidayNotice.js"
 
 /**
+ * The holiday notices a district has loaded itself (e.g. next year's State Council notice, published each
+ * November, before a Gongzhi release ships it), stored per district beside its data, and the working-day
+ * calendar built from the vendored notices plus the stored ones (a stored notice replaces the vendored one of
+ * its year). `gongzhi calendar add-notice <file.json>` uses it.
+ *
+ * @since 0.2.0
+ */
+export * as HolidayNoticeStore from "./HolidayNoticeStore.js"
+
+/**
  * Real-name verification (实名核验): does this name belong to this resident ID number?
  *
  * `IdentityVerifier` is a port. Production implementations call a real service — a government

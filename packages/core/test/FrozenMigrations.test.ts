@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
 import * as CoreMigrations from "../src/CoreMigrations.js"
+import * as HolidayNoticeStore from "../src/HolidayNoticeStore.js"
 import * as Migrations from "../src/Migrations.js"
 import * as NotificationMigrations from "../src/NotificationMigrations.js"
 import * as Preference from "../src/Preference.js"
@@ -135,10 +136,18 @@ describe("the kernel's migrations", () => {
         "core 1 create_outbox",
         "core 2 create_audit_log",
         "core 3 audit_log_key_id",
+        "core 4 create_holiday_notices",
         "notifications 1 create_deliveries",
         "notifications 2 create_notification_preferences",
         "notifications 3 protect_delivery_addresses"
       ]
+    )
+  })
+
+  it("build the table HolidayNoticeStore.definition expects", () => {
+    assert.deepStrictEqual(
+      Migrations.check(CoreMigrations.migrations, [Repository.tableSpec(HolidayNoticeStore.definition)]),
+      []
     )
   })
 

@@ -34,6 +34,17 @@ export * as Gongzhi from "./Gongzhi.js"
 export * as GongzhiConfig from "./GongzhiConfig.js"
 
 /**
+ * The holiday notices a district loads itself (next year's State Council notice before a Gongzhi release ships
+ * it): add one from its JSON (the schema of `@gongzhi/core/HolidayNotice`; the 2026 notice,
+ * `HolidayNotice.china2026Data`, is the example), list them. Services started with `createGongzhi` use them in
+ * their working-day calendar (a stored notice replaces the vendored one of its year). Needs the core migrations
+ * (`gongzhi migrate`).
+ *
+ * @since 0.1.0
+ */
+export * as HolidayNotices from "./HolidayNotices.js"
+
+/**
  * The database of a district: which migrations of the modules in use are applied, and applying the pending
  * ones — without starting the services (no keys needed), for `gongzhi migrate` and deployment scripts.
  *

@@ -4,6 +4,7 @@ import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as HolidayNotice from "@gongzhi/core/HolidayNotice"
 import * as Region from "@gongzhi/core/Region"
 import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
+import * as HolidayNotices from "@gongzhi/sdk/HolidayNotices"
 import * as Migrate from "@gongzhi/sdk/Migrate"
 import { Clock, ConfigProvider, Effect, Either } from "effect"
 import { line } from "./output.js"
@@ -78,13 +79,16 @@ export const doctor = (project: Project) =>
 
     const now = new Date(yield* Clock.currentTimeMillis)
     const year = now.getUTCFullYear()
-    const years = coveredYears()
+    const stored = yield* Effect.either(
+      Effect.tryPromise(() => HolidayNotices.coverage(project.config, { baseDir: project.dir }))
+    )
+    const years = [...new Set([...coveredYears(), ...(Either.isRight(stored) ? stored.right.stored : [])])].sort()
     if (!years.includes(year))
       yield* report("error", `工作日日历没有 ${year} 年的放假安排（已收录 ${years.join("、")}）`)
     else if (now.getUTCMonth() >= 10 && !years.includes(year + 1))
       yield* report(
         "warn",
-        `工作日日历尚无 ${year + 1} 年的放假安排：国务院通知发布后请载入（已收录 ${years.join("、")}）`
+        `工作日日历尚无 ${year + 1} 年的放假安排：国务院通知发布后用 gongzhi calendar add-notice 载入（已收录 ${years.join("、")}）`
       )
     else yield* report("ok", `工作日日历覆盖 ${years.join("、")} 年`)
 

@@ -3,15 +3,17 @@ import * as Path from "node:path"
 import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
-import * as Calendar from "@gongzhi/core/Calendar"
+import type * as Calendar from "@gongzhi/core/Calendar"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
+import * as HolidayNoticeStore from "@gongzhi/core/HolidayNoticeStore"
 import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
 import type * as Migrations from "@gongzhi/core/Migrations"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Region from "@gongzhi/core/Region"
 import { configProblem, StoreConfigError } from "@gongzhi/core/StoreConfig"
+import { TenantId } from "@gongzhi/core/Tenant"
 import type * as Transactor from "@gongzhi/core/Transactor"
 import * as CreditMigrations from "@gongzhi/credit/CreditMigrations"
 import * as CreditStore from "@gongzhi/credit/CreditStore"
@@ -196,11 +198,19 @@ export const layer = (config: GongzhiConfig, overrides: Overrides): Layer.Layer<
       if (regions.root.code !== config.district.code)
         return yield* problem("regions", `区划数据的根是 ${regions.root.code}，与 district.code 不一致`)
       const roles = yield* roleTable(config)
+      const store = storeLayer(config.storage, migrationsFor(modules), baseDir)
+      // the official notices plus those the district loaded (`gongzhi calendar add-notice`)
+      const calendar =
+        overrides.calendar ??
+        HolidayNoticeStore.layerCalendar(TenantId.make(config.district.code)).pipe(
+          Layer.provide(HolidayNoticeStore.layerSql),
+          Layer.provide(store)
+        )
       const base = Layer.mergeAll(
-        storeLayer(config.storage, migrationsFor(modules), baseDir),
+        store,
         overrides.cipher ?? cipherFromEnvironment,
         Authorization.layer(roles),
-        overrides.calendar ?? Calendar.layerChina
+        calendar
       )
       const ports = Layer.mergeAll(Outbox.layerSql, AuditLog.layerSql).pipe(Layer.provideMerge(base))
       const services: Array<Layer.Layer<unknown, unknown, never>> = []
