@@ -43,7 +43,7 @@ const sum = (weights: ReadonlyArray<number>, from: number, to: number) => {
  * {@link SINGLE_PAGE}; otherwise the first page takes up to {@link FIRST_PAGE}, the middle ones up to
  * {@link MIDDLE_PAGE}, and the last one, which also carries the total, the issuer and the publicity note,
  * up to {@link LAST_PAGE} and at least {@link LAST_PAGE_MIN} lines when the page before can spare them. A
- * line heavier than a page gets a page of its own.
+ * line heavier than a page gets a page of its own (and runs over it: it cannot be split).
  */
 export const paginate = (weights: ReadonlyArray<number>): ReadonlyArray<readonly [number, number]> => {
   const n = weights.length
@@ -61,7 +61,7 @@ export const paginate = (weights: ReadonlyArray<number>): ReadonlyArray<readonly
   // leave room for them, its tail becomes a page of its own.
   const last = pages[pages.length - 1]
   const lastCapacity = pages.length === 1 ? SINGLE_PAGE : LAST_PAGE
-  if (sum(weights, last[0], last[1]) > lastCapacity) {
+  if (last[1] - last[0] > 1 && sum(weights, last[0], last[1]) > lastCapacity) {
     let split = last[1] - 1
     while (split - 1 > last[0] && sum(weights, split - 1, last[1]) <= LAST_PAGE && last[1] - split < LAST_PAGE_MIN) {
       split--
