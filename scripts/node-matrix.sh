@@ -23,7 +23,9 @@ cache=${GONGZHI_NODE_CACHE:-$HOME/.cache/gongzhi/node}
 mkdir -p "$cache"
 projects=(--project core --project store-sqlite --project notify-webhook --project notify-robot --project notify-email)
 # The SIGKILL crash tests spawn child processes for minutes; they are reliability tests, run on Node 20 by the main suite.
-excluded=(--exclude "**/crash.test.ts" --exclude "**/dispatcherCrash.test.ts" --exclude "**/node_modules/**")
+# The browser tests (*.browser.test.ts: printing to PDF in Chromium) need /usr/bin/chromium; they run on Node 20 in the main suite.
+excluded=(--exclude "**/crash.test.ts" --exclude "**/dispatcherCrash.test.ts" --exclude "**/*.browser.test.ts"
+  --exclude "**/node_modules/**")
 
 addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
 if [ ! -f "$addon" ]; then

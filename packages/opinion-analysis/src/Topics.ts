@@ -1,11 +1,14 @@
 /**
- * Topics of residents' reports (热点话题): hot topics of a period by TF-IDF, and rising topics
- * (上升话题) whose share of reports grew against the previous period.
+ * Topics of residents' reports (热点话题): hot topics of a period — the terms most reports mention,
+ * TF-IDF breaking ties — and rising topics (上升话题) whose share of reports grew against the previous
+ * period.
  *
  * A document is one report (`{ id, text, receivedAt }`; an `AnalysisItem` is one). Text is
  * segmented once with a {@link Segmenter.Segmenter} (stop words and punctuation already dropped);
- * tokens shorter than `minLength` (default 2) are left out, and a few obvious variants are merged
- * into one term (`variants`, default {@link defaultVariants}: 噪声 → 噪音, 电瓶车 → 电动车 …).
+ * tokens shorter than `minLength` (default 2) are left out, a few obvious variants are merged
+ * into one term (`variants`, default {@link defaultVariants}: 噪声 → 噪音, 电瓶车 → 电动车 …), and
+ * vague words that name no topic are left out (`vagueWords`, default {@link defaultVagueWords}: 晚上,
+ * 意见, 申请, 问题 …, and numbers written in Chinese such as 九点 or 十多个).
  *
  * @since 0.1.0
  */
@@ -14,6 +17,7 @@ import type { InvalidAnalysisInput } from "./Analysis.js"
 import { invalidInput } from "./Analysis.js"
 import * as decode from "./internal/analysisDecode.js"
 import * as internal from "./internal/topics.js"
+import * as vague from "./internal/vagueWords.js"
 import type { Segmenter } from "./Segmenter.js"
 
 const Instant = decode.Instant
@@ -72,19 +76,33 @@ export const defaultVariants: Readonly<Record<string, string>> = {
   蚊子: "蚊虫"
 }
 
+/**
+ * Vague words left out of hot and rising topics by default (泛化词): times of day and dates (晚上, 凌晨,
+ * 现在, 最近 …), the formulas of intake and reply and words about reporting rather than the matter (意见,
+ * 建议, 申请, 问题, 反映, 情况, 投诉, 咨询, 处理, 回复, 提交 …), generic nouns (地方, 附近, 门口, 居民,
+ * 服务, 中心 …) and the generic parts of estate names (花园, 家园, 新村, 公馆, 华府 …). Numbers written in
+ * Chinese (九点, 十多个, 两三天, 三楼) are always vague. A district extends the list:
+ * `vagueWords: [...Topics.defaultVagueWords, "某某"]`; `vagueWords: []` keeps every word.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultVagueWords: ReadonlyArray<string> = vague.vagueWords
+
 const Period = Schema.Struct({ from: Instant, to: Instant }).pipe(
   Schema.filter((period) => period.from.getTime() < period.to.getTime() || "from 应早于 to / from < to")
 )
 
 const Common = {
   minLength: Schema.optional(Schema.Int.pipe(Schema.between(1, 20))),
-  variants: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  variants: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  vagueWords: Schema.optional(Schema.Array(Schema.String))
 }
 
 /**
  * Options of {@link hot}: the period `[from, to)` (default: all documents), `top` terms (default
  * 20), `examples` per term (default 3), `reference` period for the idf (default: every document
- * given), `minLength`, `variants`.
+ * given), `minLength`, `variants`, `vagueWords` (default {@link defaultVagueWords}).
  *
  * @since 0.1.0
  * @category models
@@ -107,7 +125,7 @@ export type HotOptions = typeof HotOptions.Encoded
 /**
  * Options of {@link rising}: the `current` period, the `previous` one (default: as long, just
  * before), `top` (default 20), `minCount` reports in the current period (default 10), `minGrowth`
- * (default 1.5), additive `smoothing` of counts (default 1), `minLength`, `variants`.
+ * (default 1.5), additive `smoothing` of counts (default 1), `minLength`, `variants`, `vagueWords`.
  *
  * @since 0.1.0
  * @category models
@@ -141,6 +159,23 @@ const decodeRisingOptions = decode.decoder(RisingOptions, "上升话题选项", 
 
 const variantMap = (variants: Readonly<Record<string, string>> | undefined): ReadonlyMap<string, string> =>
   new Map(Object.entries(variants ?? defaultVariants))
+
+const tokenize = (
+  documents: ReadonlyArray<TopicDocument>,
+  segmenter: Segmenter,
+  options: {
+    readonly minLength?: number | undefined
+    readonly variants?: Readonly<Record<string, string>> | undefined
+    readonly vagueWords?: ReadonlyArray<string> | undefined
+  }
+): internal.Corpus =>
+  internal.tokenize(
+    documents,
+    segmenter,
+    options.minLength ?? 2,
+    variantMap(options.variants),
+    new Set(options.vagueWords ?? defaultVagueWords)
+  )
 
 const hotOf = (
   documents: ReadonlyArray<TopicDocument>,
@@ -184,10 +219,12 @@ const risingOf = (
 }
 
 /**
- * Hot topics of a period by TF-IDF: each report is a document, a term's score is the sum over the
- * period's reports of its term frequency × `ln((N + 1) / (df + 1)) + 1` (N reports of the reference,
- * df of them with the term), so that terms frequent in many reports rank high while words present
- * everywhere weigh less.
+ * Hot topics of a period: the terms mentioned by most of the period's reports (`count`), most first.
+ * Ties are broken by the TF-IDF score — the sum over the period's reports of the term frequency ×
+ * `ln((N + 1) / (df + 1)) + 1` (N reports of the reference, df of them with the term) — and then by the
+ * term, so the order is stable. Vague words (`vagueWords`) never rank. Each topic's first example (its
+ * typical report) differs from the first examples of the topics ranked above whenever the term has
+ * another report to show.
  *
  * @since 0.1.0
  * @category combinators
@@ -207,9 +244,7 @@ export const hot = (
   options?: HotOptions
 ): Effect.Effect<ReadonlyArray<HotTopic>, InvalidAnalysisInput> =>
   Effect.all([decodeDocuments(documents), decodeSegmenter(segmenter), decodeHotOptions(options ?? {})]).pipe(
-    Effect.map(([docs, seg, opts]) =>
-      hotOf(docs, internal.tokenize(docs, seg, opts.minLength ?? 2, variantMap(opts.variants)), opts)
-    )
+    Effect.map(([docs, seg, opts]) => hotOf(docs, tokenize(docs, seg, opts), opts))
   )
 
 /**
@@ -226,9 +261,7 @@ export const rising = (
   options: RisingOptions
 ): Effect.Effect<ReadonlyArray<RisingTopic>, InvalidAnalysisInput> =>
   Effect.all([decodeDocuments(documents), decodeSegmenter(segmenter), decodeRisingOptions(options)]).pipe(
-    Effect.map(([docs, seg, opts]) =>
-      risingOf(docs, internal.tokenize(docs, seg, opts.minLength ?? 2, variantMap(opts.variants)), opts)
-    )
+    Effect.map(([docs, seg, opts]) => risingOf(docs, tokenize(docs, seg, opts), opts))
   )
 
 /**
@@ -252,7 +285,7 @@ export const analyze = (
     decodeHotOptions({ examples: options.examples, top: options.top })
   ]).pipe(
     Effect.map(([docs, seg, opts, hotOpts]) => {
-      const tokens = internal.tokenize(docs, seg, opts.minLength ?? 2, variantMap(opts.variants))
+      const tokens = tokenize(docs, seg, opts)
       return {
         hot: hotOf(docs, tokens, { ...hotOpts, from: opts.current.from, to: opts.current.to }),
         rising: risingOf(docs, tokens, opts)

@@ -93,13 +93,16 @@ export * as Segmenter from "./Segmenter.js"
 export * as SituationReport from "./SituationReport.js"
 
 /**
- * Topics of residents' reports (热点话题): hot topics of a period by TF-IDF, and rising topics
- * (上升话题) whose share of reports grew against the previous period.
+ * Topics of residents' reports (热点话题): hot topics of a period — the terms most reports mention,
+ * TF-IDF breaking ties — and rising topics (上升话题) whose share of reports grew against the previous
+ * period.
  *
  * A document is one report (`{ id, text, receivedAt }`; an `AnalysisItem` is one). Text is
  * segmented once with a {@link Segmenter.Segmenter} (stop words and punctuation already dropped);
- * tokens shorter than `minLength` (default 2) are left out, and a few obvious variants are merged
- * into one term (`variants`, default {@link defaultVariants}: 噪声 → 噪音, 电瓶车 → 电动车 …).
+ * tokens shorter than `minLength` (default 2) are left out, a few obvious variants are merged
+ * into one term (`variants`, default {@link defaultVariants}: 噪声 → 噪音, 电瓶车 → 电动车 …), and
+ * vague words that name no topic are left out (`vagueWords`, default {@link defaultVagueWords}: 晚上,
+ * 意见, 申请, 问题 …, and numbers written in Chinese such as 九点 or 十多个).
  *
  * @since 0.1.0
  */

@@ -181,7 +181,7 @@ describe("SituationReport", () => {
         period: { from: cst("2025-01-06T00:00:00"), to }
       })
       assert.include(quarter.markdown, "三、诉求趋势（按周）")
-      assert.strictEqual(count(sectionOf(quarter.html, "trend"), '<circle class="point"'), 13)
+      assert.strictEqual(count(sectionOf(quarter.html, "trend"), '<rect class="bar'), 13)
     })
   )
 
@@ -200,6 +200,133 @@ describe("SituationReport", () => {
         error.issues.map((i) => i.path),
         ["title", "period"]
       )
+    })
+  )
+
+  describe("the trend chart (issue 10 item 18)", () => {
+    /** One item a day at noon, from `first` for `days` days. */
+    const daily = (first: string, days: number): ReadonlyArray<Analysis.AnalysisItem> =>
+      Array.from({ length: days }, (_, i) => ({
+        id: `T${String(i).padStart(4, "0")}`,
+        text: "路灯不亮",
+        category: "GF02",
+        kind: "complaint" as const,
+        streetCode: "440310001",
+        communityCode: "440310001001",
+        channel: "web",
+        receivedAt: new Date(cst(`${first}T12:00:00`).getTime() + i * 86_400_000),
+        status: "open" as const,
+        overdue: false
+      }))
+    const report = (period: { from: Date; to: Date }, items: ReadonlyArray<Analysis.AnalysisItem>) =>
+      SituationReport.render({ title: "趋势", district: { code: "440310", name: "坪山区" }, period, items })
+    /** The `<rect class="bar…">` elements of the trend chart, as [class, title]. */
+    const columns = (html: string) =>
+      [...sectionOf(html, "trend").matchAll(/<rect class="(bar[^"]*)"[^>]*><title>([^<]*)<\/title>/g)].map((m) => [
+        m[1],
+        m[2]
+      ])
+
+    it.effect("weeks: axis titles, week start dates, the partial first and last weeks marked", () =>
+      Effect.gen(function* () {
+        // Wednesday 2025-01-08 to Tuesday 2025-04-01: the first week has 5 days, the last (from 3/31) 1 day
+        const period = { from: cst("2025-01-08T00:00:00"), to: cst("2025-04-01T00:00:00") }
+        const { html, markdown } = yield* report(period, daily("2025-01-08", 83))
+        const trend = sectionOf(html, "trend")
+        assert.include(trend, "三、诉求趋势（按周）")
+        assert.include(trend, '<svg class="chart column-chart"')
+        assert.match(trend, /<text class="axis-title x-title"[^>]*>周（起始日期）<\/text>/)
+        assert.match(trend, /<text class="axis-title y-title"[^>]*>件数<\/text>/)
+        const bars = columns(html)
+        assert.strictEqual(bars.length, 13)
+        assert.deepStrictEqual(bars[0], ["bar partial", "1/6：5（不完整周（5 天））"])
+        assert.deepStrictEqual(bars[1], ["bar", "1/13：7"])
+        assert.deepStrictEqual(bars[12], ["bar partial", "3/31：1（不完整周（1 天））"])
+        assert.deepStrictEqual(
+          bars.slice(1, 12).map(([c]) => c),
+          Array(11).fill("bar")
+        )
+        // week start dates (Mondays, M/D) under the columns: the first, the last and every few between
+        for (const label of ["1/6", "3/31"]) assert.match(trend, new RegExp(`<text class="tick"[^>]*>${label}</text>`))
+        const labels = [...trend.matchAll(/<text class="tick"[^>]*text-anchor="middle">([^<]*)<\/text>/g)].map(
+          (m) => m[1]
+        )
+        assert.isAtLeast(labels.length, 5)
+        for (const label of labels) assert.match(label, /^\d{1,2}\/\d{1,2}$/)
+        // the legend and the note say which weeks are partial and how many days they have
+        assert.match(trend, /<text class="legend-note"[^>]*>1\/6：不完整周（5 天）；3\/31：不完整周（1 天）<\/text>/)
+        assert.include(trend, "3/31 起的一周为不完整周（1 天）")
+        assert.include(markdown, "| 2025-W14（3/31 起） | 1 | 不完整周（1 天） |")
+        assert.include(markdown, "| 2025-W03（1/13 起） | 7 |  |")
+      })
+    )
+
+    it.effect("whole weeks are not marked; days get axis titles; months cut by the period are marked", () =>
+      Effect.gen(function* () {
+        const weeks = yield* report(
+          { from: cst("2025-01-06T00:00:00"), to: cst("2025-03-31T00:00:00") },
+          daily("2025-01-06", 84)
+        )
+        assert.strictEqual(columns(weeks.html).length, 12)
+        assert.notInclude(sectionOf(weeks.html, "trend"), "不完整")
+        assert.notInclude(sectionOf(weeks.html, "trend"), 'class="legend"')
+
+        const days = yield* report({ from, to }, daily("2025-03-01", 31))
+        const dayTrend = sectionOf(days.html, "trend")
+        assert.match(dayTrend, /<text class="axis-title x-title"[^>]*>日期<\/text>/)
+        assert.match(dayTrend, /<text class="axis-title y-title"[^>]*>件数<\/text>/)
+        assert.notInclude(dayTrend, "不完整")
+
+        const months = yield* report(
+          { from: cst("2024-01-15T00:00:00"), to: cst("2025-03-10T00:00:00") },
+          daily("2024-01-15", 420)
+        )
+        const bars = columns(months.html)
+        assert.strictEqual(bars.length, 15)
+        assert.deepStrictEqual(bars[0], ["bar partial", "2024-01：17（不完整月（17 天））"])
+        assert.deepStrictEqual(bars[1], ["bar", "2024-02：29"])
+        assert.deepStrictEqual(bars[14], ["bar partial", "2025-03：9（不完整月（9 天））"])
+        assert.match(sectionOf(months.html, "trend"), /<text class="axis-title x-title"[^>]*>月<\/text>/)
+      })
+    )
+  })
+
+  it.effect("each hot topic shows its own typical report (issue 10 item 17)", () =>
+    Effect.gen(function* () {
+      const item = (id: string, text: string): Analysis.AnalysisItem => ({
+        id,
+        text,
+        category: "GF02",
+        kind: "complaint",
+        streetCode: "440310001",
+        communityCode: "440310001001",
+        channel: "web",
+        receivedAt: cst("2025-03-10T10:00:00"),
+        status: "open",
+        overdue: false
+      })
+      const items = [
+        item("A", "电梯困人，物业不管"),
+        item("B", "电梯又坏了"),
+        item("C", "电梯困人两小时"),
+        item("D", "物业不作为")
+      ]
+      const { html, markdown } = yield* SituationReport.render({
+        title: "热点",
+        district: { code: "440310", name: "坪山区" },
+        period: { from, to },
+        items,
+        topics: [
+          { term: "电梯", score: 3, count: 3, examples: ["A", "B"] },
+          { term: "困人", score: 2, count: 2, examples: ["A"] },
+          { term: "物业", score: 2, count: 2, examples: ["A", "D"] },
+          { term: "不管", score: 1, count: 1, examples: ["A"] }
+        ]
+      })
+      const shown = [...sectionOf(html, "topics").matchAll(/<span class="example">([A-Z])：/g)].map((m) => m[1])
+      // 电梯 → A; 困人's only example is taken, so another report with 困人 (C); 物业 → D; 不管 has none left
+      assert.deepStrictEqual(shown, ["A", "C", "D"])
+      assert.include(markdown, "| 4 | 不管 | 1 |  |")
     })
   )
 })

@@ -36,8 +36,8 @@ describe("Topics", () => {
       const hot = yield* Topics.hot(corpus, segmenter, { ...period, top: 8, examples: 2 })
       assert.strictEqual(hot[0].term, "电梯")
       assert.strictEqual(hot[0].count, 5)
-      // D1 says 电梯 twice in few words, D4 once in four: the first examples weigh most
-      assert.deepStrictEqual(hot[0].examples, ["D1", "D4"])
+      // D1 says 电梯 twice in few words, D5 once in two (新村 and 很大 are vague): the first examples weigh most
+      assert.deepStrictEqual(hot[0].examples, ["D1", "D5"])
       const noise = hot.find((t) => t.term === "噪音")
       assert.isDefined(noise)
       assert.strictEqual(noise!.count, 3, "噪声 is merged into 噪音")
@@ -46,7 +46,7 @@ describe("Topics", () => {
       assert.include(terms, "路灯")
       // stop words and the report outside the period do not count
       for (const stop of ["希望", "处理", "您好", "的", "社区"]) assert.notInclude(terms, stop)
-      for (let i = 1; i < hot.length; i++) assert.isTrue(hot[i - 1].score >= hot[i].score)
+      for (let i = 1; i < hot.length; i++) assert.isTrue(hot[i - 1].count >= hot[i].count)
       // variants can be switched off
       const raw = yield* Topics.hot(corpus, segmenter, { ...period, top: 50, variants: {} })
       assert.strictEqual(raw.find((t) => t.term === "噪音")!.count, 2)
@@ -168,4 +168,94 @@ describe("Topics", () => {
         }
       })
   )
+
+  describe("ranking, examples and vague words (issue 10 item 17)", () => {
+    /** Splits on spaces: the words of a generated corpus come out as they were drawn. */
+    const spaces: Segmenter.Segmenter = { name: "spaces", segment: (text) => text.split(" ").filter((w) => w !== "") }
+    const topical = ["电梯", "路灯", "噪音", "垃圾", "停车", "积水", "绿化带", "井盖", "消防通道", "蚊虫"]
+    const vague = ["晚上", "意见", "申请", "问题", "反映", "情况", "现在", "九点", "十多个"]
+    const words = fc.constantFrom(...topical, ...vague)
+    const corpusOf = (texts: ReadonlyArray<ReadonlyArray<string>>) =>
+      texts.map((text, i) => doc(`G${String(i).padStart(3, "0")}`, text.join(" "), "10"))
+
+    it.effect.prop(
+      "for any corpus the list is sorted by count (ties: score, then term), vague words never rank",
+      [fc.array(fc.array(words, { minLength: 1, maxLength: 15 }), { minLength: 1, maxLength: 60 })],
+      ([texts]) =>
+        Effect.gen(function* () {
+          const hot = yield* Topics.hot(corpusOf(texts), spaces, { top: 20 })
+          for (let i = 1; i < hot.length; i++) {
+            const [a, b] = [hot[i - 1], hot[i]]
+            assert.isTrue(
+              a.count > b.count ||
+                (a.count === b.count && (a.score > b.score || (a.score === b.score && a.term < b.term))),
+              `${a.term} (${a.count}) before ${b.term} (${b.count})`
+            )
+          }
+          for (const topic of hot) assert.notInclude(vague, topic.term)
+          // and no term left out has more reports than the last one listed
+          const counts = new Map<string, number>()
+          for (const text of texts) for (const word of new Set(text)) counts.set(word, (counts.get(word) ?? 0) + 1)
+          const listed = new Set(hot.map((t) => t.term))
+          const floor = hot.length === 0 ? 0 : hot[hot.length - 1].count
+          for (const word of topical) if (!listed.has(word)) assert.isAtMost(counts.get(word) ?? 0, floor, word)
+        }),
+      { fastCheck: { numRuns: 200 } }
+    )
+
+    it.effect.prop(
+      "each topic leads with its own example report whenever its reports allow",
+      [
+        fc.array(fc.array(fc.constantFrom(...topical), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 40 })
+      ],
+      ([texts]) =>
+        Effect.gen(function* () {
+          const hot = yield* Topics.hot(corpusOf(texts), spaces, { top: 10, examples: 2 })
+          const leads = new Set<string>()
+          hot.forEach((topic, rank) => {
+            assert.isAtLeast(topic.examples.length, 1)
+            // at most `rank` of its reports lead a topic ranked above it
+            if (topic.count > rank) assert.isFalse(leads.has(topic.examples[0]), `${topic.term} repeats an example`)
+            leads.add(topic.examples[0])
+          })
+        }),
+      { fastCheck: { numRuns: 200 } }
+    )
+
+    it.effect("the issue's case: counts in order, distinct examples, 晚上/意见/申请 left out", () =>
+      Effect.gen(function* () {
+        const reports = yield* Generator.generate({
+          seed: 77,
+          count: 900,
+          from: cst("2025-02-01T00:00:00"),
+          to: cst("2025-04-01T00:00:00"),
+          communities: Generator.pingshanCommunities
+        })
+        const documents = reports.map((r) => ({ id: r.key, text: r.content, receivedAt: r.receivedAt }))
+        const from = cst("2025-03-01T00:00:00")
+        const to = cst("2025-04-01T00:00:00")
+        for (const segmenter of [yield* Segmenter.jieba(), Segmenter.intl(), Segmenter.intl({ stopWords: [] })]) {
+          const hot = yield* Topics.hot(documents, segmenter, { from, to, top: 30 })
+          const terms = hot.map((t) => t.term)
+          for (const word of ["晚上", "意见", "申请", "问题", "反映", "情况", "现在", "凌晨", "九点", "十多个"]) {
+            assert.notInclude(terms, word, `${segmenter.name}: ${word}`)
+          }
+          for (let i = 1; i < hot.length; i++) assert.isAtLeast(hot[i - 1].count, hot[i].count, terms.join(" "))
+          assert.strictEqual(new Set(hot.map((t) => t.examples[0])).size, hot.length, `${segmenter.name}: examples`)
+        }
+      })
+    )
+
+    it.effect("a district extends the vague words; an empty list keeps every word", () =>
+      Effect.gen(function* () {
+        const documents = corpusOf([["电梯", "物业"], ["电梯", "物业"], ["物业", "晚上"], ["电梯"], ["电梯"]])
+        const terms = (options: Topics.HotOptions) =>
+          Effect.map(Topics.hot(documents, spaces, options), (hot) => hot.map((t) => t.term))
+        assert.deepStrictEqual(yield* terms({}), ["电梯", "物业"])
+        assert.deepStrictEqual(yield* terms({ vagueWords: [...Topics.defaultVagueWords, "物业"] }), ["电梯"])
+        assert.deepStrictEqual(yield* terms({ vagueWords: [] }), ["电梯", "物业", "晚上"])
+        assert.include(Topics.defaultVagueWords, "晚上")
+      })
+    )
+  })
 })

@@ -3,8 +3,13 @@
  * `Certificate.toDocument`: the title and certificate number; the volunteer's identity (name, ID type,
  * MASKED ID number, volunteer number); the certifying statement; the service hours and content, line by
  * line with the total; the issuing organisation (name, person in charge, handler, contact) with the
- * place for its seal and the date of issue; and the publicity note (公示期). A revoked certificate is
- * marked 已撤销 across the page.
+ * place for its seal and the date of issue; and the publicity note (公示期).
+ *
+ * The renderer paginates, not the browser: every printed page is a fixed A4 block. Up to 15 service lines
+ * (a line whose content wraps counts as the rows it takes) print on ONE page; more continue over pages that
+ * each carry the title, the certificate number and 「第 n 页 共 m 页」, with the total row, the issuer block
+ * (seal area, date) and the publicity note once, on the last page. A revoked certificate is marked 已撤销
+ * across every page.
  *
  * The page is self-contained — `lang="zh-CN"`, UTF-8, inline CSS with an A4 `@page`, no scripts, images,
  * fonts or links to fetch — so it prints the same from a browser, a kiosk or a headless renderer that
@@ -18,8 +23,8 @@ import * as internal from "./internal/certificateHtml.js"
 import type { InvalidTransition } from "./VolunteerErrors.js"
 
 /**
- * Options of the page: `seal`, a text printed where the seal goes (e.g. `（盖章）`, default none), and a
- * `footnote` (e.g. how to verify the certificate).
+ * Options of the page: `seal`, the text printed once where the seal goes (default `（盖章）`), and a
+ * `footnote` (e.g. how to verify the certificate), printed on the last page.
  *
  * @since 0.1.0
  * @category models

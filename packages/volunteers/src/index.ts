@@ -53,8 +53,13 @@ export * as Certificate from "./Certificate.js"
  * `Certificate.toDocument`: the title and certificate number; the volunteer's identity (name, ID type,
  * MASKED ID number, volunteer number); the certifying statement; the service hours and content, line by
  * line with the total; the issuing organisation (name, person in charge, handler, contact) with the
- * place for its seal and the date of issue; and the publicity note (公示期). A revoked certificate is
- * marked 已撤销 across the page.
+ * place for its seal and the date of issue; and the publicity note (公示期).
+ *
+ * The renderer paginates, not the browser: every printed page is a fixed A4 block. Up to 15 service lines
+ * (a line whose content wraps counts as the rows it takes) print on ONE page; more continue over pages that
+ * each carry the title, the certificate number and 「第 n 页 共 m 页」, with the total row, the issuer block
+ * (seal area, date) and the publicity note once, on the last page. A revoked certificate is marked 已撤销
+ * across every page.
  *
  * The page is self-contained — `lang="zh-CN"`, UTF-8, inline CSS with an A4 `@page`, no scripts, images,
  * fonts or links to fetch — so it prints the same from a browser, a kiosk or a headless renderer that

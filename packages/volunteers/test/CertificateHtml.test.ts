@@ -4,7 +4,9 @@ import { Either, FastCheck } from "effect"
 import { ActorRef } from "../src/ActorRef.js"
 import * as Certificate from "../src/Certificate.js"
 import * as CertificateHtml from "../src/CertificateHtml.js"
+import * as Pages from "../src/internal/certificatePages.js"
 import { samples } from "../src/testing.js"
+import { certificateDocument, sheetsOf } from "./certificateDocuments.js"
 import { TENANT } from "./fixtures.js"
 
 const handler = new ActorRef({ kind: "Staff", id: "S0001" })
@@ -151,4 +153,105 @@ describe("CertificateHtml", () => {
     },
     { fastCheck: { numRuns: 200 } }
   )
+
+  describe("pages (fixed A4 blocks, split by the renderer)", () => {
+    const options = { seal: "（盖章）", footnote: "核验方式：输入证明编号查询。" }
+
+    it("the seal label is printed once, with or without a seal text", () => {
+      for (const page of [html(issued(), { seal: "（盖章）" }), html(issued())]) {
+        assert.strictEqual(count(page, "盖章"), 1)
+        assert.strictEqual(textOf(page, "seal"), "（盖章）")
+      }
+      assert.strictEqual(count(html(issued(), { seal: "（公章）" }), "章）"), 1)
+    })
+
+    for (const [lines, pages] of [
+      [0, 1],
+      [1, 1],
+      [12, 1],
+      [15, 1],
+      [16, 2],
+      [40, 2],
+      [90, 4]
+    ] as const) {
+      it(`${lines} lines: ${pages} page(s), each with the title, number and 第 n 页 共 ${pages} 页; total, issuer and note on the last`, () => {
+        for (const status of ["issued", "revoked"] as const) {
+          const document = certificateDocument(lines, { status })
+          const page = CertificateHtml.render(document, options)
+          const sheets = sheetsOf(page)
+          assert.strictEqual(sheets.length, pages)
+          assert.include(page, `data-pages="${pages}"`)
+          sheets.forEach((sheet, i) => {
+            const last = i === pages - 1
+            assert.include(sheet, `<h1>志愿服务记录证明</h1>`)
+            assert.include(sheet, `<span class="certificate-number">440310-ZM-2026-000123</span>`)
+            assert.include(sheet, `<span class="page-number">第 ${i + 1} 页 共 ${pages} 页</span>`)
+            assert.strictEqual(count(sheet, 'class="revoked-mark"'), status === "revoked" ? 1 : 0)
+            assert.strictEqual(count(sheet, "累计志愿服务时长</th>"), last ? 1 : 0)
+            for (const part of [
+              'class="issuer"',
+              'class="signature"',
+              'class="seal"',
+              "出具日期",
+              'class="publicity"'
+            ]) {
+              assert.strictEqual(count(sheet, part), last ? 1 : 0, part)
+            }
+            assert.strictEqual(count(sheet, 'class="identity"'), i === 0 ? 1 : 0)
+            if (!last) assert.include(sheet, `（下接第 ${i + 2} 页）`)
+            if (i > 0) assert.include(sheet, `（接第 ${i} 页）`)
+          })
+          assert.strictEqual(count(page, "盖章"), 1)
+          // every line once, in order, over the pages
+          const dates = [...page.matchAll(/<td class="date">([^<]*)<\/td>/g)].map((m) => m[1])
+          assert.deepStrictEqual(
+            dates,
+            document.service.items.map((item) => CertificateHtml.chineseDate(item.date))
+          )
+        }
+      })
+    }
+
+    it.prop(
+      "paginate: every line once and in order, one page iff the lines fit one (or there is one line), every page within its budget",
+      [
+        FastCheck.array(
+          // mostly one-row lines, some of 3 to 6 rows, a few longer than a page
+          FastCheck.integer({ min: 1, max: 40 }).map((n) => (n > 38 ? (n - 37) * 20 : n > 34 ? n - 31 : 1)),
+          { maxLength: 120 }
+        )
+      ],
+      ([weights]) => {
+        const pages = Pages.paginate(weights)
+        const total = weights.reduce((a, b) => a + b, 0)
+        assert.isAtLeast(pages.length, 1)
+        assert.strictEqual(pages[0][0], 0)
+        assert.strictEqual(pages[pages.length - 1][1], weights.length)
+        for (let i = 1; i < pages.length; i++) assert.strictEqual(pages[i][0], pages[i - 1][1])
+        assert.strictEqual(pages.length === 1, total <= Pages.SINGLE_PAGE || weights.length === 1)
+        const load = ([from, to]: readonly [number, number]) => weights.slice(from, to).reduce((a, b) => a + b, 0)
+        pages.forEach((range, i) => {
+          if (pages.length === 1) return
+          assert.isAbove(range[1], range[0], "no empty page")
+          const budget = i === pages.length - 1 ? Pages.LAST_PAGE : i === 0 ? Pages.FIRST_PAGE : Pages.MIDDLE_PAGE
+          // a single line heavier than a page has a page of its own
+          if (range[1] - range[0] > 1) assert.isAtMost(load(range), budget, `page ${i + 1}`)
+        })
+      },
+      { fastCheck: { numRuns: 500 } }
+    )
+
+    it("a content that wraps counts as the rows it takes", () => {
+      assert.strictEqual(Pages.weight("防汛值守"), 1)
+      assert.strictEqual(Pages.weight("社".repeat(28)), 1)
+      assert.strictEqual(Pages.weight("社".repeat(29)), 2)
+      assert.strictEqual(Pages.weight("a".repeat(50)), 1)
+      assert.strictEqual(Pages.weight("a".repeat(51)), 2)
+      // eleven three-row lines do not fit one page
+      assert.strictEqual(
+        sheetsOf(CertificateHtml.render(certificateDocument(6, { content: () => "社".repeat(80) }))).length,
+        2
+      )
+    })
+  })
 })

@@ -120,7 +120,8 @@ export const periodStart = (t: number, unit: PeriodUnit, offsetMinutes: number):
   return startLocal - offset
 }
 
-const nextStart = (start: number, unit: PeriodUnit, offsetMinutes: number): number => {
+/** Start of the period after the one starting at `start`. */
+export const nextStart = (start: number, unit: PeriodUnit, offsetMinutes: number): number => {
   if (unit === "day") return start + DAY
   if (unit === "week") return start + 7 * DAY
   const local = new Date(start + offsetMinutes * 60_000)

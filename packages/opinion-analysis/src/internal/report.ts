@@ -5,7 +5,8 @@
  */
 import * as Mask from "@gongzhi/core/Mask"
 import * as analysis from "./analysis.js"
-import { barChart, escapeHtml, lineChart } from "./svg.js"
+import { barChart, columnChart, escapeHtml, lineChart } from "./svg.js"
+import * as trends from "./trend.js"
 
 export interface HotTopic {
   readonly term: string
@@ -180,7 +181,7 @@ interface Content {
   readonly categories: ReadonlyArray<analysis.Count>
   readonly channels: ReadonlyArray<analysis.Count>
   readonly statuses: ReadonlyArray<analysis.Count>
-  readonly trend: ReadonlyArray<analysis.PeriodCount>
+  readonly trend: ReadonlyArray<trends.TrendEntry>
   readonly streets: ReadonlyArray<analysis.RegionRow>
 }
 
@@ -202,13 +203,37 @@ const compute = (input: Input): Content => {
     categories: analysis.countBy(items, "category"),
     channels: analysis.countBy(items, "channel"),
     statuses: analysis.countBy(items, "status", input.asOf),
-    trend: analysis.countByPeriod(items, input.trendUnit, 480, input.period.from, input.period.to),
+    trend: trends.trend(items, input.trendUnit, input.period.from, input.period.to),
     streets: analysis.byRegion(items, "street", input.asOf)
   }
 }
 
-const trendLabel = (period: string, unit: Input["trendUnit"]): string =>
-  unit === "day" ? period.slice(5) : unit === "week" ? period.slice(5) : period
+/**
+ * The typical report shown for each topic: the first of its examples that no topic above shows; else the
+ * first report of the period (by id) whose text has the term and that no topic above shows; else none.
+ */
+const typicalReports = (
+  topics: ReadonlyArray<HotTopic>,
+  items: ReadonlyArray<analysis.Item>,
+  period: { readonly from: Date; readonly to: Date }
+): Array<analysis.Item | undefined> => {
+  const byId = new Map(items.map((item) => [item.id, item]))
+  const used = new Set<string>()
+  let inPeriod: ReadonlyArray<analysis.Item> | undefined
+  return topics.map((topic) => {
+    let example = topic.examples
+      .map((id) => byId.get(id))
+      .find((item): item is analysis.Item => item !== undefined && !used.has(item.id))
+    if (example === undefined && topic.term.length > 0) {
+      inPeriod ??= items
+        .filter((item) => item.receivedAt >= period.from && item.receivedAt < period.to)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      example = inPeriod.find((item) => !used.has(item.id) && item.text.includes(topic.term))
+    }
+    if (example !== undefined) used.add(example.id)
+    return example
+  })
+}
 
 const CSS = `
 :root { color-scheme: light; }
@@ -242,6 +267,9 @@ svg .grid { stroke: #e5e8eb; stroke-width: 1; }
 svg .axis { stroke: #57606a; stroke-width: 1; }
 svg .line { stroke: #b0202a; stroke-width: 2; }
 svg .point { fill: #b0202a; }
+svg .bar.partial { fill-opacity: 0.35; stroke: #0b3d91; stroke-dasharray: 3 2; }
+svg .axis-title, svg .legend-note, svg .partial-mark { font-size: 12px; fill: #57606a; }
+.note { color: #57606a; font-size: 13px; }
 ol.topics li { margin: 4px 0; }
 .example { color: #57606a; font-size: 13px; }
 .empty { color: #57606a; font-style: italic; }
@@ -260,7 +288,7 @@ footer { margin-top: 32px; color: #57606a; font-size: 12px; border-top: 1px soli
 export const render = (input: Input): Output => {
   const c = compute(input)
   const names = input.names
-  const itemsById = new Map(input.items.map((item) => [item.id, item]))
+  const typical = typicalReports(input.topics, input.items, input.period)
   const periodText = `${day(input.period.from)} 至 ${day(new Date(input.period.to.getTime() - 1))}`
   const street = (code: string) => nameOf(names.streets, code)
   const community = (code: string) => nameOf(names.communities, code)
@@ -290,7 +318,7 @@ export const render = (input: Input): Output => {
     String(row.openOverdue)
   ])
   const topicRows = input.topics.map((topic, i) => {
-    const example = topic.examples.map((id) => itemsById.get(id)).find((item) => item !== undefined)
+    const example = typical[i]
     return {
       rank: String(i + 1),
       term: topic.term,
@@ -318,6 +346,11 @@ export const render = (input: Input): Output => {
   const statusText = c.statuses.map((s) => `${nameOf(statusNames, s.key)} ${s.count} 件`).join("，")
   const channelText = c.channels.map((s) => `${nameOf(names.channels, s.key)} ${s.count} 件`).join("，")
   const unitName = input.trendUnit === "day" ? "日" : input.trendUnit === "week" ? "周" : "月"
+  const trendRows = c.trend.map((t) => [
+    input.trendUnit === "week" ? `${t.period}（${t.label} 起）` : t.period,
+    String(t.count),
+    trends.isPartial(t) ? trends.partialNote(t, input.trendUnit) : ""
+  ])
   const stamp = input.generatedAt === undefined ? "" : `，生成于 ${minute(input.generatedAt)}`
   const footer = `统计截至 ${minute(input.asOf)}${stamp}。文中个人信息已脱敏。`
 
@@ -337,15 +370,7 @@ export const render = (input: Input): Output => {
   md.push("## 二、诉求分类", "")
   md.push(categoryRows.length === 0 ? "本期无诉求。" : mdTable(["类别", "代码", "件数", "占比"], categoryRows), "")
   md.push(`## 三、诉求趋势（按${unitName}）`, "")
-  md.push(
-    c.total === 0
-      ? "本期无诉求。"
-      : mdTable(
-          ["时段", "件数"],
-          c.trend.map((t) => [t.period, String(t.count)])
-        ),
-    ""
-  )
+  md.push(c.total === 0 ? "本期无诉求。" : mdTable(["时段", "件数", "说明"], trendRows), "")
   md.push("## 四、各街道情况", "")
   md.push(
     streetRows.length === 0
@@ -435,10 +460,36 @@ export const render = (input: Input): Output => {
       c.total === 0
         ? [empty("本期无诉求。")]
         : [
-            lineChart({
-              title: `每${unitName}诉求量`,
-              points: c.trend.map((t) => ({ label: trendLabel(t.period, input.trendUnit), value: t.count }))
-            })
+            input.trendUnit === "day"
+              ? lineChart({
+                  title: `每日诉求量`,
+                  points: c.trend.map((t) => ({ label: t.label, value: t.count })),
+                  xTitle: "日期",
+                  yTitle: "件数"
+                })
+              : columnChart({
+                  title: `每${unitName}诉求量`,
+                  columns: c.trend.map((t) => ({
+                    label: t.label,
+                    value: t.count,
+                    partial: trends.isPartial(t) ? trends.partialNote(t, input.trendUnit) : undefined
+                  })),
+                  xTitle: input.trendUnit === "week" ? "周（起始日期）" : "月",
+                  yTitle: "件数"
+                }),
+            ...(c.trend.some(trends.isPartial)
+              ? [
+                  `<p class="note">${escapeHtml(
+                    `注：${c.trend
+                      .filter(trends.isPartial)
+                      .map(
+                        (t) =>
+                          `${t.label}${input.trendUnit === "week" ? " 起的一周" : ""}为${trends.partialNote(t, input.trendUnit)}`
+                      )
+                      .join("，")}，统计时段只覆盖其部分日期，件数不宜与完整${unitName}直接比较。`
+                  )}</p>`
+                ]
+              : [])
           ]
     ),
     section(

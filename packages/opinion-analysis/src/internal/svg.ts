@@ -1,6 +1,6 @@
 /**
- * Small SVG chart helpers: a horizontal bar chart and a line chart, as strings. Every text is
- * escaped; coordinates are rounded to one decimal so that output is deterministic.
+ * Small SVG chart helpers: a horizontal bar chart, a column chart and a line chart, as strings. Every
+ * text is escaped; coordinates are rounded to one decimal so that output is deterministic.
  *
  * @internal
  */
@@ -90,16 +90,41 @@ export interface LineChartOptions {
   readonly points: ReadonlyArray<Datum>
   readonly width?: number
   readonly height?: number
+  /** Title of the x axis (e.g. 日期), under the labels. */
+  readonly xTitle?: string
+  /** Title of the y axis (e.g. 件数), above the ticks. */
+  readonly yTitle?: string
 }
+
+/** The titles of both axes: x centred under the labels, y at the top of the value ticks. */
+const axisTitles = (
+  xTitle: string | undefined,
+  yTitle: string | undefined,
+  plot: { readonly left: number; readonly right: number; readonly top: number },
+  height: number
+): Array<string> => [
+  ...(xTitle === undefined
+    ? []
+    : [
+        tag(
+          "text",
+          { class: "axis-title x-title", x: (plot.left + plot.right) / 2, y: height - 6, "text-anchor": "middle" },
+          escapeHtml(xTitle)
+        )
+      ]),
+  ...(yTitle === undefined
+    ? []
+    : [tag("text", { class: "axis-title y-title", x: 6, y: plot.top - 10 }, escapeHtml(yTitle))])
+]
 
 /** A line chart: axes, four grid lines, one polyline and one `<circle class="point">` per datum. */
 export const lineChart = (options: LineChartOptions): string => {
   const width = options.width ?? 640
-  const height = options.height ?? 240
+  const height = options.height ?? 260
   const left = 44
   const right = 24
-  const top = 12
-  const bottom = 36
+  const top = 28
+  const bottom = 52
   const plotWidth = width - left - right
   const plotHeight = height - top - bottom
   const points = options.points
@@ -140,12 +165,133 @@ export const lineChart = (options: LineChartOptions): string => {
     ...grid,
     tag("line", { class: "axis", x1: left, y1: top + plotHeight, x2: width - right, y2: top + plotHeight }),
     ...labels,
+    ...axisTitles(options.xTitle, options.yTitle, { left, right: width - right, top }, height),
     points.length > 1 ? `<polyline class="line" fill="none" points="${line}"/>` : "",
     ...circles,
     `</svg>`
   ]
     .filter((s) => s !== "")
     .join("\n")
+}
+
+export interface Column extends Datum {
+  /** Set for a column that covers only part of its period: drawn lighter with a dashed outline, and this
+   * note (e.g. 不完整周（2 天）) is printed above it and in the legend. */
+  readonly partial?: string | undefined
+}
+
+export interface ColumnChartOptions {
+  readonly title: string
+  readonly columns: ReadonlyArray<Column>
+  readonly xTitle: string
+  readonly yTitle: string
+  readonly width?: number
+  readonly height?: number
+}
+
+/**
+ * A column chart: y ticks with grid lines, one `<rect class="bar">` per datum (`class="bar partial"`,
+ * lighter and dashed, for a partial one), x labels (every few, always the first, the last and the partial
+ * ones), axis titles, and a legend that names each partial column with its note.
+ */
+export const columnChart = (options: ColumnChartOptions): string => {
+  const width = options.width ?? 640
+  const height = options.height ?? 270
+  const left = 44
+  const right = 16
+  const top = 40
+  const bottom = 52
+  const plotWidth = width - left - right
+  const plotHeight = height - top - bottom
+  const columns = options.columns
+  const rawMax = Math.max(1, ...columns.map((c) => c.value))
+  const step = niceStep(rawMax / 4)
+  const max = step * Math.ceil(rawMax / step)
+  const slot = plotWidth / Math.max(1, columns.length)
+  const barWidth = Math.max(2, Math.min(40, slot * 0.7))
+  const centre = (i: number) => left + slot * (i + 0.5)
+  const y = (v: number) => top + plotHeight - (v / max) * plotHeight
+  const grid: Array<string> = []
+  for (let v = 0; v <= max + 1e-9; v += step) {
+    grid.push(
+      tag("line", { class: "grid", x1: left, y1: y(v), x2: width - right, y2: y(v) }),
+      tag("text", { class: "tick", x: left - 6, y: y(v) + 4, "text-anchor": "end" }, num(v))
+    )
+  }
+  // a label is about 36 px wide: label every `every`-th column, and the first, last and partial ones
+  const every = Math.max(1, Math.ceil(36 / slot))
+  const last = columns.length - 1
+  const labelled = (i: number) =>
+    i === 0 || i === last || columns[i].partial !== undefined || (i % every === 0 && last - i >= every)
+  const bars = columns.map((c, i) => {
+    const h = c.value <= 0 ? 0 : Math.max(1, y(0) - y(c.value))
+    const x = centre(i) - barWidth / 2
+    const note = c.partial === undefined ? "" : `（${c.partial}）`
+    const rect = tag(
+      "rect",
+      {
+        class: c.partial === undefined ? "bar" : "bar partial",
+        x,
+        y: y(0) - h,
+        width: barWidth,
+        height: h,
+        ...(c.partial === undefined
+          ? {}
+          : { "fill-opacity": "0.35", stroke: "#0b3d91", "stroke-dasharray": "3 2", "data-note": c.partial })
+      },
+      tag("title", {}, escapeHtml(`${c.label}：${c.value}${note}`))
+    )
+    const mark =
+      c.partial === undefined
+        ? ""
+        : tag(
+            "text",
+            { class: "partial-mark", x: centre(i), y: y(0) - h - 4, "text-anchor": "middle" },
+            escapeHtml(c.partial.replace(/^不完整./, ""))
+          )
+    const label = labelled(i)
+      ? tag(
+          "text",
+          { class: "tick", x: centre(i), y: height - bottom + 16, "text-anchor": "middle" },
+          escapeHtml(c.label)
+        )
+      : ""
+    return rect + mark + label
+  })
+  const partials = columns.filter((c) => c.partial !== undefined)
+  const legend =
+    partials.length === 0
+      ? []
+      : [
+          `<g class="legend">`,
+          tag("rect", {
+            class: "swatch",
+            fill: "#0b3d91",
+            x: left,
+            y: 8,
+            width: 14,
+            height: 10,
+            "fill-opacity": "0.35",
+            stroke: "#0b3d91",
+            "stroke-dasharray": "3 2"
+          }),
+          tag(
+            "text",
+            { class: "legend-note", x: left + 20, y: 17 },
+            escapeHtml(partials.map((c) => `${c.label}：${c.partial}`).join("；"))
+          ),
+          `</g>`
+        ]
+  return [
+    svgOpen("column-chart", width, height, options.title),
+    tag("title", {}, escapeHtml(options.title)),
+    ...grid,
+    tag("line", { class: "axis", x1: left, y1: y(0), x2: width - right, y2: y(0) }),
+    ...bars,
+    ...axisTitles(options.xTitle, options.yTitle, { left, right: width - right, top }, height),
+    ...legend,
+    `</svg>`
+  ].join("\n")
 }
 
 /** 1, 2 or 5 times a power of ten, at least `raw`. */

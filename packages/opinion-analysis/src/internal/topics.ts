@@ -1,8 +1,10 @@
 /**
- * Hot topics by TF-IDF and rising topics by smoothed growth of document frequency.
+ * Hot topics (most reports first, TF-IDF for ties) and rising topics by smoothed growth of document
+ * frequency.
  *
  * @internal
  */
+import { isVague } from "./vagueWords.js"
 
 export interface Document {
   readonly id: string
@@ -20,7 +22,10 @@ export interface HotTopic {
   readonly score: number
   /** Reports of the period that mention the term. */
   readonly count: number
-  /** Ids of the reports where the term weighs most (highest tf-idf first). */
+  /**
+   * Ids of the reports where the term weighs most (highest tf-idf first), except that the first one, the
+   * topic's typical report, is not the typical report of a topic ranked above when the term has another.
+   */
   readonly examples: ReadonlyArray<string>
 }
 
@@ -44,12 +49,16 @@ export interface Corpus {
   readonly ids: Int32Array
 }
 
-/** Segments each document, keeps tokens of at least `minLength` characters, maps variants, interns. */
+/**
+ * Segments each document, keeps tokens of at least `minLength` characters, maps variants, leaves out vague
+ * words (after mapping: 夜里 → 晚上 is vague too), interns.
+ */
 export const tokenize = (
   documents: ReadonlyArray<Document>,
   segmenter: Segmenter,
   minLength: number,
-  variants: ReadonlyMap<string, string>
+  variants: ReadonlyMap<string, string>,
+  vague: ReadonlySet<string>
 ): Corpus => {
   const index = new Map<string, number>()
   const terms: Array<string> = []
@@ -57,6 +66,7 @@ export const tokenize = (
   let ids = new Int32Array(1 << 16)
   let size = 0
   const mapVariants = variants.size > 0
+  const rejected = new Set<string>()
   for (let i = 0; i < documents.length; i++) {
     const tokens = segmenter.segment(documents[i].text)
     if (size + tokens.length > ids.length) {
@@ -69,6 +79,11 @@ export const tokenize = (
       const term = mapVariants ? (variants.get(token) ?? token) : token
       let id = index.get(term)
       if (id === undefined) {
+        if (rejected.has(term)) continue
+        if (isVague(term, vague)) {
+          rejected.add(term)
+          continue
+        }
         id = terms.length
         terms.push(term)
         index.set(term, id)
@@ -110,8 +125,12 @@ export interface HotOptions {
   readonly examples: number
 }
 
+/** Candidates kept per topic beyond `examples`, so that its typical report can differ from those above. */
+const MAX_EXTRA_EXAMPLES = 50
+
 /**
- * Hot topics: the terms with the highest sum of tf × idf over the period's documents; idf is
+ * Hot topics: the terms mentioned by most of the period's documents, ties broken by the higher sum of
+ * tf × idf over the period's documents and then by the term (code-unit order); idf is
  * `ln((N + 1) / (df + 1)) + 1` over the reference documents (`reference` indices; every document
  * when undefined).
  */
@@ -156,15 +175,17 @@ export const hot = (
     scored.push({ id, score: tfSum[id] * idf })
   }
   const terms = corpus.terms
-  scored.sort((a, b) => b.score - a.score || periodDf[b.id] - periodDf[a.id] || (terms[a.id] < terms[b.id] ? -1 : 1))
+  scored.sort((a, b) => periodDf[b.id] - periodDf[a.id] || b.score - a.score || (terms[a.id] < terms[b.id] ? -1 : 1))
   const top = scored.slice(0, options.top)
 
-  // examples: for each chosen term, the documents where its tf (hence tf-idf) is highest
+  // examples: for each chosen term, the documents where its tf (hence tf-idf) is highest; the topic ranked
+  // k-th keeps k more candidates (at most MAX_EXTRA_EXAMPLES), enough to lead with one no topic above leads with
   const rank = new Int32Array(termCount).fill(-1)
   top.forEach((entry, k) => {
     rank[entry.id] = k
   })
   const best: Array<Array<{ tf: number; index: number }>> = top.map(() => [])
+  const keep = (k: number) => options.examples + Math.min(k, MAX_EXTRA_EXAMPLES)
   if (options.examples > 0) {
     for (const i of period) {
       const length = offsets[i + 1] - offsets[i]
@@ -174,23 +195,33 @@ export const hot = (
       }
       for (const id of touched) {
         const list = best[rank[id]]
+        const size = keep(rank[id])
         const tf = counts[id] / length
         counts[id] = 0
-        if (list.length < options.examples || tf > list[list.length - 1].tf) {
-          list.push({ tf, index: i })
-          list.sort((a, b) => b.tf - a.tf || a.index - b.index)
-          if (list.length > options.examples) list.pop()
+        if (list.length < size || tf > list[list.length - 1].tf) {
+          // insert in order (highest tf first, then earlier document); documents come in increasing index
+          let at = list.length
+          while (at > 0 && list[at - 1].tf < tf) at--
+          list.splice(at, 0, { tf, index: i })
+          if (list.length > size) list.pop()
         }
       }
       touched.length = 0
     }
   }
-  return top.map((entry, k) => ({
-    term: terms[entry.id],
-    score: entry.score,
-    count: periodDf[entry.id],
-    examples: best[k].map((e) => documents[e.index].id)
-  }))
+  const leads = new Set<number>()
+  return top.map((entry, k) => {
+    const candidates = best[k]
+    const lead = candidates.find((e) => !leads.has(e.index)) ?? candidates[0]
+    if (lead !== undefined) leads.add(lead.index)
+    const chosen = lead === undefined ? [] : [lead, ...candidates.filter((e) => e !== lead)]
+    return {
+      term: terms[entry.id],
+      score: entry.score,
+      count: periodDf[entry.id],
+      examples: chosen.slice(0, options.examples).map((e) => documents[e.index].id)
+    }
+  })
 }
 
 export interface RisingOptions {
