@@ -17,6 +17,7 @@ import {
   registration,
   resident,
   STREET_1,
+  STREET_2,
   setUp,
   syntheticId,
   TENANT,
@@ -175,6 +176,25 @@ describe("Volunteers: registration", () => {
       assert.strictEqual(unknown._tag, "IdentityCheckFailed")
       assert.include(unknown.message, "查无此公民身份号码")
     }).pipe(Effect.provide(layer({}, { persons: [KNOWN] })))
+  )
+
+  it.effect("names the existing volunteer's number only to whom may see that volunteer", () =>
+    Effect.gen(function* () {
+      const service = yield* setUp
+      const first = yield* service.register(hq, registration(41))
+      // a team leader of another street, registering the same person into their own street
+      const elsewhere = yield* Effect.flip(
+        service.register(leader(STREET_2), registration(41, { homeCommunity: COMMUNITY_2 }))
+      )
+      assert.strictEqual(elsewhere._tag, "AlreadyRegistered")
+      assert.isTrue(elsewhere._tag === "AlreadyRegistered" && elsewhere.volunteerId === undefined)
+      assert.notInclude(elsewhere.message, first.volunteerId)
+      // the leader of the volunteer's own street, and district staff, see it
+      const ownStreet = yield* Effect.flip(service.register(leader(STREET_1), registration(41)))
+      assert.include(ownStreet.message, first.volunteerId)
+      const district = yield* Effect.flip(service.register(hq, registration(41)))
+      assert.include(district.message, first.volunteerId)
+    }).pipe(Effect.provide(layer()))
   )
 
   it.effect("finds the duplicate through the blind index, whatever the spelling", () =>

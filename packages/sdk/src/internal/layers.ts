@@ -124,7 +124,15 @@ export const storeLayer = (
           try: () => import("@gongzhi/store-postgres/PgStore"),
           catch: () => notInstalled("@gongzhi/store-postgres")
         })
-        return PgStore.layer({ url: Redacted.make(url), migrations }) as Store
+        // `?schema=<name>`: the district's tables in one schema of a shared server
+        const parsed = new URL(url)
+        const schema = parsed.searchParams.get("schema") ?? undefined
+        parsed.searchParams.delete("schema")
+        return PgStore.layer({
+          url: Redacted.make(parsed.toString()),
+          migrations,
+          ...(schema === undefined ? {} : { schema })
+        }) as Store
       }
       if (url.startsWith("mysql://")) {
         const MysqlStore = yield* Effect.tryPromise({

@@ -5,7 +5,7 @@ import type * as Repository from "@gongzhi/core/Repository"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { DuplicateKey, StorageError, VersionConflict } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Either, Option, Redacted } from "effect"
 import * as ActorRef from "../../ActorRef.js"
 import { defaultTeamId } from "../../Corps.js"
 import { Permission } from "../../Permissions.js"
@@ -131,7 +131,20 @@ export const make = (deps: Deps, corps: ReturnType<typeof Corps.make>) => {
       body: (i, ctx, { affiliation, check, home, residentIndex, selfService, team }) =>
         Effect.gen(function* () {
           const existing = yield* deps.volunteers.findByResidentIndex(i.tenantId, residentIndex)
-          if (Option.isSome(existing)) return yield* new AlreadyRegistered({ volunteerId: existing.value.value.id })
+          if (Option.isSome(existing)) {
+            // the number only to whom may see that volunteer: the person themself (self-service, after the
+            // real-name check) or staff whose scope holds the volunteer's community; anyone else learns only
+            // that the number is taken (no ID → volunteer-number oracle across streets)
+            const found = existing.value.value
+            const mayRead =
+              selfService ||
+              Either.isRight(
+                yield* Effect.either(
+                  ctx.authorize(Permission.read, { tenantId: found.tenantId, regionCode: found.homeCommunity })
+                )
+              )
+            return yield* new AlreadyRegistered(mayRead ? { volunteerId: found.id } : {})
+          }
           const at = ctx.now
           if (i.consent.consentedAt !== undefined && i.consent.consentedAt.getTime() > at.getTime() + 86_400_000) {
             return yield* ctx.invalid("同意日期不能晚于今天", "consent.consentedAt")
