@@ -4,19 +4,28 @@
 // allowed, against an explicit expected outcome. Removing any `authorize` call from a command makes a row fail.
 import { assert, describe, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
-import { Effect, Either, Schema } from "effect"
+import * as Authorization from "@gongzhi/core/Authorization"
+import * as Calendar from "@gongzhi/core/Calendar"
+import * as FieldCipher from "@gongzhi/core/FieldCipher"
+import * as Testing from "@gongzhi/core/testing"
+import { Effect, Either, Layer, Schema, TestClock } from "effect"
 import type * as Inputs from "../src/OpinionInputs.js"
 import * as Opinions from "../src/Opinions.js"
+import { permissions } from "../src/Permissions.js"
+import * as ReportRepo from "../src/ReportRepo.js"
 import {
   admin,
   cityHandler,
   clerk,
   dispatcher,
-  layer,
+  MONDAY_9AM,
   otherResident,
   otherStreetClerk,
   otherStreetDispatcher,
+  pingshan,
   resident,
+  roleTable,
+  routingTable,
   scheduler,
   service,
   streetClerk,
@@ -25,8 +34,7 @@ import {
   supervisor,
   tenantId,
   volunteer,
-  waterHandler,
-  withService
+  waterHandler
 } from "./fixtures/workflow.js"
 
 const decodeActor = Schema.decodeUnknownSync(Actor.Actor)
@@ -39,6 +47,14 @@ const farHandler = decodeActor({
   department: "ps-water",
   roles: ["opinion-handler"],
   scope: { tenantId, regionCode: "440310002" }
+})
+/** A district leader (区领导): reads every report and the statistics, acts on none — the district's own role. */
+const leader = decodeActor({
+  _tag: "Staff",
+  staffId: "S901",
+  name: "区领导",
+  roles: ["district-leader"],
+  scope: { tenantId, regionCode: tenantId }
 })
 /** A resident whose roles grant nothing of this module (a district table without `resident`). */
 const stranger = decodeActor({
@@ -61,12 +77,31 @@ const actors = {
   cityHandler, // another department
   farHandler,
   supervisor,
+  leader,
   scheduler,
   resident, // the reporter
   otherResident,
   volunteer, // scoped to 马峦街道
   stranger
 } as const
+
+/** The service over fresh in-memory ports, with the fixtures' role table and the leader's role. */
+const layer = () =>
+  Layer.unwrapEffect(Effect.map(pingshan, (regions) => Opinions.layer({ regions, routing: routingTable }))).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        ReportRepo.layerMemory,
+        Testing.layerMemoryKernel,
+        Authorization.layerFromUnknown({ ...roleTable, "district-leader": [permissions.read] }),
+        Calendar.layerChina,
+        FieldCipher.layerTest()
+      )
+    ),
+    Layer.orDie
+  )
+
+const withService = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.zipRight(TestClock.setTime(MONDAY_9AM), self).pipe(Effect.provide(layer()))
 
 // ✓ succeeded · ✗ Forbidden · A NotAssigned (a handler of another department); any other failure shows its tag
 type Outcome = "✓" | "✗" | "A"
@@ -105,7 +140,7 @@ const reportIn = (state: keyof typeof path, overrides: Partial<Inputs.SubmitInpu
     return report.id
   })
 
-type Cell = (actor: Actor.Actor) => Effect.Effect<unknown, unknown, Opinions.Opinions | any>
+type Cell = (actor: Actor.Actor) => Effect.Effect<unknown, unknown, Opinions.Opinions | ReportRepo.ReportRepo>
 
 /** A scenario: prepares a fresh subject and tries the command on it, once per actor. */
 const on =
@@ -120,66 +155,68 @@ const DAY = 86_400_000
 
 // every command of the service with the scenarios that try it — expected for
 //   admin dispatcher streetDispatcher otherStreetDispatcher clerk streetClerk otherStreetClerk waterHandler
-//   cityHandler farHandler supervisor scheduler resident otherResident volunteer stranger
+//   cityHandler farHandler supervisor leader scheduler resident otherResident volunteer stranger
 const rows: Record<string, ReadonlyArray<readonly [string, Cell, string]>> = {
   submit: [
-    ["in 坪山街道", (x) => Effect.flatMap(service, (o) => o.submit(x, waterLeak())), "✓✓✓✗✓✓✗✗✗✗✗✗✓✓✗✗"],
+    ["in 坪山街道", (x) => Effect.flatMap(service, (o) => o.submit(x, waterLeak())), "✓✓✓✗✓✓✗✗✗✗✗✗✗✓✓✗✗"],
     [
       "back-dated (a visit recorded afterwards)",
       (x) =>
         Effect.flatMap(service, (o) =>
           o.submit(x, waterLeak({ channel: "hotline", receivedAt: new Date(Date.UTC(2026, 2, 2, 1) - DAY) }))
         ),
-      "✓✗✗✗✓✓✗✗✗✗✗✗✗✗✗✗"
+      "✓✗✗✗✓✓✗✗✗✗✗✗✗✗✗✗✗"
     ]
   ],
-  dispatch: [["received", on("received", (o, x, id) => o.dispatch(x, { reportId: id })), "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗"]],
-  accept: [["dispatched", on("dispatched", (o, x, id) => o.accept(x, { reportId: id })), "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗"]],
+  dispatch: [["received", on("received", (o, x, id) => o.dispatch(x, { reportId: id })), "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗✗"]],
+  accept: [["dispatched", on("dispatched", (o, x, id) => o.accept(x, { reportId: id })), "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗✗"]],
   returnReport: [
     [
       "dispatched",
       on("dispatched", (o, x, id) => o.returnReport(x, { reportId: id, reason: "不属于本单位职责" })),
-      "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗"
+      "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗✗"
     ]
   ],
-  startHandling: [["accepted", on("accepted", (o, x, id) => o.startHandling(x, { reportId: id })), "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗"]],
+  startHandling: [
+    ["accepted", on("accepted", (o, x, id) => o.startHandling(x, { reportId: id })), "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗✗"]
+  ],
   requestExtension: [
     [
       "in progress",
       on("inProgress", (o, x, id) => o.requestExtension(x, { reportId: id, workingDays: 5, reason: "需会商" })),
-      "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗"
+      "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗✗"
     ]
   ],
   decideExtension: [
     [
       "extension requested",
       on("extensionRequested", (o, x, id) => o.decideExtension(x, { reportId: id, approve: true })),
-      "✓✓✓✗✗✗✗✗✗✗✓✗✗✗✗✗"
+      "✓✓✓✗✗✗✗✗✗✗✓✗✗✗✗✗✗"
     ]
   ],
   reply: [
-    ["in progress", on("inProgress", (o, x, id) => o.reply(x, { reportId: id, text: "已修复" })), "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗"]
+    ["in progress", on("inProgress", (o, x, id) => o.reply(x, { reportId: id, text: "已修复" })), "✓✗✗✗✗✗✗✓A✗✗✗✗✗✗✗✗"]
   ],
   addInternalNote: [
     [
       "in progress",
       on("inProgress", (o, x, id) => o.addInternalNote(x, { reportId: id, text: "管网抢修中" })),
-      "✓✓✓✗✓✓✗✓✗✗✓✗✗✗✗✗"
+      "✓✓✓✗✓✓✗✓✗✗✓✗✗✗✗✗✗"
     ]
   ],
   followUp: [
     [
       "replied",
       on("replied", (o, x, id) => o.followUp(x, { reportId: id, satisfaction: "satisfied" })),
-      "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗"
+      "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗✗"
     ]
   ],
-  close: [["followed up", on("followedUp", (o, x, id) => o.close(x, { reportId: id })), "✓✓✓✗✗✗✗✗✗✗✓✗✗✗✗✗"]],
+  close: [["followed up", on("followedUp", (o, x, id) => o.close(x, { reportId: id })), "✓✓✓✗✗✗✗✗✗✗✓✗✗✗✗✗✗"]],
   reopen: [
     [
       "followed up",
       on("followedUp", (o, x, id) => o.reopen(x, { reportId: id, reason: "回访不满意" })),
-      "✓✓✓✗✗✗✗✗✗✗✓✗✗✗✗✗"
+      "✓✓✓✗✗✗✗✗✗✗✓✗✗✗✗✗✗"
     ]
   ],
   merge: [
@@ -191,7 +228,7 @@ const rows: Record<string, ReadonlyArray<readonly [string, Cell, string]>> = {
           const duplicate = yield* reportIn("received")
           return yield* (yield* service).merge(x, { primaryId: primary, duplicateIds: [duplicate] })
         }),
-      "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗"
+      "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗✗"
     ],
     [
       "a duplicate in 马峦街道 (the actor needs both streets)",
@@ -201,14 +238,14 @@ const rows: Record<string, ReadonlyArray<readonly [string, Cell, string]>> = {
           const duplicate = yield* reportIn("received", { location: { communityCode: "440310002001" } })
           return yield* (yield* service).merge(x, { primaryId: primary, duplicateIds: [duplicate] })
         }),
-      "✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗✗"
+      "✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗✗✗"
     ]
   ],
-  escalateOverdue: [["the district", (x) => Effect.flatMap(service, (o) => o.escalateOverdue(x)), "✓✗✗✗✗✗✗✗✗✗✓✓✗✗✗✗"]],
+  escalateOverdue: [["the district", (x) => Effect.flatMap(service, (o) => o.escalateOverdue(x)), "✓✗✗✗✗✗✗✗✗✗✓✗✓✗✗✗✗"]],
   remindApproaching: [
-    ["the district", (x) => Effect.flatMap(service, (o) => o.remindApproaching(x)), "✓✗✗✗✗✗✗✗✗✗✓✓✗✗✗✗"]
+    ["the district", (x) => Effect.flatMap(service, (o) => o.remindApproaching(x)), "✓✗✗✗✗✗✗✗✗✗✓✗✓✗✗✗✗"]
   ],
-  get: [["dispatched", on("dispatched", (o, x, id) => o.get(x, { reportId: id })), "✓✓✓✗✓✓✗✓✗✗✓✗✓✗✗✗"]],
+  get: [["dispatched", on("dispatched", (o, x, id) => o.get(x, { reportId: id })), "✓✓✓✗✓✓✗✓✗✗✓✓✗✓✗✗✗"]],
   list: [
     [
       "坪山街道 (a reporter gets their own reports)",
@@ -217,11 +254,11 @@ const rows: Record<string, ReadonlyArray<readonly [string, Cell, string]>> = {
           reportIn("dispatched"),
           Effect.flatMap(service, (o) => o.list(x, { streetCode: "440310001", limit: 10 }))
         ),
-      "✓✓✓✗✓✓✗✓✓✗✓✗✓✓✓✗"
+      "✓✓✓✗✓✓✗✓✓✗✓✓✗✓✓✓✗"
     ]
   ],
   revealContact: [
-    ["dispatched", on("dispatched", (o, x, id) => o.revealContact(x, { reportId: id })), "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗"]
+    ["dispatched", on("dispatched", (o, x, id) => o.revealContact(x, { reportId: id })), "✓✓✓✗✗✗✗✗✗✗✗✗✗✗✗✗✗"]
   ],
   statistics: [
     [
@@ -231,7 +268,7 @@ const rows: Record<string, ReadonlyArray<readonly [string, Cell, string]>> = {
           reportIn("dispatched"),
           Effect.flatMap(service, (o) => o.statistics(x, { streetCode: "440310001" }))
         ),
-      "✓✓✓✗✓✓✗✓✓✗✓✗✗✗✗✗"
+      "✓✓✓✗✓✓✗✓✓✗✓✓✗✗✗✗✗"
     ]
   ]
 }
