@@ -5,64 +5,32 @@
  * re-dispatched), handled (some with an extension), answered, followed up and closed (or reopened after an
  * unsatisfied follow-up), at plausible office times on the official calendar; a few are never answered and become
  * overdue and escalated (督办); near-duplicates that `Dedupe` suggests are merged each evening. Then the quarter is
- * analysed (`Analysis`, `Topics`) and its situation report (形势分析报告) is written as HTML and Markdown.
+ * analysed (`opinionAnalysis.ts`: the figures from `Opinions.statistics`, the topics and the situation report).
  *
  * @since 0.1.0
  */
-import * as Fs from "node:fs"
-import * as Path from "node:path"
 import type * as Actor from "@gongzhi/core/Actor"
 import * as MobileNumber from "@gongzhi/core/MobileNumber"
 import * as Region from "@gongzhi/core/Region"
 import * as Opinions from "@gongzhi/opinion/Opinions"
-import type * as Report from "@gongzhi/opinion/Report"
 import * as Routing from "@gongzhi/opinion/Routing"
 import * as Taxonomy from "@gongzhi/opinion/Taxonomy"
-import * as Analysis from "@gongzhi/opinion-analysis/Analysis"
 import * as Dedupe from "@gongzhi/opinion-analysis/Dedupe"
 import * as Generator from "@gongzhi/opinion-analysis/Generator"
-import * as ReportItems from "@gongzhi/opinion-analysis/ReportItems"
-import * as Segmenter from "@gongzhi/opinion-analysis/Segmenter"
-import * as SituationReport from "@gongzhi/opinion-analysis/SituationReport"
-import * as Topics from "@gongzhi/opinion-analysis/Topics"
 import * as Synthetic from "@gongzhi/volunteers/Synthetic"
 import { Effect } from "effect"
-import { failed, RunFailed } from "./errors.js"
+import { failed, type RunFailed } from "./errors.js"
 import type { OfficeHours } from "./officeHours.js"
+import * as OpinionAnalysis from "./opinionAnalysis.js"
+import type { Quarter } from "./opinionQuarter.js"
 import { type Actors, streetOffice } from "./organisation.js"
 import { at, datesBetween, localDate, type SimulatedClock } from "./simClock.js"
 import * as Timeline from "./timeline.js"
 import type { Visit } from "./volunteersRun.js"
 
-/**
- * A quarter: its label (`2026-Q1`), its title (`2026年第一季度`) and its dates, `from` included, `to` excluded.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Quarter {
-  readonly label: string
-  readonly title: string
-  readonly from: string
-  readonly to: string
-}
-
-/**
- * The quarter of a year: `quarter(2026, 1)` is 2026-01-01 to 2026-04-01.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const quarter = (year: number, q: 1 | 2 | 3 | 4): Quarter => {
-  const names = ["一", "二", "三", "四"]
-  const month = (m: number) => `${m > 12 ? year + 1 : year}-${String(((m - 1) % 12) + 1).padStart(2, "0")}-01`
-  return {
-    label: `${year}-Q${q}`,
-    title: `${year}年第${names[q - 1]}季度`,
-    from: month(3 * q - 2),
-    to: month(3 * q + 1)
-  }
-}
+export type { OpinionResult } from "./opinionAnalysis.js"
+export { topicStopWords } from "./opinionAnalysis.js"
+export { type Quarter, quarter } from "./opinionQuarter.js"
 
 /**
  * Options of the quarter.
@@ -88,41 +56,6 @@ export interface OpinionRunOptions {
   readonly progress: (line: string) => Effect.Effect<void>
   /** Runs the dispatcher and prints what it delivered (after each month). */
   readonly dispatch: (label: string) => Effect.Effect<void, RunFailed>
-}
-
-/**
- * What the quarter did and what its analysis found.
- *
- * @since 0.1.0
- * @category models
- */
-export interface OpinionResult {
-  readonly quarter: Quarter
-  /** Reports received (submitted). */
-  readonly received: number
-  /** Reports merged into another (their case counts once). */
-  readonly merged: number
-  /** Cases in the analysis and the situation report (received − merged). */
-  readonly cases: number
-  readonly returned: number
-  readonly extensions: number
-  readonly reopened: number
-  readonly closed: number
-  readonly open: number
-  /** Reports escalated (督办) at least once, and escalations in all. */
-  readonly escalatedReports: number
-  readonly escalations: number
-  readonly byChannel: ReadonlyArray<Analysis.Count>
-  readonly onTime: Analysis.OnTime
-  readonly satisfaction: Analysis.Satisfaction
-  /** Cases that were overdue at some point (late, or still open past due at the end of the quarter). */
-  readonly overdue: number
-  readonly openOverdue: number
-  readonly hot: ReadonlyArray<Topics.HotTopic>
-  readonly rising: ReadonlyArray<Topics.RisingTopic>
-  readonly segmenter: string
-  readonly html: string
-  readonly markdown: string
 }
 
 const MINUTE = 60_000
@@ -156,22 +89,6 @@ interface Case {
   hasMerged: boolean
   reopenCount: number
 }
-
-/**
- * Words that are not topics in this district's reports: the names of estates, roads, parks and schools (segmented
- * whole, then left out), times of day and the phrasing of a request.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const topicStopWords: ReadonlyArray<string> = [
-  ...Generator.pingshanPlaces.estates,
-  ...Generator.pingshanPlaces.roads,
-  ...Generator.pingshanPlaces.parks,
-  ...Generator.pingshanPlaces.schools,
-  ...["晚上", "早上", "上午", "下午", "中午", "半夜", "凌晨", "今天", "昨天", "最近", "每天", "一直", "经常", "周末"],
-  ...["这个月", "这几天", "靠近", "附近", "旁边", "门口", "楼下", "家里", "建议", "提议", "咨询", "请问"]
-]
 
 const replyText = (taxonomy: Taxonomy.Taxonomy, routing: Routing.RoutingTable, c: Case): string => {
   const label = Taxonomy.categoryLabel(taxonomy, c.category).split(" / ").at(-1) ?? c.category
@@ -209,7 +126,6 @@ export const run = (options: OpinionRunOptions) =>
       }))
     )
     const lastMonth = new Date(to - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7)
-    const previousMonth = new Date(at(`${lastMonth}-01`) - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7)
     const generated = yield* Generator.generate({
       seed: options.seed,
       count: options.reports ?? 800,
@@ -550,82 +466,12 @@ export const run = (options: OpinionRunOptions) =>
     }
     yield* clock.set(to)
 
-    // ---- the analysis --------------------------------------------------------------------------------------
-    const reports: Array<Report.Report> = []
-    let cursor: string | undefined
-    do {
-      const page = yield* opinion.list(actors.dispatcher, {
-        tenantId,
-        limit: 1000,
-        receivedFrom: new Date(from),
-        receivedBefore: new Date(to),
-        ...(cursor === undefined ? {} : { cursor })
-      })
-      for (const view of page.items) if (view._tag === "Full") reports.push(view.report)
-      cursor = page.nextCursor
-    } while (cursor !== undefined)
-    const asOf = new Date(to)
-    const items = ReportItems.fromReports(reports, { asOf })
-    const summary = Analysis.summary(items, { from: new Date(from), to: asOf, asOf, unit: "week" })
-    const segmenter = yield* Segmenter.make({
-      dictionary: [...Segmenter.pingshanDictionary, ...topicStopWords],
-      stopWords: [...Segmenter.defaultStopWords, ...topicStopWords]
-    })
-    const documents = items.map((item) => ({ id: item.id, text: item.text, receivedAt: item.receivedAt }))
-    const hot = yield* Topics.hot(documents, segmenter, { from: new Date(from), to: asOf, top: 10, examples: 1 })
-    const rising = yield* Topics.rising(documents, segmenter, {
-      current: { from: new Date(at(`${lastMonth}-01`)), to: asOf },
-      previous: { from: new Date(at(`${previousMonth}-01`)), to: new Date(at(`${lastMonth}-01`)) },
-      top: 8
-    })
-    const rendered = yield* SituationReport.render({
-      title: `${regions.root.name}${options.quarter.title}民情形势分析报告`,
-      district: { code: regions.root.code, name: regions.root.name },
-      period: { from: new Date(from), to: asOf },
-      items,
-      topics: hot,
-      rising,
-      asOf,
-      generatedAt: asOf,
-      trendUnit: "week",
-      names: {
-        streets: Object.fromEntries(streets.map((s) => [s.code, s.name])),
-        communities: Object.fromEntries(communities.map((c) => [c.code, c.name]))
-      }
-    })
-    const base = Path.join(options.outDir, `situation-report-${options.quarter.label}`)
-    const html = `${base}.html`
-    const markdown = `${base}.md`
-    yield* Effect.try({
-      try: () => {
-        Fs.writeFileSync(html, rendered.html)
-        Fs.writeFileSync(markdown, rendered.markdown)
-      },
-      catch: (cause) => new RunFailed({ phase: "民情", tag: "WriteFile", reason: `无法写入 ${base}：${String(cause)}` })
-    })
-
-    const escalated = reports.filter((r) => r.escalations.length > 0)
-    return {
+    // ---- the analysis ----------------------------------------------------------------------------------------
+    return yield* OpinionAnalysis.analyse(opinion, {
+      regions,
       quarter: options.quarter,
-      received: reports.length,
-      merged: reports.filter((r) => r.mergedInto !== undefined).length,
-      cases: items.length,
-      returned: counts.returned,
-      extensions: counts.extensions,
-      reopened: counts.reopened,
-      closed: items.filter((item) => item.status !== "open").length,
-      open: items.filter((item) => item.status === "open").length,
-      escalatedReports: escalated.length,
-      escalations: escalated.reduce((a, r) => a + r.escalations.length, 0),
-      byChannel: summary.byChannel,
-      onTime: summary.onTime,
-      satisfaction: summary.satisfaction,
-      overdue: items.filter((item) => item.overdue).length,
-      openOverdue: summary.onTime.openOverdue,
-      hot,
-      rising,
-      segmenter: segmenter.name,
-      html,
-      markdown
-    } satisfies OpinionResult
+      outDir: options.outDir,
+      reader: actors.dispatcher,
+      counts: { returned: counts.returned, extensions: counts.extensions, reopened: counts.reopened }
+    })
   }).pipe(Effect.mapError(failed("民情")))

@@ -9,6 +9,7 @@ import * as Region from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import * as Url from "@gongzhi/core/Url"
 import { Schema } from "effect"
+import * as OpinionStatistics from "./OpinionStatistics.js"
 import * as Report from "./Report.js"
 import * as Routing from "./Routing.js"
 import * as Taxonomy from "./Taxonomy.js"
@@ -253,3 +254,34 @@ export const ListInput = Schema.Struct({
  * @category models
  */
 export type ListInput = typeof ListInput.Encoded
+
+/**
+ * Input of `Opinions.statistics`: the selection (received in `[receivedFrom, receivedBefore)`, a street or
+ * community — default the actor's scope —, a department, a category or top-level category, a kind, channel or
+ * urgency), the time the figures are judged at (`asOf`, default now), an optional dimension to group by and an
+ * optional trend unit.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const StatisticsInput = Schema.Struct({
+  tenantId: TenantId,
+  streetCode: optional(Region.RegionCode),
+  communityCode: optional(Region.RegionCode),
+  department: optional(Routing.DepartmentCode),
+  category: optional(Schema.String.pipe(Schema.pattern(/^[A-Z]{2}(?:\d{2})*$/))),
+  kind: optional(Taxonomy.KindCode),
+  channel: optional(Taxonomy.ChannelCode),
+  urgency: optional(Taxonomy.Urgency),
+  receivedFrom: optional(DateInput),
+  receivedBefore: optional(DateInput),
+  asOf: optional(DateInput),
+  by: optional(OpinionStatistics.Dimension),
+  trend: optional(OpinionStatistics.TrendUnit)
+})
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type StatisticsInput = typeof StatisticsInput.Encoded

@@ -12,9 +12,72 @@
  * `ReportRepo.definition`, every index beginning with `tenant_id`, and the unique rule on
  * `(tenant_id, idempotency_key)`. Use `ddl` to review the SQL of a dialect or hand it to a DBA.
  *
+ * Migration 2 adds the columns of the statistics (`satisfaction`, `closed_on_time`, `overdue_at`, `past_due_at`,
+ * `escalations`; see `OpinionStatistics`) and fills them from each stored report.
+ *
  * @since 0.1.0
  */
 import * as Migrations from "@gongzhi/core/Migrations"
+
+// ---- frozen readers of the stored document (migration 2) -------------------------------------------------------
+// They read the JSON as release 1 stored it (dates as ISO strings, the due date as YYYY-MM-DD), never through the
+// live Schema, and decide as release 2's `ReportRepo` columns do: due dates end at midnight UTC+8.
+
+interface StoredReport {
+  readonly deadline?: { readonly dueDate?: unknown }
+  readonly escalations?: unknown
+  readonly repliedAt?: unknown
+  readonly closedAt?: unknown
+  readonly dueAt?: unknown
+  readonly satisfaction?: unknown
+}
+
+const stored = (document: unknown): StoredReport =>
+  typeof document === "object" && document !== null ? (document as StoredReport) : {}
+
+const instant = (value: unknown): number | undefined => {
+  if (typeof value !== "string") return undefined
+  const t = Date.parse(value)
+  return Number.isNaN(t) ? undefined : t
+}
+
+/** The end of the handling due date: midnight after it, UTC+8. */
+const handlingEndOf = (doc: StoredReport): number | undefined => {
+  const match =
+    typeof doc.deadline?.dueDate === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(doc.deadline.dueDate) : null
+  if (match === null) return undefined
+  const date = new Date(0)
+  date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1)
+  return date.getTime() - 480 * 60_000
+}
+
+const escalationsOf = (doc: StoredReport): number => (Array.isArray(doc.escalations) ? doc.escalations.length : 0)
+
+/** From when the report counts as overdue: 0 when escalated or replied/closed late, else its running due instant. */
+const overdueAtOf = (doc: StoredReport): number | undefined => {
+  const end = handlingEndOf(doc)
+  if (end === undefined) return undefined
+  if (escalationsOf(doc) > 0) return 0
+  const settled = instant(doc.repliedAt) ?? instant(doc.closedAt)
+  if (settled !== undefined && settled >= end) return 0
+  return instant(doc.dueAt)
+}
+
+const pastDueAtOf = (doc: StoredReport): number | undefined => {
+  const end = handlingEndOf(doc)
+  if (end === undefined) return undefined
+  const overdue = overdueAtOf(doc)
+  return overdue === undefined ? end + 1 : Math.min(overdue, end + 1)
+}
+
+const closedOnTimeOf = (doc: StoredReport): boolean | undefined => {
+  const end = handlingEndOf(doc)
+  const closed = instant(doc.closedAt)
+  return end === undefined || closed === undefined ? undefined : closed <= end
+}
+
+const satisfactionOf = (doc: StoredReport): string | undefined =>
+  typeof doc.satisfaction === "string" ? doc.satisfaction : undefined
 
 /**
  * The module's migrations, in order. Append; never edit an entry once released.
@@ -67,6 +130,22 @@ export const migrations: { readonly module: "opinion"; readonly migrations: Read
         ],
         unique: { idempotency_key: ["idempotency_key"] }
       })
+    ]),
+    Migrations.migration(2, "add_opinion_report_statistics", [
+      Migrations.addColumn("opinion_reports", "satisfaction", { type: "text", length: 24 }),
+      Migrations.addColumn("opinion_reports", "closed_on_time", { type: "boolean" }),
+      Migrations.addColumn("opinion_reports", "overdue_at", { type: "timestamp" }),
+      Migrations.addColumn("opinion_reports", "past_due_at", { type: "timestamp" }),
+      Migrations.addColumn("opinion_reports", "escalations", { type: "integer" }),
+      Migrations.backfill("opinion_reports", "satisfaction", { type: "text", length: 24 }, (doc) =>
+        satisfactionOf(stored(doc))
+      ),
+      Migrations.backfill("opinion_reports", "closed_on_time", { type: "boolean" }, (doc) =>
+        closedOnTimeOf(stored(doc))
+      ),
+      Migrations.backfill("opinion_reports", "overdue_at", { type: "timestamp" }, (doc) => overdueAtOf(stored(doc))),
+      Migrations.backfill("opinion_reports", "past_due_at", { type: "timestamp" }, (doc) => pastDueAtOf(stored(doc))),
+      Migrations.backfill("opinion_reports", "escalations", { type: "integer" }, (doc) => escalationsOf(stored(doc)))
     ])
   ]
 }

@@ -33,6 +33,7 @@ import * as FollowUpService from "./internal/service/followUp.js"
 import * as HandlingService from "./internal/service/handling.js"
 import * as IntakeService from "./internal/service/intake.js"
 import * as MergeService from "./internal/service/merge.js"
+import * as StatisticsService from "./internal/service/statistics.js"
 import * as SweepService from "./internal/service/sweep.js"
 import * as ViewsService from "./internal/service/views.js"
 import { InvalidConfiguration } from "./OpinionErrors.js"
@@ -169,6 +170,7 @@ export const make = Effect.gen(function* () {
   const followUp = FollowUpService.make(deps)
   const merge = MergeService.make(deps)
   const sweep = SweepService.make(deps)
+  const statistics = StatisticsService.make(deps)
   return {
     /** The configuration in use. */
     settings: deps.settings,
@@ -207,7 +209,13 @@ export const make = Effect.gen(function* () {
     /** A page of reports as the actor may see them (their scope, their department or their own reports). */
     list: views.list,
     /** The reporter's phone number, for a follow-up call (audited; none when not on file). */
-    revealContact: views.revealContact
+    revealContact: views.revealContact,
+    /**
+     * 统计: received, merged, open and closed cases, the on-time and satisfaction rates, overdue and escalated
+     * reports of a selection within the actor's scope — per dimension and per period if asked — computed by the
+     * store (`OpinionStatistics`).
+     */
+    statistics: statistics.statistics
   }
 })
 

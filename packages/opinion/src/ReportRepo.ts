@@ -13,13 +13,17 @@ import * as Repository from "@gongzhi/core/Repository"
 import type { DuplicateKey, StorageError, VersionConflict } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Context, Effect, Layer, Option } from "effect"
+import * as Statistics from "./internal/statistics.js"
+import type * as OpinionStatistics from "./OpinionStatistics.js"
 import { Report, reporterKey } from "./Report.js"
 import { topLevelCode } from "./Taxonomy.js"
 import type { Bucket } from "./Workflow.js"
 
 /**
  * The repository definition: table `opinion_reports`, its columns, indexes and the unique rule
- * `idempotency_key`.
+ * `idempotency_key`. The columns `satisfaction`, `closed_on_time` (closed by the end of the handling due date),
+ * `overdue_at` (from when `Report.wasOverdue` holds; 0 when it already does), `past_due_at` (from when an open
+ * report counts as past due) and `escalations` (how many) serve the statistics (`OpinionStatistics`).
  *
  * @since 0.1.0
  * @category models
@@ -49,7 +53,13 @@ export const definition = Repository.define({
     idempotency_key: { type: "text", get: (r) => r.idempotencyKey, length: 128 },
     reporter_key: { type: "text", get: (r) => reporterKey(r.reporter), length: 80 },
     contact_index: { type: "text", get: (r) => r.contact?.phoneIndex, length: 64 },
-    merged_into: { type: "text", get: (r) => r.mergedInto, length: 64 }
+    merged_into: { type: "text", get: (r) => r.mergedInto, length: 64 },
+    // for the statistics (migration 2): see OpinionStatistics
+    satisfaction: { type: "text", get: (r) => r.satisfaction, length: 24 },
+    closed_on_time: { type: "boolean", get: Statistics.closedOnTime },
+    overdue_at: { type: "timestamp", get: Statistics.overdueAt },
+    past_due_at: { type: "timestamp", get: Statistics.pastDueAt },
+    escalations: { type: "integer", get: (r) => r.escalations.length }
   },
   indexes: [
     ["received_at"],
@@ -127,6 +137,20 @@ export type CountColumn =
   | "department"
 
 /**
+ * A statistics request: the reports matching `filter`, figures as of `asOf`, optionally per value of a dimension
+ * (`by`) and with cases per day, week or month of receipt (`trend`, in `timeZone`, default `Asia/Shanghai`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StatisticsQuery {
+  readonly filter?: ReportFilter | undefined
+  readonly asOf: Date
+  readonly by?: OpinionStatistics.Dimension | undefined
+  readonly trend?: { readonly unit: OpinionStatistics.TrendUnit; readonly timeZone?: string | undefined } | undefined
+}
+
+/**
  * Options of the deadline queries: at most `limit` reports (default 500), optionally within a filter.
  *
  * @since 0.1.0
@@ -194,6 +218,14 @@ export interface ReportRepoShape {
     column: CountColumn,
     filter?: ReportFilter
   ) => Effect.Effect<ReadonlyArray<Repository.GroupCount>, StorageError>
+  /**
+   * The statistics of the reports matching a filter (`OpinionStatistics`), computed by the store: a few grouped
+   * aggregations, never a read of the reports themselves.
+   */
+  readonly statistics: (
+    tenantId: TenantId,
+    query: StatisticsQuery
+  ) => Effect.Effect<OpinionStatistics.Statistics, StorageError>
 }
 
 /**
@@ -285,7 +317,14 @@ export const fromRepository = (repository: Repository.Repository<Report>): Repor
   findEscalationsDue: (tenantId, asOf, options) => dueBefore(repository, "escalate_at", tenantId, asOf, options),
   findRemindersDue: (tenantId, asOf, options) => dueBefore(repository, "remind_at", tenantId, asOf, options),
   count: (tenantId, filter) => repository.count(tenantId, toFilter(filter)),
-  countBy: (tenantId, column, filter) => repository.countBy(tenantId, column, toFilter(filter))
+  countBy: (tenantId, column, filter) => repository.countBy(tenantId, column, toFilter(filter)),
+  statistics: (tenantId, query) =>
+    Statistics.run(repository, tenantId, {
+      where: toFilter(query.filter),
+      asOf: query.asOf,
+      by: query.by,
+      trend: query.trend
+    })
 })
 
 /**

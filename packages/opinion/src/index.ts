@@ -87,6 +87,9 @@ export * as OpinionInputs from "./OpinionInputs.js"
  * `ReportRepo.definition`, every index beginning with `tenant_id`, and the unique rule on
  * `(tenant_id, idempotency_key)`. Use `ddl` to review the SQL of a dialect or hand it to a DBA.
  *
+ * Migration 2 adds the columns of the statistics (`satisfaction`, `closed_on_time`, `overdue_at`, `past_due_at`,
+ * `escalations`; see `OpinionStatistics`) and fills them from each stored report.
+ *
  * @since 0.1.0
  */
 export * as OpinionMigrations from "./OpinionMigrations.js"
@@ -105,6 +108,32 @@ export * as OpinionMigrations from "./OpinionMigrations.js"
  * @since 0.1.0
  */
 export * as OpinionNotifications from "./OpinionNotifications.js"
+
+/**
+ * The statistics of residents' concerns (民情统计): how many reports were received and merged, how many cases are
+ * open, open past due, closed resolved or unresolved, the on-time rate (按时办结率), the satisfaction rate (满意率),
+ * how many were overdue or escalated (督办) — for a selection, per category, area, street, community, channel, kind,
+ * urgency or department, and cases per day, week or month of receipt.
+ *
+ * Every figure is computed by the store (`Repository.aggregate`: a few `GROUP BY` statements on SQL), never by
+ * paging reports into memory; `Opinions.statistics` runs them within the caller's scope. The rules are those of
+ * `@gongzhi/opinion-analysis` (`ReportItems.fromReports` then `Analysis`), so the figures are identical:
+ *
+ * - a **case** is a report not merged into another (a merged report counts through its primary);
+ * - a case is **open past due** at `asOf` when it is open and was overdue (`Report.wasOverdue`) or its handling
+ *   due date ended before `asOf`;
+ * - **on time**: closed by the end of the handling due date; the on-time rate is on time / (on time + closed late +
+ *   open past due);
+ * - **satisfaction rate**: (满意 + 基本满意) / answered follow-ups;
+ * - **overdue**: cases for which `Report.wasOverdue(report, { asOf })` holds (escalated, replied or closed late,
+ *   or their running deadline passed by `asOf`);
+ * - **received**, **escalated** and **escalations** count every report, merged ones included.
+ *
+ * Due dates end at midnight China Standard Time (UTC+8), the default of `Report.wasOverdue` and of the analysis.
+ *
+ * @since 0.2.0
+ */
+export * as OpinionStatistics from "./OpinionStatistics.js"
 
 /**
  * The opinion service (民情诉求服务): intake from every channel, dispatch, handling, extension, reply, follow-up,

@@ -24,7 +24,8 @@ export type ReportRepoBackend = internal.ReportRepoBackend
 /**
  * Runs the suite: round trip and raw read-back, optimistic versions, the idempotency key's uniqueness per tenant,
  * rollback, keyset pages by street, department, status, time and due time, the deadline queries at their
- * boundaries, counts for analysis, tenant isolation.
+ * boundaries, counts for analysis, tenant isolation, and the statistics (`ReportRepo.statistics`) against an in-memory
+ * reference of the analysis' rules and hand-computed figures, every dimension, trends by day, week and month.
  *
  * @since 0.1.0
  * @category testing

@@ -28,5 +28,8 @@ export const labels: Command.FieldLabels = {
   comment: "回访意见",
   asOf: "检查时间",
   receivedFrom: "受理时间起",
-  receivedBefore: "受理时间止"
+  receivedBefore: "受理时间止",
+  streetCode: "街道",
+  by: "统计维度",
+  trend: "趋势周期"
 }

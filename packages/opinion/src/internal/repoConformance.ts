@@ -12,6 +12,7 @@ import * as ReportRepo from "../ReportRepo.js"
 import type { DepartmentCode } from "../Routing.js"
 import type { CategoryCode, ChannelCode, KindCode } from "../Taxonomy.js"
 import type { Bucket, StateCode } from "../Workflow.js"
+import { statisticsCases } from "./statisticsConformance.js"
 
 /**
  * A backend for the report repository suite: `layer` builds a FRESH store (migrated with the opinion migrations)
@@ -390,5 +391,7 @@ export const reportRepoSuite = (backend: ReportRepoBackend) =>
           assert.strictEqual(yield* repo.count(a), 5)
         })
       )
+
+      for (const [name, test] of statisticsCases(sampleReport)) it.effect(name, () => test)
     })
   })

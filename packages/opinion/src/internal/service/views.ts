@@ -116,8 +116,12 @@ export const make = (deps: Deps) => {
       }
       const own = ownKey(actor)
       if (input.mine || (own !== undefined && !grants(deps, actor, permissions.read))) {
-        // a reporter's own reports
-        yield* deps.authorization.authorize(actor, permissions.readOwn, { tenantId })
+        // a reporter's own reports (wherever they were filed: the check is on the reporter's own scope, so that a
+        // volunteer scoped to their street lists theirs too)
+        yield* deps.authorization.authorize(actor, permissions.readOwn, {
+          tenantId,
+          regionCode: actor.scope.regionCode
+        })
         if (own === undefined) return Page.make<ReportView>([], undefined)
         const page = yield* deps.repo.page(tenantId, { ...query, reporterKey: own })
         return Page.make<ReportView>(
