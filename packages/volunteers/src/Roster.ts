@@ -23,7 +23,7 @@ import * as Calendar from "@gongzhi/core/Calendar"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
 import { IdentityVerifier } from "@gongzhi/core/IdentityVerifier"
 import * as Transactor from "@gongzhi/core/Transactor"
-import { Context, Effect, Either, Layer } from "effect"
+import { Context, Effect, type Either, Layer } from "effect"
 import * as CorpsRepo from "./CorpsRepo.js"
 import * as internal from "./internal/roster.js"
 import * as Csv from "./internal/rosterCsv.js"
@@ -128,8 +128,10 @@ export type ReadLimits = Rows.ReadLimits
  * @since 0.1.0
  * @category constructors
  */
-export const readCsv = (bytes: Uint8Array, limits?: ReadLimits): Either.Either<ReadonlyArray<RawRow>, RosterFileError> =>
-  Rows.readCsvRows(bytes, limits)
+export const readCsv = (
+  bytes: Uint8Array,
+  limits?: ReadLimits
+): Either.Either<ReadonlyArray<RawRow>, RosterFileError> => Rows.readCsvRows(bytes, limits)
 
 /**
  * Reads the first worksheet (or the one named) of an XLSX file into its non-empty rows, within `limits`,

@@ -79,8 +79,7 @@ export const encodeXlsx = (tables: ReadonlyArray<Table>): Effect.Effect<Uint8Arr
 
 /** Whether a number format shows a date (exceljs's own test: y m d h s b outside quotes and brackets). */
 const isDateFormat = (format: string | undefined): boolean =>
-  format !== undefined &&
-  /[ymdhMsb]+/.test(format.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""))
+  format !== undefined && /[ymdhMsb]+/.test(format.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""))
 
 /** A date serial as exceljs turns it into a date (day 25569 is 1970-01-01; 1462 days more in 1904 workbooks). */
 const excelDate = (serial: number, date1904: boolean): Date =>
@@ -227,4 +226,3 @@ export async function* xlsxRows(bytes: Uint8Array, sheet: string | undefined): A
     )
   }
 }
-
