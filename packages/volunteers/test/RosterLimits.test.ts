@@ -60,6 +60,13 @@ const counting = (source: RowSource) => {
 /** Temporary files of this process (exceljs spools a sheet that precedes its shared strings). */
 const ownTempFiles = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`)).length
 
+/** The import's failure, which must be a {@link Roster.RosterFileError}. */
+const refusal = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.map(Effect.flip(effect), (error) => {
+    assert.strictEqual(error._tag, "RosterFileError")
+    return error as unknown as Roster.RosterFileError
+  })
+
 const live = Roster.layer({ regions: pingshan }).pipe(
   Layer.provideMerge(Volunteers.layerMemory({ regions: pingshan })),
   Layer.provide(
@@ -96,7 +103,7 @@ describe("Roster import limits", () => {
         yield* setUp
         yield* TestClock.setTime(Date.UTC(2026, 4, 1))
         const roster = yield* Roster.Roster
-        const refused = yield* Effect.flip(
+        const refused = yield* refusal(
           roster.importRoster(hq, { tenantId: TENANT, file, format: "xlsx", dryRun: true })
         )
         assert.strictEqual(refused._tag, "RosterFileError")
@@ -131,14 +138,14 @@ describe("Roster import limits", () => {
           return tail
         })()
       ]) {
-        const refused = yield* Effect.flip(
+        const refused = yield* refusal(
           roster.importRoster(hq, { tenantId: TENANT, file: broken, format: "csv", dryRun: true })
         )
         assert.strictEqual(refused.reason, "TooManyRows")
       }
       // the same tail inside the limit is still found
       const short = new TextEncoder().encode(`${HEADERS.join(",")}\r\n${dataRow(1).join(",")}\r\n张三,"open`)
-      const open = yield* Effect.flip(
+      const open = yield* refusal(
         roster.importRoster(hq, { tenantId: TENANT, file: short, format: "csv", dryRun: true })
       )
       assert.strictEqual(open.reason, "UnterminatedQuote")
@@ -154,7 +161,7 @@ describe("Roster import limits", () => {
       const garbage = new Uint8Array(3000).fill(0xff)
       garbage[0] = 0x22
       for (const format of ["xlsx", "csv"] as const) {
-        const error = yield* Effect.flip(
+        const error = yield* refusal(
           roster.importRoster(hq, { tenantId: TENANT, file: garbage, format, maxBytes: 2048, dryRun: true })
         )
         assert.strictEqual(error.reason, "TooLarge")
@@ -162,14 +169,14 @@ describe("Roster import limits", () => {
         assert.strictEqual(error.found, 3000)
         assert.include(error.message, "本文件 2.9 KB，一次最多 2 KB")
         // within the limit the same bytes are parsed, and fail as what they are
-        const parsed = yield* Effect.flip(
+        const parsed = yield* refusal(
           roster.importRoster(hq, { tenantId: TENANT, file: garbage, format, maxBytes: 4096, dryRun: true })
         )
         assert.notStrictEqual(parsed.reason, "TooLarge")
       }
       // the default limit is 10 MB
       const eleven = new Uint8Array(11 * 1024 * 1024)
-      const byDefault = yield* Effect.flip(
+      const byDefault = yield* refusal(
         roster.importRoster(hq, { tenantId: TENANT, file: eleven, format: "xlsx", dryRun: true })
       )
       assert.strictEqual(byDefault.reason, "TooLarge")
@@ -201,7 +208,7 @@ describe("Roster import limits", () => {
           [4, ["身份证号"]]
         ]
       )
-      const over = yield* Effect.flip(
+      const over = yield* refusal(
         roster.importRoster(hq, { tenantId: TENANT, file, format: "csv", dryRun: true, maxRows: 2 })
       )
       assert.strictEqual(over.reason, "TooManyRows")
