@@ -44,17 +44,56 @@ export type Format = typeof Format.Type
 export type RawRow = BatchFile.RawRow
 
 /**
- * Reads a batch file of any format into rows (fails only when the file as a whole is unreadable).
+ * The limits of a batch file: `maxBytes`, checked before the file is parsed, and `maxRows`, its data
+ * rows — the file is read row by row and reading stops at the first row over the limit.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ReadLimits {
+  readonly maxBytes?: number | undefined
+  readonly maxRows?: number | undefined
+}
+
+/**
+ * The default limits: 20 MB and 50 000 data rows.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const defaultLimits: { readonly maxBytes: number; readonly maxRows: number } = BatchFile.DEFAULT_LIMITS
+
+/**
+ * Reads a batch file of any format into rows (fails only when the file as a whole is unreadable). A file
+ * over `limits.maxBytes` is refused before it is parsed; CSV and XLSX are read as a stream (exceljs's
+ * streaming reader for XLSX) and reading stops at the first data row over `limits.maxRows` — both refusals
+ * are {@link UnreadableBatch} with a Chinese reason (文件过大 / 数据行数超过上限).
  *
  * @since 0.1.0
  * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { Ingestion } from "@gongzhi/credit"
+ *
+ * declare const bytes: Uint8Array // 报送.xlsx
+ * const rows = Ingestion.read("xlsx", bytes, { maxBytes: 5 * 1024 * 1024, maxRows: 10_000 })
+ * // Effect<ReadonlyArray<RawRow>, UnreadableBatch>
  */
-export const read = (format: Format, bytes: Uint8Array): Effect.Effect<ReadonlyArray<RawRow>, UnreadableBatch> =>
-  format === "xlsx"
-    ? BatchFile.readXlsx(bytes)
+export const read = (
+  format: Format,
+  bytes: Uint8Array,
+  limits: ReadLimits = {}
+): Effect.Effect<ReadonlyArray<RawRow>, UnreadableBatch> => {
+  const resolved: BatchFile.Limits = {
+    maxBytes: limits.maxBytes ?? BatchFile.DEFAULT_LIMITS.maxBytes,
+    maxRows: limits.maxRows ?? BatchFile.DEFAULT_LIMITS.maxRows
+  }
+  return format === "xlsx"
+    ? BatchFile.readXlsx(bytes, resolved)
     : format === "csv"
-      ? BatchFile.readCsv(bytes)
-      : BatchFile.readJson(bytes)
+      ? BatchFile.readCsv(bytes, resolved)
+      : BatchFile.readJson(bytes, resolved)
+}
 
 /**
  * Writes rows as an XLSX workbook (the same layout {@link read} accepts; for tests and demo data).

@@ -23,11 +23,12 @@ import * as Calendar from "@gongzhi/core/Calendar"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
 import { IdentityVerifier } from "@gongzhi/core/IdentityVerifier"
 import * as Transactor from "@gongzhi/core/Transactor"
-import { Context, Effect, Either, Layer } from "effect"
+import { Context, Effect, type Either, Layer } from "effect"
 import * as CorpsRepo from "./CorpsRepo.js"
 import * as internal from "./internal/roster.js"
 import * as Csv from "./internal/rosterCsv.js"
 import * as Model from "./internal/rosterModel.js"
+import * as Rows from "./internal/rosterRows.js"
 import type * as TableModel from "./internal/rosterTable.js"
 import * as Xlsx from "./internal/rosterXlsx.js"
 import * as VolunteerRepo from "./VolunteerRepo.js"
@@ -111,26 +112,39 @@ export type RawCell = Model.RawCell
 export type RawRow = Model.RawRow
 
 /**
- * Reads a CSV file (UTF-8 with or without a byte-order mark, UTF-16 with one, or GB 18030/GBK; comma or
- * tab separated) into its non-empty rows.
+ * Limits of {@link readCsv} and {@link readXlsx}: `maxBytes` (default 10 MB) is checked before the file is
+ * parsed (`TooLarge`); the file is then read row by row and reading stops at the first row over `maxRows`
+ * (default 100 000 non-empty rows, header included; `TooManyRows`).
  *
- * @since 0.1.0
- * @category constructors
+ * @since 0.2.0
+ * @category models
  */
-export const readCsv = (bytes: Uint8Array): Either.Either<ReadonlyArray<RawRow>, RosterFileError> =>
-  Either.flatMap(Csv.decodeText(bytes), Csv.parseCsv)
+export type ReadLimits = Rows.ReadLimits
 
 /**
- * Reads the first worksheet (or the one named) of an XLSX file into its non-empty rows; formulas give
- * their results, rich text its text, dates `Date`s.
+ * Reads a CSV file (UTF-8 with or without a byte-order mark, UTF-16 with one, or GB 18030/GBK; comma or
+ * tab separated) into its non-empty rows, within `limits`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const readXlsx: (
+export const readCsv = (
   bytes: Uint8Array,
-  sheet?: string | undefined
-) => Effect.Effect<ReadonlyArray<RawRow>, RosterFileError> = Xlsx.readXlsx
+  limits?: ReadLimits
+): Either.Either<ReadonlyArray<RawRow>, RosterFileError> => Rows.readCsvRows(bytes, limits)
+
+/**
+ * Reads the first worksheet (or the one named) of an XLSX file into its non-empty rows, within `limits`,
+ * with exceljs's streaming reader; formulas give their results, rich text its text, dates `Date`s.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const readXlsx = (
+  bytes: Uint8Array,
+  sheet?: string | undefined,
+  limits?: ReadLimits
+): Effect.Effect<ReadonlyArray<RawRow>, RosterFileError> => Rows.readXlsxRows(bytes, sheet, limits)
 
 // ---------------------------------------------------------------------------------------------
 // errors
@@ -138,7 +152,7 @@ export const readXlsx: (
 
 /**
  * A roster file that could not be read as a whole (unreadable, empty, missing or duplicated columns,
- * too many rows, an unterminated quote, no such sheet) or a workbook that could not be written.
+ * too big, too many rows, an unterminated quote, no such sheet) or a workbook that could not be written.
  *
  * @since 0.1.0
  * @category errors
@@ -189,7 +203,9 @@ export const requiredFields: ReadonlyArray<RosterField> = Model.requiredFields
 /**
  * An import: the tenant, the file and its format; `dryRun` (validate only), `approve` (default true:
  * the volunteers are approved at once, which needs `volunteers.approve`), the consent purpose and
- * notice version, `maxRows` (default 10 000), `concurrency` of the real-name checks (default 4).
+ * notice version, `maxBytes` (default 10 MB: a bigger file is refused before it is parsed), `maxRows`
+ * (default 10 000: the file is read row by row and reading stops at the first row over it), `concurrency`
+ * of the real-name checks (default 4).
  *
  * @since 0.1.0
  * @category models

@@ -16,23 +16,20 @@ import { EntityNotFound, RegionNotFound } from "../VolunteerErrors.js"
 import type { VolunteerFilter, VolunteerRepoShape } from "../VolunteerRepo.js"
 import type { Volunteers } from "../Volunteers.js"
 import { decode } from "./input.js"
-import { decodeText, parseCsv } from "./rosterCsv.js"
-import { type Candidate, checkRow, findHeader, label, type RowContext } from "./rosterImport.js"
+import { type Candidate, checkRow, label, type RowContext } from "./rosterImport.js"
 import {
   type ImportedRow,
   type ImportOptions,
   type ImportReport,
   ImportRoster,
-  type RawRow,
   type RejectedRow,
-  RosterFileError,
   RosterQuery,
   type RosterRow,
   type RowProblem,
   rosterCells
 } from "./rosterModel.js"
+import { checkSize, readRoster, rowsOf } from "./rosterRows.js"
 import type { Table } from "./rosterTable.js"
-import { readXlsx } from "./rosterXlsx.js"
 import type { Settings } from "./service/context.js"
 import { now } from "./service/context.js"
 import { chinaDate } from "./time.js"
@@ -194,32 +191,11 @@ export const make = (deps: RosterDeps) => {
         ...(actor.scope.tenantId === tenantId ? { regionCode: actor.scope.regionCode } : {})
       })
 
-      // the file
-      const rows: ReadonlyArray<RawRow> =
-        i.format === "csv" ? yield* Either.flatMap(decodeText(i.file), parseCsv) : yield* readXlsx(i.file, i.sheet)
-      if (rows.length === 0) return yield* new RosterFileError({ reason: "Empty" })
-      const located = yield* findHeader(rows)
-      const data = rows.slice(located.index + 1)
-      if (data.length === 0) return yield* new RosterFileError({ reason: "Empty" })
-      const mapping = located.mapping
-      if (data.length > i.maxRows) {
-        return yield* new RosterFileError({ reason: "TooManyRows", limit: i.maxRows, found: data.length })
-      }
+      // the file: its size before anything is parsed
+      yield* checkSize(i.file, i.maxBytes)
 
-      // progress, in order within a phase
-      const total = data.length
-      const counter = yield* Ref.make(0)
-      const lock = yield* Effect.makeSemaphore(1)
-      const step = (phase: "validating" | "importing") =>
-        lock.withPermits(1)(
-          Effect.flatMap(
-            Ref.updateAndGet(counter, (n) => n + 1),
-            (processed) =>
-              options.onProgress === undefined ? Effect.void : options.onProgress({ phase, processed, total })
-          )
-        )
-
-      // 1. each row on its own
+      // 1. each row on its own, as soon as it is read (the raw rows are not kept; reading stops at the
+      //    first row over the limit)
       const activeTeams = (yield* deps.corps.listTeams(tenantId, { status: "active" })).map((row) => row.value)
       const context: RowContext = {
         tenantId,
@@ -237,11 +213,23 @@ export const make = (deps: RosterDeps) => {
         problems.set(row, list)
       }
       const candidates: Array<Candidate> = []
-      for (const raw of data) {
-        const checked = checkRow(context, mapping, raw)
+      const { mapping, total } = yield* readRoster(rowsOf(i.format, i.file, i.sheet), i.maxRows, (found, raw) => {
+        const checked = checkRow(context, found, raw)
         if (Either.isLeft(checked)) for (const p of checked.left) reject(raw.row, p)
         else candidates.push(checked.right)
-      }
+      })
+
+      // progress, in order within a phase
+      const counter = yield* Ref.make(0)
+      const lock = yield* Effect.makeSemaphore(1)
+      const step = (phase: "validating" | "importing") =>
+        lock.withPermits(1)(
+          Effect.flatMap(
+            Ref.updateAndGet(counter, (n) => n + 1),
+            (processed) =>
+              options.onProgress === undefined ? Effect.void : options.onProgress({ phase, processed, total })
+          )
+        )
 
       // 2. the same person twice in the file
       const firstRow = new Map<string, number>()

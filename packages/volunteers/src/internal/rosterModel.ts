@@ -24,11 +24,26 @@ const fileReasonText = {
   Empty: "文件中没有表头或没有数据行",
   MissingColumns: "缺少必需的列",
   DuplicateColumns: "表头中有重复的列",
+  TooLarge: "文件超过一次导入的大小上限",
   TooManyRows: "行数超过一次导入的上限",
   UnterminatedQuote: "CSV 中有未闭合的引号",
   SheetNotFound: "工作簿中没有指定的工作表",
   WriteFailed: "无法生成文件"
 } as const
+
+/** A size in bytes as a clerk reads it: 512 字节, 12 KB, 10.5 MB. */
+export const sizeText = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} 字节`
+    : bytes < 1024 * 1024
+      ? `${Math.round((bytes / 1024) * 10) / 10} KB`
+      : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+
+/** The default limit of a roster file's size: 10 MB (a 10 000-row roster is about 1.5 MB as CSV). */
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+/** The default limit of a roster file's data rows. */
+export const DEFAULT_MAX_ROWS = 10_000
 
 /** Why a roster file could not be read or written (as a whole; rows are judged in the report). */
 export const RosterFileErrorReason = Schema.Literal(
@@ -36,6 +51,7 @@ export const RosterFileErrorReason = Schema.Literal(
   "Empty",
   "MissingColumns",
   "DuplicateColumns",
+  "TooLarge",
   "TooManyRows",
   "UnterminatedQuote",
   "SheetNotFound",
@@ -56,7 +72,10 @@ export class RosterFileError extends Schema.TaggedError<RosterFileError>("@gongz
     columns: Schema.optional(Schema.Array(Schema.String)),
     /** The row concerned (an unterminated quote). */
     row: Schema.optional(Schema.Int),
-    /** The limit exceeded and the count found. */
+    /**
+     * The limit exceeded (`TooLarge`: bytes; `TooManyRows`: data rows) and what was found (`TooLarge`: the
+     * file's size; `TooManyRows`: left out, as reading stops at the first row over the limit).
+     */
     limit: Schema.optional(Schema.Int),
     found: Schema.optional(Schema.Int)
   }
@@ -65,8 +84,14 @@ export class RosterFileError extends Schema.TaggedError<RosterFileError>("@gongz
     const parts: Array<string> = [fileReasonText[this.reason]]
     if (this.columns !== undefined && this.columns.length > 0) parts.push(`：${this.columns.join("、")}`)
     if (this.row !== undefined) parts.push(`（第 ${this.row} 行起）`)
-    if (this.limit !== undefined)
-      parts.push(`：本文件有 ${this.found ?? "?"} 行，一次最多 ${this.limit} 行，请分批导入`)
+    if (this.limit !== undefined && this.reason === "TooLarge")
+      parts.push(`：本文件 ${sizeText(this.found ?? 0)}，一次最多 ${sizeText(this.limit)}，请分批导入`)
+    else if (this.limit !== undefined)
+      parts.push(
+        this.found === undefined
+          ? `：一次最多 ${this.limit} 行，本文件超过此数，请分批导入`
+          : `：本文件有 ${this.found} 行，一次最多 ${this.limit} 行，请分批导入`
+      )
     if (this.detail !== undefined) parts.push(`（${this.detail}）`)
     if (this.reason === "MissingColumns") parts.push("。请使用导入模板中的表头")
     return `${parts.join("")} / roster file: ${this.reason}`
@@ -149,8 +174,18 @@ export const ImportRoster = Schema.Struct({
   consentPurpose: Schema.optionalWith(Text("个人信息处理目的", 500), { default: () => DEFAULT_CONSENT_PURPOSE }),
   /** The version of the notice they were shown, unless a column gives it per row. */
   noticeVersion: Schema.optional(Text("告知书版本", 64)),
-  /** At most this many data rows (default 10 000). */
-  maxRows: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 100_000)), { default: () => 10_000 }),
+  /**
+   * At most this many bytes (default 10 MB): a bigger file is refused before it is read
+   * (`RosterFileError` `TooLarge`).
+   */
+  maxBytes: Schema.optionalWith(Schema.Int.pipe(Schema.between(1024, 100 * 1024 * 1024)), {
+    default: () => DEFAULT_MAX_BYTES
+  }),
+  /**
+   * At most this many data rows (default 10 000): the file is read row by row and reading stops at the
+   * first row over the limit (`RosterFileError` `TooManyRows`).
+   */
+  maxRows: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 100_000)), { default: () => DEFAULT_MAX_ROWS }),
   /** Real-name checks run at most this many at a time (default 4). */
   concurrency: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 32)), { default: () => 4 })
 })

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream"
 import { Effect } from "effect"
 import ExcelJS from "exceljs"
 import type { RawCell, RawRow } from "./rosterModel.js"
@@ -76,10 +77,22 @@ export const encodeXlsx = (tables: ReadonlyArray<Table>): Effect.Effect<Uint8Arr
     catch: () => new RosterFileError({ reason: "WriteFailed", detail: "生成 XLSX 工作簿失败" })
   })
 
-/** The value of a cell as read by exceljs: rich text, hyperlinks and formulas reduced to what they show. */
-const cellValue = (value: unknown): RawCell => {
+/** Whether a number format shows a date (exceljs's own test: y m d h s b outside quotes and brackets). */
+const isDateFormat = (format: string | undefined): boolean =>
+  format !== undefined && /[ymdhMsb]+/.test(format.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""))
+
+/** A date serial as exceljs turns it into a date (day 25569 is 1970-01-01; 1462 days more in 1904 workbooks). */
+const excelDate = (serial: number, date1904: boolean): Date =>
+  new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000))
+
+/**
+ * The value of a cell as read by exceljs: rich text, hyperlinks and formulas reduced to what they show
+ * (a formula's numeric result in a date-formatted cell is a date, as the whole-workbook reader gives it).
+ */
+const cellValue = (value: unknown, dateFormatted: () => boolean, date1904: boolean): RawCell => {
   if (value === null || value === undefined) return null
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value
+  if (typeof value === "number") return Number.isNaN(value) ? null : value
+  if (typeof value === "string" || typeof value === "boolean") return value
   if (value instanceof Date) return value
   if (typeof value === "object") {
     const v = value as {
@@ -91,45 +104,125 @@ const cellValue = (value: unknown): RawCell => {
       readonly error?: unknown
     }
     if (Array.isArray(v.richText)) return v.richText.map((part) => part.text).join("")
-    if ("formula" in v || "sharedFormula" in v) return cellValue(v.result)
-    if (v.text !== undefined) return cellValue(v.text)
+    if ("formula" in v || "sharedFormula" in v) {
+      return typeof v.result === "number" && Number.isFinite(v.result) && dateFormatted()
+        ? excelDate(v.result, date1904)
+        : cellValue(v.result, dateFormatted, date1904)
+    }
+    if (v.text !== undefined) return cellValue(v.text, dateFormatted, date1904)
     if (v.error !== undefined) return null
   }
   return null
 }
 
-/** The non-empty rows of a worksheet (the first, or the one named), with their row numbers. */
-export const readXlsx = (
-  bytes: Uint8Array,
-  sheet: string | undefined
-): Effect.Effect<ReadonlyArray<RawRow>, RosterFileError> =>
-  Effect.flatMap(
-    Effect.tryPromise({
-      try: async () => {
-        const workbook = new ExcelJS.Workbook()
-        // exceljs's typings want a Node Buffer
-        await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never)
-        return workbook
-      },
-      catch: () =>
-        new RosterFileError({ reason: "Unreadable", detail: "不是有效的 XLSX 工作簿（.xls 旧格式请另存为 .xlsx）" })
-    }),
-    (workbook) => {
-      const worksheet = sheet === undefined ? workbook.worksheets[0] : workbook.getWorksheet(sheet)
-      if (worksheet === undefined) {
-        return Effect.fail(
-          new RosterFileError(
-            sheet === undefined ? { reason: "Empty" } : { reason: "SheetNotFound", detail: `工作表「${sheet}」` }
-          )
-        )
+/** How the streaming reader is set up: shared strings kept, styles kept (dates), hyperlinks ignored. */
+const READER_OPTIONS = {
+  sharedStrings: "cache",
+  styles: "cache",
+  hyperlinks: "ignore",
+  worksheets: "emit",
+  entries: "ignore"
+} as const
+
+/** The bytes as a stream of 64 KB pieces (no copy). */
+function* pieces(bytes: Uint8Array): Generator<Buffer, void, undefined> {
+  for (let at = 0; at < bytes.byteLength; at += 64 * 1024) {
+    yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(64 * 1024, bytes.byteLength - at))
+  }
+}
+
+/** What exceljs's streaming worksheet reader has that its typings leave out. */
+interface SheetReader extends AsyncIterable<ExcelJS.Row> {
+  readonly name: string
+  /** The sheet's XML: a temporary file's stream when the sheet came before the shared strings. */
+  readonly iterator: unknown
+}
+
+interface BookReader extends AsyncIterable<SheetReader> {
+  readonly model?: { readonly sheets?: ReadonlyArray<{ readonly name: string }> } | undefined
+  readonly properties?: { readonly model?: { readonly date1904?: boolean } } | undefined
+}
+
+/** Closes a sheet that is not read (a temporary file's stream), so that exceljs can delete the file. */
+const discard = (sheet: SheetReader): void => {
+  const stream = sheet.iterator as { readonly destroy?: () => void } | undefined
+  if (typeof stream?.destroy === "function") stream.destroy()
+}
+
+const unreadableWorkbook = () =>
+  new RosterFileError({ reason: "Unreadable", detail: "不是有效的 XLSX 工作簿（.xls 旧格式请另存为 .xlsx）" })
+
+/**
+ * The non-empty rows of a worksheet (the first, or the one named), with their row numbers, one by one
+ * as exceljs's streaming reader parses them: a consumer that stops early stops the parsing (rows after
+ * it are never parsed or kept). Throws {@link RosterFileError} (`Unreadable`, `Empty`, `SheetNotFound`).
+ *
+ * exceljs parses a sheet that comes before the shared strings in the file (as Excel writes it) from a
+ * temporary file; when the consumer stops early, the other sheets are skipped without being parsed so
+ * that exceljs deletes those files.
+ */
+export async function* xlsxRows(bytes: Uint8Array, sheet: string | undefined): AsyncGenerator<RawRow, void, undefined> {
+  const input = Readable.from(pieces(bytes))
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, READER_OPTIONS) as unknown as BookReader
+  const sheets = reader[Symbol.asyncIterator]()
+  let found = false
+  let seen = false
+  let complete = false
+  let current: SheetReader | undefined
+  try {
+    for (;;) {
+      const next = await sheets.next().catch(() => Promise.reject(unreadableWorkbook()))
+      if (next.done === true) break
+      seen = true
+      const worksheet = next.value
+      const wanted = found
+        ? false
+        : sheet === undefined
+          ? reader.model?.sheets?.[0] === undefined || worksheet.name === reader.model.sheets[0].name
+          : worksheet.name === sheet
+      if (!wanted) {
+        discard(worksheet)
+        continue
       }
-      const rows: Array<RawRow> = []
-      worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-        const values = row.values as ReadonlyArray<unknown>
-        const cells: Array<RawCell> = []
-        for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]))
-        if (cells.some((c) => c !== null && String(c).trim() !== "")) rows.push({ row: rowNumber, cells })
-      })
-      return Effect.succeed(rows)
+      found = true
+      current = worksheet
+      const date1904 = reader.properties?.model?.date1904 === true
+      try {
+        for await (const row of worksheet) {
+          const values = row.values as ReadonlyArray<unknown>
+          const cells: Array<RawCell> = []
+          for (let i = 1; i < values.length; i++)
+            cells.push(cellValue(values[i], () => isDateFormat(row.getCell(i).numFmt), date1904))
+          if (cells.some((c) => c !== null && String(c).trim() !== "")) yield { row: row.number, cells }
+        }
+      } catch (error) {
+        throw error instanceof RosterFileError ? error : unreadableWorkbook()
+      }
+      current = undefined
     }
-  )
+    complete = true
+  } finally {
+    if (!complete) {
+      // stopped early (or failed): no more parsing
+      if (current !== undefined && typeof (current.iterator as { destroy?: unknown })?.destroy === "function") {
+        // the sheet came from a temporary file: every entry of the zip has been read already, so go on
+        // through the other (temporary) sheets without parsing them, and exceljs deletes the files
+        discard(current)
+        try {
+          for (let next = await sheets.next(); next.done !== true; next = await sheets.next()) discard(next.value)
+        } catch {
+          // nothing more to clean
+        }
+      } else {
+        await sheets.return?.(undefined)?.catch(() => undefined)
+        input.destroy()
+      }
+    }
+  }
+  if (!seen && reader.model === undefined) throw unreadableWorkbook()
+  if (!found) {
+    throw new RosterFileError(
+      sheet === undefined ? { reason: "Empty" } : { reason: "SheetNotFound", detail: `工作表「${sheet}」` }
+    )
+  }
+}
