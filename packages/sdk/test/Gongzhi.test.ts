@@ -1,40 +1,15 @@
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as Actor from "@gongzhi/core/Actor"
 import * as Authorization from "@gongzhi/core/Authorization"
 import * as Command from "@gongzhi/core/Command"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Opinions from "@gongzhi/opinion/Opinions"
-import { Effect, Redacted, Schema } from "effect"
+import { Effect, Redacted } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import * as Errors from "../src/Errors.js"
 import { createGongzhi } from "../src/Gongzhi.js"
-
-const divisions = Path.resolve(import.meta.dirname, "../../../examples/pingshan/data/pingshan-divisions.json")
-const decodeActor = Schema.decodeUnknownSync(Actor.Actor)
-const resident = decodeActor({
-  _tag: "Resident",
-  userId: "U1001",
-  roles: ["resident"],
-  scope: { tenantId: "440310", regionCode: "440310" }
-})
-const otherStreetDispatcher = decodeActor({
-  _tag: "Staff",
-  staffId: "S301",
-  name: "孙街道",
-  roles: ["opinion-dispatcher"],
-  scope: { tenantId: "440310", regionCode: "440310002" }
-})
-
-const routing = {
-  departments: [
-    { code: "ps-center", name: "坪山区民情中心" },
-    { code: "ps-001", name: "坪山街道办事处" }
-  ],
-  rules: [],
-  fallback: "ps-center"
-} as const
+import { divisions, help, otherStreetDispatcher, resident, routing } from "./fixtures.js"
 
 let dir: string
 beforeEach(() => {
@@ -57,14 +32,7 @@ describe("createGongzhi", () => {
   it("accepts a 民情 report through a plain async method, on a SQLite file, and reads it back", async () => {
     const gz = await createGongzhi(config(), { cipher })
     try {
-      const report = await gz.opinion.submit(resident, {
-        tenantId: "440310",
-        location: { communityCode: "440310001001", address: "六联社区某小区 3 栋" },
-        category: "GF02",
-        kind: "help",
-        channel: "mini-program",
-        content: "3 栋电梯停运两天，老人上下楼困难"
-      })
+      const report = await gz.opinion.submit(resident, help("3 栋电梯停运两天，老人上下楼困难"))
       const again = await gz.opinion.get(resident, { tenantId: "440310", reportId: report.report.id })
       expect(again.report.id).toBe(report.report.id)
       expect(again.report.content).toBe("3 栋电梯停运两天，老人上下楼困难")
@@ -88,14 +56,7 @@ describe("createGongzhi", () => {
       expect((bad as Command.InvalidInput)._tag).toBe("InvalidInput")
       expect((bad as Error).message).toMatch(/[\u4e00-\u9fa5]/)
 
-      const report = await gz.opinion.submit(resident, {
-        tenantId: "440310",
-        location: { communityCode: "440310001001", address: "六联社区某小区 3 栋" },
-        category: "GF02",
-        kind: "help",
-        channel: "mini-program",
-        content: "路灯不亮"
-      })
+      const report = await gz.opinion.submit(resident, help("路灯不亮"))
       const forbidden = await gz.opinion
         .dispatch(otherStreetDispatcher, { tenantId: "440310", reportId: report.report.id })
         .catch((e: unknown) => e)
@@ -108,14 +69,7 @@ describe("createGongzhi", () => {
 
   it("keeps the data across a restart (same file, migrations not rerun destructively)", async () => {
     const first = await createGongzhi(config(), { cipher })
-    const report = await first.opinion.submit(resident, {
-      tenantId: "440310",
-      location: { communityCode: "440310001001", address: "六联社区" },
-      category: "GF02",
-      kind: "help",
-      channel: "mini-program",
-      content: "楼道堆放杂物"
-    })
+    const report = await first.opinion.submit(resident, help("楼道堆放杂物"))
     await first.close()
     const second = await createGongzhi(config(), { cipher })
     try {

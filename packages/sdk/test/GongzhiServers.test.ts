@@ -1,25 +1,12 @@
 // The SDK on the real PostgreSQL and MariaDB servers, chosen by a storage URL read from the environment.
-import * as Actor from "@gongzhi/core/Actor"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as MysqlTesting from "@gongzhi/store-mysql/testing"
 import * as PgTesting from "@gongzhi/store-postgres/testing"
-import { Effect, Exit, Redacted, Schema, Scope } from "effect"
+import { Effect, Exit, Redacted, Scope } from "effect"
 import { describe, expect, it } from "vitest"
 import { createGongzhi } from "../src/Gongzhi.js"
 import * as Migrate from "../src/Migrate.js"
-
-const divisions = new URL("../../../examples/pingshan/data/pingshan-divisions.json", import.meta.url).pathname
-const resident = Schema.decodeUnknownSync(Actor.Actor)({
-  _tag: "Resident",
-  userId: "U1001",
-  roles: ["resident"],
-  scope: { tenantId: "440310", regionCode: "440310" }
-})
-const routing = {
-  departments: [{ code: "ps-center", name: "坪山区民情中心" }],
-  rules: [],
-  fallback: "ps-center"
-} as const
+import { divisions, help, resident, routing } from "./fixtures.js"
 
 const pg = await PgTesting.availability()
 const mysql = await MysqlTesting.availability()
@@ -56,14 +43,7 @@ const roundTrip = async (env: string) => {
   expect(before.every((m) => !m.applied)).toBe(true)
   const gz = await createGongzhi(config, { cipher: FieldCipher.layer(FieldCipher.generateOptions({ keyIds: ["k"] })) })
   try {
-    const view = await gz.opinion.submit(resident, {
-      tenantId: "440310",
-      location: { communityCode: "440310001001", address: "六联社区" },
-      category: "GF02",
-      kind: "help",
-      channel: "mini-program",
-      content: "路灯不亮"
-    })
+    const view = await gz.opinion.submit(resident, help("路灯不亮"))
     const again = await gz.opinion.get(resident, { tenantId: "440310", reportId: view.report.id })
     expect(again.report.content).toBe("路灯不亮")
   } finally {
