@@ -24,6 +24,14 @@
 import { Context, Effect, Layer } from "effect"
 import * as HolidayNotice from "./HolidayNotice.js"
 import * as engine from "./internal/calendar.js"
+import type {
+  CalendarOutOfCoverage,
+  DayStatus,
+  Estimate,
+  InvalidCalendarInput,
+  KnownDayStatus,
+  OutOfCoveragePolicy
+} from "./internal/calendarSchema.js"
 import { makeCalendar } from "./internal/calendarService.js"
 import type * as LocalDate from "./LocalDate.js"
 
@@ -38,15 +46,6 @@ export {
   OutOfCoveragePolicy,
   Uncertain,
   Working
-} from "./internal/calendarSchema.js"
-
-import type {
-  CalendarOutOfCoverage,
-  DayStatus,
-  Estimate,
-  InvalidCalendarInput,
-  KnownDayStatus,
-  OutOfCoveragePolicy
 } from "./internal/calendarSchema.js"
 
 // ---------------------------------------------------------------------------------------------------------------
