@@ -21,28 +21,16 @@ import * as internal from "./internal/region.js"
 import { build, fail, parseErrorProblems, resolveAsOf, toProblem } from "./internal/regionLoad.js"
 import {
   DivisionsDocument,
-  InvalidRegionTree,
-  Region,
-  RegionCode,
-  RegionKind,
+  type InvalidRegionTree,
+  type Region,
+  type RegionKind,
   RegionLevel,
-  RegionName,
   RegionProblem,
   RegionTreeDocument
 } from "./internal/regionSchema.js"
 import { type RegionTreeImpl, TypeId } from "./internal/regionTree.js"
 
-export {
-  DivisionsDocument,
-  InvalidRegionTree,
-  Region,
-  RegionCode,
-  RegionKind,
-  RegionLevel,
-  RegionName,
-  RegionProblem,
-  RegionTreeDocument
-}
+export * from "./internal/regionSchema.js"
 
 // ---------------------------------------------------------------------------------------------
 // the tree

@@ -8,8 +8,8 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
-import type { Config, ConfigError, Scope } from "effect"
-import { Cause, Context, Effect, Layer } from "effect"
+import type { ConfigError, Redacted, Scope } from "effect"
+import { Cause, Config, Context, Duration, Effect, Layer, Option } from "effect"
 import * as Migrations from "./Migrations.js"
 import type { StoreConfigError } from "./StoreConfig.js"
 import { configProblem, driverError, invalid, scrub, unreachableCodes } from "./StoreConfig.js"
@@ -194,3 +194,74 @@ export const connectError = (target: ConnectTarget, setting: string, error: unkn
     "cannot connect to the database"
   )
 }
+
+/**
+ * The settings every networked store reads from the environment: `GONGZHI_DATABASE_URL` (required,
+ * secret), `GONGZHI_DATABASE_MAX_CONNECTIONS`, `GONGZHI_DATABASE_CONNECT_TIMEOUT_MS` and
+ * `GONGZHI_DATABASE_SSL`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerConfig {
+  readonly url: Redacted.Redacted
+  readonly maxConnections: Option.Option<number>
+  readonly connectTimeoutMs: Option.Option<number>
+  readonly ssl: Option.Option<boolean>
+}
+
+/**
+ * The fields of {@link ServerConfig}, for a store's `Config.all` (which may add its own).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serverConfig = {
+  url: Config.redacted("GONGZHI_DATABASE_URL"),
+  maxConnections: Config.option(Config.integer("GONGZHI_DATABASE_MAX_CONNECTIONS")),
+  connectTimeoutMs: Config.option(Config.integer("GONGZHI_DATABASE_CONNECT_TIMEOUT_MS")),
+  ssl: Config.option(Config.boolean("GONGZHI_DATABASE_SSL"))
+} as const
+
+/**
+ * The options of a networked store's `make` given by a {@link ServerConfig}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serverOptions = (
+  settings: ServerConfig
+): {
+  readonly url: Redacted.Redacted
+  readonly maxConnections: number | undefined
+  readonly connectTimeout: Duration.Duration | undefined
+  readonly ssl: boolean | undefined
+} => ({
+  url: settings.url,
+  maxConnections: Option.getOrUndefined(settings.maxConnections),
+  connectTimeout: Option.getOrUndefined(Option.map(settings.connectTimeoutMs, Duration.millis)),
+  ssl: Option.getOrUndefined(settings.ssl)
+})
+
+/**
+ * The names a networked store's messages give its settings: the option names when started from
+ * options (`host` when no `url` is given), the environment variables when started from the environment.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serverSettingNames = (
+  from: "options" | "environment",
+  options: { readonly url?: unknown } = {}
+): { readonly url: string; readonly maxConnections: string; readonly connectTimeout: string } =>
+  from === "environment"
+    ? {
+        url: "GONGZHI_DATABASE_URL",
+        maxConnections: "GONGZHI_DATABASE_MAX_CONNECTIONS",
+        connectTimeout: "GONGZHI_DATABASE_CONNECT_TIMEOUT_MS"
+      }
+    : {
+        url: options.url === undefined ? "host" : "url",
+        maxConnections: "maxConnections",
+        connectTimeout: "connectTimeout"
+      }

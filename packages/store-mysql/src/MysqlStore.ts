@@ -15,7 +15,7 @@ import * as StoreConfig from "@gongzhi/core/StoreConfig"
 import * as StoreLayer from "@gongzhi/core/StoreLayer"
 import type * as Transactor from "@gongzhi/core/Transactor"
 import type { Scope } from "effect"
-import { Config, Duration, Effect, Either, type Layer, Option, Redacted } from "effect"
+import { Config, Duration, Effect, Either, type Layer, Redacted } from "effect"
 
 /**
  * The store could not start because a setting is wrong (shared by every store: `@gongzhi/core/StoreConfig`).
@@ -253,11 +253,7 @@ const makeWith = (
 export const make = (
   options: MysqlStoreOptions
 ): Effect.Effect<MysqlStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
-  makeWith(options, {
-    url: options.url === undefined ? "host" : "url",
-    maxConnections: "maxConnections",
-    connectTimeout: "connectTimeout"
-  })
+  makeWith(options, StoreLayer.serverSettingNames("options", options))
 
 /**
  * The store as a layer: `SqlClient`, the driver's `MysqlClient` and the `Transactor`.
@@ -287,12 +283,7 @@ export const layer = (
  * @since 0.1.0
  * @category models
  */
-export interface MysqlStoreConfig {
-  readonly url: Redacted.Redacted
-  readonly maxConnections: Option.Option<number>
-  readonly connectTimeoutMs: Option.Option<number>
-  readonly ssl: Option.Option<boolean>
-}
+export interface MysqlStoreConfig extends StoreLayer.ServerConfig {}
 
 /**
  * Reads the settings from the environment: `GONGZHI_DATABASE_URL` (required, secret),
@@ -302,12 +293,7 @@ export interface MysqlStoreConfig {
  * @since 0.1.0
  * @category constructors
  */
-export const config: Config.Config<MysqlStoreConfig> = Config.all({
-  url: Config.redacted("GONGZHI_DATABASE_URL"),
-  maxConnections: Config.option(Config.integer("GONGZHI_DATABASE_MAX_CONNECTIONS")),
-  connectTimeoutMs: Config.option(Config.integer("GONGZHI_DATABASE_CONNECT_TIMEOUT_MS")),
-  ssl: Config.option(Config.boolean("GONGZHI_DATABASE_SSL"))
-})
+export const config: Config.Config<MysqlStoreConfig> = Config.all(StoreLayer.serverConfig)
 
 /**
  * The store configured from the environment (see {@link config}), or from the `Config` given.
@@ -336,17 +322,7 @@ export const layerConfig = (
     urlExample: "mysql://gongzhi:密码@127.0.0.1:3306/gongzhi",
     make: (settings) =>
       makeWith(
-        {
-          url: settings.url,
-          maxConnections: Option.getOrUndefined(settings.maxConnections),
-          connectTimeout: Option.getOrUndefined(Option.map(settings.connectTimeoutMs, Duration.millis)),
-          ssl: Option.getOrUndefined(settings.ssl),
-          migrations: options.migrations
-        },
-        {
-          url: "GONGZHI_DATABASE_URL",
-          maxConnections: "GONGZHI_DATABASE_MAX_CONNECTIONS",
-          connectTimeout: "GONGZHI_DATABASE_CONNECT_TIMEOUT_MS"
-        }
+        { ...StoreLayer.serverOptions(settings), migrations: options.migrations },
+        StoreLayer.serverSettingNames("environment")
       )
   })

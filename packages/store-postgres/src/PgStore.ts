@@ -230,12 +230,7 @@ const makeWith = (
 export const make = (
   options: PgStoreOptions
 ): Effect.Effect<PgStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
-  makeWith(options, {
-    url: options.url === undefined ? "host" : "url",
-    maxConnections: "maxConnections",
-    connectTimeout: "connectTimeout",
-    schema: "schema"
-  })
+  makeWith(options, { ...StoreLayer.serverSettingNames("options", options), schema: "schema" })
 
 /**
  * The store as a layer: `SqlClient`, the driver's `PgClient` and the `Transactor`.
@@ -265,12 +260,8 @@ export const layer = (
  * @since 0.1.0
  * @category models
  */
-export interface PgStoreConfig {
-  readonly url: Redacted.Redacted
-  readonly maxConnections: Option.Option<number>
-  readonly connectTimeoutMs: Option.Option<number>
+export interface PgStoreConfig extends StoreLayer.ServerConfig {
   readonly schema: Option.Option<string>
-  readonly ssl: Option.Option<boolean>
 }
 
 /**
@@ -282,11 +273,8 @@ export interface PgStoreConfig {
  * @category constructors
  */
 export const config: Config.Config<PgStoreConfig> = Config.all({
-  url: Config.redacted("GONGZHI_DATABASE_URL"),
-  maxConnections: Config.option(Config.integer("GONGZHI_DATABASE_MAX_CONNECTIONS")),
-  connectTimeoutMs: Config.option(Config.integer("GONGZHI_DATABASE_CONNECT_TIMEOUT_MS")),
-  schema: Config.option(Config.string("GONGZHI_DATABASE_SCHEMA")),
-  ssl: Config.option(Config.boolean("GONGZHI_DATABASE_SSL"))
+  ...StoreLayer.serverConfig,
+  schema: Config.option(Config.string("GONGZHI_DATABASE_SCHEMA"))
 })
 
 /**
@@ -317,18 +305,10 @@ export const layerConfig = (
     make: (settings) =>
       makeWith(
         {
-          url: settings.url,
-          maxConnections: Option.getOrUndefined(settings.maxConnections),
-          connectTimeout: Option.getOrUndefined(Option.map(settings.connectTimeoutMs, Duration.millis)),
+          ...StoreLayer.serverOptions(settings),
           schema: Option.getOrUndefined(settings.schema),
-          ssl: Option.getOrUndefined(settings.ssl),
           migrations: options.migrations
         },
-        {
-          url: "GONGZHI_DATABASE_URL",
-          maxConnections: "GONGZHI_DATABASE_MAX_CONNECTIONS",
-          connectTimeout: "GONGZHI_DATABASE_CONNECT_TIMEOUT_MS",
-          schema: "GONGZHI_DATABASE_SCHEMA"
-        }
+        { ...StoreLayer.serverSettingNames("environment"), schema: "GONGZHI_DATABASE_SCHEMA" }
       )
   })
