@@ -34,7 +34,12 @@ export const modules = [
   },
   {
     id: "core/calendar",
-    mutate: ["packages/core/src/internal/calendar.ts", "packages/core/src/Calendar.ts"],
+    mutate: [
+      "packages/core/src/internal/calendar.ts",
+      "packages/core/src/internal/calendarSchema.ts",
+      "packages/core/src/internal/calendarService.ts",
+      "packages/core/src/Calendar.ts"
+    ],
     tests: ["packages/core/test/Calendar.test.ts"],
     tsconfig: "packages/core/tsconfig.json"
   },

@@ -13,155 +13,45 @@
  * @since 0.1.0
  */
 import type { SqlClient } from "@effect/sql"
-import type { ConfigError } from "effect"
-import {
-  Clock,
-  Config,
-  Context,
-  type Duration,
-  Effect,
-  Either,
-  Layer,
-  Option,
-  ParseResult,
-  Redacted,
-  Schedule,
-  Schema
-} from "effect"
+import { Clock, Context, type Duration, Effect, Layer, Option, ParseResult, Schedule, Schema } from "effect"
 import { Checkpoint, CheckpointSink } from "./AuditCheckpoint.js"
 import * as Chain from "./internal/auditChain.js"
+import { AuditKeyring, type AuditKeyringShape } from "./internal/auditKeyring.js"
+import {
+  AuditCheckpointError,
+  AuditEntry,
+  AuditInputError,
+  type AuditTamperReason,
+  type AuditVerification,
+  GENESIS_HASH,
+  NewAuditEntry
+} from "./internal/auditLogSchema.js"
 import { canonicalJson } from "./internal/canonicalJson.js"
-import * as Keys from "./internal/fieldCipher.js"
 import * as SqlAuditLog from "./internal/sql/auditLog.js"
 import * as Page from "./Page.js"
 import type { StorageError } from "./StorageError.js"
-import { TenantId } from "./Tenant.js"
+import type { TenantId } from "./Tenant.js"
 import { registerRollback } from "./Transactor.js"
 
-/**
- * The hash that the first entry of a chain links to.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const GENESIS_HASH = "0".repeat(64)
-
-/**
- * What is being recorded. `details` is JSON and must never hold plaintext personal data
- * (use masked values or blind indexes).
- *
- * @since 0.1.0
- * @category models
- */
-export const NewAuditEntry = Schema.Struct({
-  tenantId: TenantId,
-  actorKind: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(32)),
-  actorId: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(128)),
-  action: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(128)),
-  targetType: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)),
-  targetId: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(128)),
-  details: Schema.optionalWith(Schema.Unknown, { default: () => ({}) })
-})
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type NewAuditEntry = typeof NewAuditEntry.Encoded
-
-/**
- * A stored audit entry with its place in the chain.
- *
- * @since 0.1.0
- * @category models
- */
-export class AuditEntry extends Schema.Class<AuditEntry>("@gongzhi/core/AuditEntry")({
-  tenantId: TenantId,
-  sequence: Schema.Int,
-  recordedAt: Schema.DateFromSelf,
-  actorKind: Schema.String,
-  actorId: Schema.String,
-  action: Schema.String,
-  targetType: Schema.String,
-  targetId: Schema.String,
-  details: Schema.Unknown,
-  prevHash: Schema.String,
-  hash: Schema.String,
-  /** The audit key the hash is an HMAC under; "" for the public SHA-256 of an unkeyed chain. */
-  keyId: Schema.optionalWith(Schema.String, { default: () => "" })
-}) {}
-
-/**
- * The result of {@link AuditLogShape.verify}: the chain is intact, or the first entry where it breaks
- * (`hash`: the entry's content does not match its hash or HMAC; `link`: it does not point at the
- * previous entry's hash; `gap`: a sequence number is missing; `key`: it is unkeyed where the chain
- * must be keyed, or names a key that is not configured; `checkpoint`: the chain no longer matches
- * the latest signed checkpoint — cut back or rewritten — or that checkpoint's signature is wrong).
- * `checkpoint` on `Intact` is the sequence of the checkpoint the chain was checked against.
- *
- * @since 0.1.0
- * @category models
- */
-export type AuditVerification =
-  | {
-      readonly _tag: "Intact"
-      readonly count: number
-      readonly headHash: string
-      readonly checkpoint?: number | undefined
-    }
-  | {
-      readonly _tag: "Tampered"
-      readonly sequence: number
-      readonly reason: AuditTamperReason
-      readonly message: string
-    }
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type AuditTamperReason = "hash" | "link" | "gap" | "key" | "checkpoint"
-
-/**
- * @since 0.1.0
- * @category errors
- */
-export class AuditInputError extends Schema.TaggedError<AuditInputError>("@gongzhi/core/AuditInputError")(
-  "AuditInputError",
-  { detail: Schema.String }
-) {
-  override get message(): string {
-    return `审计记录参数无效：${this.detail}`
-  }
-}
-
-/**
- * A bad audit key configuration (never names a key, only the setting and key id).
- *
- * @since 0.1.0
- * @category errors
- */
-export class AuditKeyError extends Schema.TaggedError<AuditKeyError>("@gongzhi/core/AuditKeyError")("AuditKeyError", {
-  detail: Schema.String
-}) {
-  override get message(): string {
-    return this.detail
-  }
-}
-
-/**
- * A checkpoint was refused: the chain does not verify (nothing is signed then), or no keyring.
- *
- * @since 0.1.0
- * @category errors
- */
-export class AuditCheckpointError extends Schema.TaggedError<AuditCheckpointError>(
-  "@gongzhi/core/AuditCheckpointError"
-)("AuditCheckpointError", { detail: Schema.String }) {
-  override get message(): string {
-    return `无法生成审计检查点：${this.detail}`
-  }
-}
+export {
+  AuditKeyring,
+  type AuditKeyringOptions,
+  type AuditKeyringShape,
+  layerKeyring,
+  layerKeyringConfig,
+  layerKeyringTest,
+  makeKeyring
+} from "./internal/auditKeyring.js"
+export {
+  AuditCheckpointError,
+  AuditEntry,
+  AuditInputError,
+  AuditKeyError,
+  type AuditTamperReason,
+  type AuditVerification,
+  GENESIS_HASH,
+  NewAuditEntry
+} from "./internal/auditLogSchema.js"
 
 /**
  * @since 0.1.0
@@ -186,115 +76,6 @@ export interface AuditLogShape {
  * @category tags
  */
 export class AuditLog extends Context.Tag("@gongzhi/core/AuditLog")<AuditLog, AuditLogShape>() {}
-
-/**
- * The audit keys (审计密钥): HMAC-SHA256 keys by key id, held outside the database. The current key
- * signs new entries and checkpoints; older keys stay to verify what they signed (rotation).
- *
- * @since 0.1.0
- * @category models
- */
-export interface AuditKeyringShape {
-  readonly currentKeyId: string
-  readonly keyIds: ReadonlyArray<string>
-  /** HMAC-SHA256 (hex) under `keyId`, or `undefined` when that key is not configured. */
-  readonly mac: (keyId: string, data: string) => string | undefined
-  /** Whether unkeyed entries (written before keys were configured) still verify. */
-  readonly allowUnkeyed: boolean
-}
-
-/**
- * The audit keyring in context: `AuditLog` layers built with it write a keyed chain.
- *
- * @since 0.1.0
- * @category tags
- */
-export class AuditKeyring extends Context.Tag("@gongzhi/core/AuditKeyring")<AuditKeyring, AuditKeyringShape>() {}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface AuditKeyringOptions {
-  /** HMAC keys by key id (32 random bytes, base64 or hex); keep old ones as long as their entries exist. */
-  readonly keys: Readonly<Record<string, Redacted.Redacted<string>>>
-  /** The key id that signs new entries and checkpoints. */
-  readonly currentKeyId: string
-  /**
-   * Accept entries written before the chain was keyed (default false). The first keyed entry seals
-   * the unkeyed ones before it (its HMAC covers their hash); an unkeyed entry after a keyed one is
-   * always refused.
-   */
-  readonly allowUnkeyed?: boolean | undefined
-  /** Accept published test keys outside tests (default: only under a test runner). */
-  readonly allowTestKeys?: boolean | undefined
-}
-
-/**
- * Validates the keys (32 random bytes each, as for `FieldCipher`) and builds the keyring.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeKeyring = (options: AuditKeyringOptions): Effect.Effect<AuditKeyringShape, AuditKeyError> =>
-  Effect.suspend(() =>
-    Either.match(Chain.makeKeyring(options), {
-      onLeft: (detail) => Effect.fail(new AuditKeyError({ detail })),
-      onRight: Effect.succeed
-    })
-  )
-
-/**
- * @since 0.1.0
- * @category layers
- */
-export const layerKeyring = (options: AuditKeyringOptions): Layer.Layer<AuditKeyring, AuditKeyError> =>
-  Layer.effect(AuditKeyring, makeKeyring(options))
-
-/**
- * The keyring from `GONGZHI_AUDIT_KEYS` (`keyId:key,…`), `GONGZHI_AUDIT_CURRENT_KEY_ID` and the
- * optional `GONGZHI_AUDIT_ALLOW_UNKEYED` (boolean).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerKeyringConfig: Layer.Layer<AuditKeyring, ConfigError.ConfigError | AuditKeyError> = Layer.effect(
-  AuditKeyring,
-  Effect.gen(function* () {
-    const raw = yield* Config.redacted("GONGZHI_AUDIT_KEYS")
-    const currentKeyId = (yield* Config.string("GONGZHI_AUDIT_CURRENT_KEY_ID")).trim()
-    const allowUnkeyed = yield* Config.boolean("GONGZHI_AUDIT_ALLOW_UNKEYED").pipe(Config.withDefault(false))
-    const entries = Keys.parseKeyList(Redacted.value(raw))
-    if (Either.isLeft(entries)) {
-      return yield* new AuditKeyError({ detail: Keys.describe("GONGZHI_AUDIT_KEYS", undefined, entries.left) })
-    }
-    const keys = Object.fromEntries(entries.right.map(([keyId, key]) => [keyId, Redacted.make(key)] as const))
-    return yield* Either.match(Chain.makeKeyring({ keys, currentKeyId, allowUnkeyed }, "GONGZHI_AUDIT_KEYS"), {
-      onLeft: (detail) => Effect.fail(new AuditKeyError({ detail })),
-      onRight: Effect.succeed
-    })
-  })
-)
-
-/**
- * A keyring with fresh random keys (for tests and demos).
- *
- * @since 0.1.0
- * @category testing
- */
-export const layerKeyringTest = (
-  options: { readonly keyIds?: ReadonlyArray<string>; readonly allowUnkeyed?: boolean } = {}
-): Layer.Layer<AuditKeyring> =>
-  Layer.effect(
-    AuditKeyring,
-    Effect.suspend(() => {
-      const keyIds = options.keyIds ?? ["audit-test"]
-      const keys = Object.fromEntries(keyIds.map((keyId) => [keyId, Redacted.make(Keys.generateKey())] as const))
-      return Effect.orDie(
-        makeKeyring({ keys, currentKeyId: keyIds[keyIds.length - 1], allowUnkeyed: options.allowUnkeyed })
-      )
-    })
-  )
 
 /**
  * The public hash of an unkeyed entry: SHA-256 over the canonical JSON of its content and the

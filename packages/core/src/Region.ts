@@ -13,317 +13,34 @@
  *
  * @since 0.1.0
  */
-import type { FastCheck } from "effect"
-import { Effect, Option, ParseResult, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { dual } from "effect/Function"
 import type { Inspectable } from "effect/Inspectable"
-import { NodeInspectSymbol } from "effect/Inspectable"
 import type { Pipeable } from "effect/Pipeable"
-import { pipeArguments } from "effect/Pipeable"
 import * as internal from "./internal/region.js"
+import { build, fail, parseErrorProblems, resolveAsOf, toProblem } from "./internal/regionLoad.js"
+import {
+  DivisionsDocument,
+  type InvalidRegionTree,
+  type Region,
+  type RegionKind,
+  RegionLevel,
+  RegionProblem,
+  RegionTreeDocument
+} from "./internal/regionSchema.js"
+import { type RegionTreeImpl, TypeId } from "./internal/regionTree.js"
 
-// ---------------------------------------------------------------------------------------------
-// models
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Level of a region in the tree: district (区县) → street (街道/乡镇) → community (社区/村) → grid (网格).
- *
- * @since 0.1.0
- * @category models
- */
-export const RegionLevel = Schema.Literal("district", "street", "community", "grid").annotations({
-  identifier: "RegionLevel",
-  title: "区划层级"
-})
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type RegionLevel = typeof RegionLevel.Type
-
-/**
- * Kind of a region, read from its code: `district` 区县; township level `subdistrict` 街道, `town` 镇,
- * `township` 乡, `township-like` 类似乡级单位 (开发区、保税区…); village level `residents-committee`
- * 居委会 (社区), `villagers-committee` 村委会, `virtual-community` 虚拟社区等; and `grid` 网格.
- *
- * @since 0.1.0
- * @category models
- */
-export const RegionKind = Schema.Literal(
-  "district",
-  "subdistrict",
-  "town",
-  "township",
-  "township-like",
-  "residents-committee",
-  "villagers-committee",
-  "virtual-community",
-  "grid"
-).annotations({ identifier: "RegionKind", title: "区划类别" })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type RegionKind = typeof RegionKind.Type
-
-type FastCheckModule = typeof FastCheck
-
-const codeArbitrary = (fc: FastCheckModule) => {
-  const digits = (from: number, to: number, width: number) =>
-    fc.integer({ min: from, max: to }).map((n) => String(n).padStart(width, "0"))
-  return fc
-    .tuple(
-      digits(100000, 999999, 6),
-      fc.option(digits(1, 599, 3), { nil: "" }),
-      fc.option(digits(1, 499, 3), { nil: "" }),
-      fc.option(fc.stringMatching(/^\d{1,6}$/), { nil: "" })
-    )
-    .map(([district, street, community, grid]) =>
-      street === "" ? district : community === "" ? district + street : district + street + community + grid
-    )
-}
-
-const nameArbitrary = (fc: FastCheckModule) =>
-  fc
-    .oneof(
-      fc.constantFrom("坪山街道", "沙坣社区居委会", "新和社区居委会", "深圳坪山综合保税区"),
-      fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 })
-    )
-    .filter((name) => internal.nameProblems(name).length === 0)
-
-/**
- * A region code: 6 digits (district), 9 (street), 12 (community) or 13–24 (grid). Digits 7–9 and
- * 10–12 are never `000`.
- *
- * @since 0.1.0
- * @category models
- * @example
- * import { Schema } from "effect"
- * import { RegionCode } from "@gongzhi/core/Region"
- *
- * const xinhe = Schema.decodeUnknownSync(RegionCode)("440310001005")
- */
-export const RegionCode = Schema.String.pipe(
-  Schema.filter((code) => internal.codeProblems(code)[0], {
-    arbitrary: () => codeArbitrary
-  }),
-  Schema.brand("@gongzhi/core/RegionCode"),
-  Schema.annotations({ identifier: "RegionCode", title: "区划代码" })
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type RegionCode = typeof RegionCode.Type
-
-/**
- * A region name, kept exactly as given (never trimmed or normalised, so 沙坣 U+5763 round-trips):
- * not empty, no surrounding whitespace, no line breaks, at most 100 characters.
- *
- * @since 0.1.0
- * @category models
- */
-export const RegionName = Schema.String.pipe(
-  Schema.filter((name) => internal.nameProblems(name)[0], {
-    arbitrary: () => nameArbitrary
-  }),
-  Schema.annotations({ identifier: "RegionName", title: "区划名称" })
-)
-
-const regionFieldProblems = (region: {
-  readonly code: string
-  readonly level: RegionLevel
-  readonly kind: RegionKind
-  readonly parentCode?: string | undefined
-}): Array<Schema.FilterIssue> => {
-  const issues: Array<Schema.FilterIssue> = []
-  const level = internal.levelOfLength(region.code.length)
-  const kind = internal.kindOfCode(region.code)
-  if (level !== region.level) issues.push({ path: ["level"], message: `${region.code} 的层级应为 ${level}` })
-  if (kind !== region.kind) issues.push({ path: ["kind"], message: `${region.code} 的类别应为 ${kind}` })
-  if (region.level === "district") {
-    if (region.parentCode !== undefined) issues.push({ path: ["parentCode"], message: "区县不应有上级代码" })
-  } else {
-    const parent = region.parentCode
-    const minimum = region.level === "street" ? 6 : region.level === "community" ? 9 : 12
-    const fits =
-      parent !== undefined &&
-      region.code.startsWith(parent) &&
-      (region.level === "grid"
-        ? parent.length >= minimum && parent.length < region.code.length
-        : parent.length === minimum)
-    if (!fits) issues.push({ path: ["parentCode"], message: `上级代码应为 ${region.code} 的上一级代码` })
-  }
-  return issues
-}
-
-const parentOfGeneratedCode = (code: string): string | undefined =>
-  code.length === 6
-    ? undefined
-    : code.length === 9
-      ? code.slice(0, 6)
-      : code.length === 12
-        ? code.slice(0, 9)
-        : code.slice(0, 12)
-
-/**
- * A region: its code, exact name, level, kind (read from the code) and parent code (absent only for
- * the district).
- *
- * @since 0.1.0
- * @category models
- */
-export class Region extends Schema.Class<Region>("@gongzhi/core/Region")(
-  Schema.Struct({
-    code: RegionCode,
-    name: RegionName,
-    level: RegionLevel,
-    kind: RegionKind,
-    parentCode: Schema.optional(RegionCode)
-  }).pipe(
-    Schema.filter(regionFieldProblems, {
-      arbitrary: () => (fc) =>
-        fc.tuple(codeArbitrary(fc), nameArbitrary(fc)).map(([code, name]) => {
-          const parentCode = parentOfGeneratedCode(code)
-          return {
-            code: code as RegionCode,
-            name,
-            level: internal.levelOfLength(code.length)!,
-            kind: internal.kindOfCode(code)!,
-            ...(parentCode === undefined ? {} : { parentCode: parentCode as RegionCode })
-          }
-        })
-    })
-  ),
-  { identifier: "Region", title: "行政区划" }
-) {}
-
-// ---------------------------------------------------------------------------------------------
-// documents
-// ---------------------------------------------------------------------------------------------
-
-const Text = Schema.String
-const OptionalText = Schema.optionalWith(Text, { nullable: true })
-
-/**
- * The generic file format of a region tree: `{ asOf, source?, regions: [{ code, name, parentCode?, level? }] }`.
- * A region without `parentCode` is a root; there must be exactly one, the district. `level`, when given,
- * must match the code length. This is also what {@link toJson} writes.
- *
- * @since 0.1.0
- * @category models
- */
-export const RegionTreeDocument = Schema.Struct({
-  asOf: OptionalText,
-  source: OptionalText,
-  regions: Schema.Array(
-    Schema.Struct({
-      code: Text,
-      name: Text,
-      parentCode: OptionalText,
-      level: Schema.optionalWith(RegionLevel, { nullable: true })
-    })
-  )
-}).annotations({ identifier: "RegionTreeDocument", title: "区划数据（通用格式）" })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type RegionTreeDocument = typeof RegionTreeDocument.Type
-
-/**
- * The divisions file format used by `examples/pingshan/data/pingshan-divisions.json`:
- * `{ asOf?, source, district: { code, name }, streets: [{ code, name }],
- * communities: [{ code, name, streetCode }], grids?: [{ code, name, communityCode }] }`.
- * Extra fields (e.g. `cityCode`) are ignored.
- *
- * @since 0.1.0
- * @category models
- */
-export const DivisionsDocument = Schema.Struct({
-  asOf: OptionalText,
-  source: OptionalText,
-  district: Schema.Struct({ code: Text, name: Text }),
-  streets: Schema.Array(Schema.Struct({ code: Text, name: Text })),
-  communities: Schema.Array(Schema.Struct({ code: Text, name: Text, streetCode: Text })),
-  grids: Schema.optionalWith(Schema.Array(Schema.Struct({ code: Text, name: Text, communityCode: Text })), {
-    nullable: true
-  })
-}).annotations({ identifier: "DivisionsDocument", title: "区划数据（区县—街道—社区格式）" })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type DivisionsDocument = typeof DivisionsDocument.Type
-
-// ---------------------------------------------------------------------------------------------
-// errors
-// ---------------------------------------------------------------------------------------------
-
-/**
- * One problem found in region data, with the offending code (and CSV line) where there is one.
- *
- * @since 0.1.0
- * @category errors
- */
-export class RegionProblem extends Schema.Class<RegionProblem>("@gongzhi/core/RegionProblem")({
-  code: Schema.optional(Schema.String),
-  line: Schema.optional(Schema.Int),
-  message: Schema.String
-}) {
-  /**
-   * The problem as one Chinese line, e.g. `第 3 行 440310009：上级 440310 不存在`.
-   *
-   * @since 0.1.0
-   */
-  get text(): string {
-    const where = [this.line === undefined ? undefined : `第 ${this.line} 行`, this.code].filter(
-      (part) => part !== undefined
-    )
-    return where.length === 0 ? this.message : `${where.join(" ")}：${this.message}`
-  }
-}
-
-/**
- * Region data that could not be loaded. Lists every problem found, not only the first.
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidRegionTree extends Schema.TaggedError<InvalidRegionTree>("@gongzhi/core/InvalidRegionTree")(
-  "InvalidRegionTree",
-  {
-    source: Schema.optional(Schema.String),
-    problems: Schema.Array(RegionProblem)
-  }
-) {
-  /**
-   * @since 0.1.0
-   */
-  get message(): string {
-    const from = this.source === undefined ? "" : `（${this.source}）`
-    const lines = this.problems.map((problem, i) => `${i + 1}. ${problem.text}`)
-    return `区划数据${from}有 ${this.problems.length} 处问题：\n${lines.join("\n")}\n / invalid region data: ${this.problems.length} problem(s)`
-  }
-}
+export * from "./internal/regionSchema.js"
 
 // ---------------------------------------------------------------------------------------------
 // the tree
 // ---------------------------------------------------------------------------------------------
 
-const TypeId: unique symbol = Symbol.for("@gongzhi/core/RegionTree")
-
 /**
  * @since 0.1.0
  * @category models
  */
-export type TypeId = typeof TypeId
+export type { TypeId } from "./internal/regionTree.js"
 
 /**
  * A validated region tree of one district with its edition (`asOf`, e.g. "2023" for the NBS 2023
@@ -339,56 +56,6 @@ export interface RegionTree extends Pipeable, Inspectable {
   readonly source: string | undefined
   readonly root: Region
   readonly regions: ReadonlyArray<Region>
-}
-
-class RegionTreeImpl implements RegionTree {
-  readonly [TypeId]: TypeId = TypeId
-  readonly root: Region
-  readonly byCode: ReadonlyMap<string, Region>
-  readonly childrenOf: ReadonlyMap<string, ReadonlyArray<Region>>
-  readonly byName: ReadonlyMap<string, ReadonlyArray<Region>>
-  readonly byNameVariant: ReadonlyMap<string, ReadonlyArray<Region>>
-  constructor(
-    readonly asOf: string,
-    readonly source: string | undefined,
-    readonly regions: ReadonlyArray<Region>
-  ) {
-    const byCode = new Map<string, Region>()
-    const childrenOf = new Map<string, Array<Region>>()
-    const byName = new Map<string, Array<Region>>()
-    const byNameVariant = new Map<string, Array<Region>>()
-    const push = (map: Map<string, Array<Region>>, key: string, region: Region) => {
-      const list = map.get(key)
-      if (list === undefined) map.set(key, [region])
-      else list.push(region)
-    }
-    for (const region of regions) {
-      byCode.set(region.code, region)
-      if (region.parentCode !== undefined) push(childrenOf, region.parentCode, region)
-      push(byName, region.name, region)
-      for (const variant of internal.nameVariants(region.name)) {
-        if (variant !== region.name) push(byNameVariant, variant, region)
-      }
-    }
-    this.root = regions.find((region) => region.level === "district")!
-    this.byCode = byCode
-    this.childrenOf = childrenOf
-    this.byName = byName
-    this.byNameVariant = byNameVariant
-  }
-  pipe() {
-    // biome-ignore lint/complexity/noArguments: the Pipeable protocol
-    return pipeArguments(this, arguments)
-  }
-  toJSON() {
-    return { _id: "RegionTree", asOf: this.asOf, source: this.source, root: this.root.code, size: this.regions.length }
-  }
-  toString() {
-    return `RegionTree(${this.root.code} ${this.root.name}, ${this.asOf}, ${this.regions.length} regions)`
-  }
-  [NodeInspectSymbol]() {
-    return this.toJSON()
-  }
 }
 
 /**
@@ -424,102 +91,11 @@ export const LoadOptions = Schema.Struct({
  */
 export type LoadOptions = typeof LoadOptions.Type
 
-const zhExpected = (expected: string): string =>
-  expected === "string"
-    ? "字符串"
-    : expected.startsWith("ReadonlyArray<")
-      ? "数组"
-      : expected.startsWith("{")
-        ? "对象"
-        : expected
-
-const pathText = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>(
-    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`),
-    ""
-  )
-
-const parseErrorProblems = (error: ParseResult.ParseError, input: unknown): Array<RegionProblem> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
-    const where = issue.path.length === 0 ? "数据" : `字段 ${pathText(issue.path)}`
-    let code: string | undefined
-    const [list, index] = issue.path
-    if (typeof index === "number" && typeof list === "string") {
-      const item = (input as Record<string, unknown> | undefined)?.[list]
-      const entry = Array.isArray(item) ? (item[index] as { code?: unknown } | undefined) : undefined
-      if (typeof entry?.code === "string") code = entry.code
-    } else if (list === "district") {
-      const district = (input as { district?: { code?: unknown } }).district
-      if (typeof district?.code === "string") code = district.code
-    }
-    const expected = /^Expected (.+), actual (.+)$/s.exec(issue.message)
-    const message =
-      issue._tag === "Missing"
-        ? `缺少${where}`
-        : expected !== null
-          ? `${where} 应为${zhExpected(expected[1])}，实际为 ${expected[2]}`
-          : `${where}：${issue.message}`
-    return new RegionProblem(code === undefined ? { message } : { code, message })
-  })
-
-const fail = (source: string | undefined, problems: ReadonlyArray<RegionProblem>) =>
-  Effect.fail(new InvalidRegionTree(source === undefined ? { problems } : { source, problems }))
-
-const toProblem = (problem: internal.Problem): RegionProblem =>
-  new RegionProblem({
-    message: problem.message,
-    ...(problem.code === undefined ? {} : { code: problem.code }),
-    ...(problem.line === undefined ? {} : { line: problem.line })
-  })
-
-const build = (
-  raw: ReadonlyArray<internal.RawRegion>,
-  asOf: string | undefined,
-  source: string | undefined,
-  earlier: ReadonlyArray<RegionProblem> = []
-): Effect.Effect<RegionTree, InvalidRegionTree> => {
-  const problems = [...earlier]
-  if (asOf === undefined) {
-    problems.push(new RegionProblem({ message: '缺少区划版本 asOf（可在选项中给出，例如 { asOf: "2023" }）' }))
-  }
-  const checked = internal.checkRegions(raw)
-  if (checked._tag === "Left") problems.push(...checked.problems.map(toProblem))
-  if (problems.length > 0 || checked._tag === "Left" || asOf === undefined) return fail(source, problems)
-  const regions = checked.regions.map(
-    (region) =>
-      new Region(
-        {
-          code: region.code as RegionCode,
-          name: region.name,
-          level: region.level,
-          kind: region.kind,
-          ...(region.parentCode === undefined ? {} : { parentCode: region.parentCode as RegionCode })
-        },
-        { disableValidation: true }
-      )
-  )
-  return Effect.succeed(new RegionTreeImpl(asOf, source, regions))
-}
-
 const decodeLoadOptions = Schema.decodeUnknownEither(LoadOptions, { errors: "all" })
 const decodeRegionTreeDocument = Schema.decodeUnknownEither(RegionTreeDocument, { errors: "all" })
 const decodeDivisionsDocument = Schema.decodeUnknownEither(DivisionsDocument, { errors: "all" })
 
 const decodeOptions = (options: unknown) => decodeLoadOptions(options ?? {})
-
-const resolveAsOf = (
-  fromFile: string | undefined,
-  fromOptions: string | undefined,
-  problems: Array<RegionProblem>
-): string | undefined => {
-  if (fromFile !== undefined && fromOptions !== undefined && fromFile !== fromOptions) {
-    problems.push(new RegionProblem({ message: `数据中的版本 asOf「${fromFile}」与选项中的「${fromOptions}」不一致` }))
-  }
-  if (fromFile !== undefined && (fromFile.length === 0 || fromFile.trim() !== fromFile)) {
-    problems.push(new RegionProblem({ message: "数据中的版本 asOf 应为非空字符串，例如 2023" }))
-  }
-  return fromFile ?? fromOptions
-}
 
 /**
  * Loads a region tree from parsed JSON in either format: {@link RegionTreeDocument}

@@ -422,6 +422,17 @@ export * as StorageError from "./StorageError.js"
 export * as StoreConfig from "./StoreConfig.js"
 
 /**
+ * The tail every SQL store adapter shares, once the engine's driver is open: run the migrations and
+ * build the `Transactor` on the driver's `SqlClient`, offer the store as a layer (`SqlClient`, the
+ * driver's own tag and the `Transactor`), read the store's settings from a `Config`, and tell a
+ * driver's start-up failure as a {@link StoreConfig.StoreConfigError}. A store supplies only how to
+ * open its driver and the names of its settings.
+ *
+ * @since 0.1.0
+ */
+export * as StoreLayer from "./StoreLayer.js"
+
+/**
  * Notification subscriptions (通知订阅). A subscription says: when an event of this type is taken
  * from the outbox, notify these recipients, with this template, over these channels. The
  * dispatcher reads them; domains ship default subscriptions and a district may add its own.

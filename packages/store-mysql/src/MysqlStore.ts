@@ -7,14 +7,15 @@
  * @since 0.1.0
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
-import { SqlClient } from "@effect/sql"
+import type { SqlClient } from "@effect/sql"
 import * as MysqlClient from "@effect/sql-mysql2/MysqlClient"
-import * as Migrations from "@gongzhi/core/Migrations"
+import type * as Migrations from "@gongzhi/core/Migrations"
+import type { StoreConfigError } from "@gongzhi/core/StoreConfig"
 import * as StoreConfig from "@gongzhi/core/StoreConfig"
-import { configProblem, driverError, type StoreConfigError, scrub, unreachableCodes } from "@gongzhi/core/StoreConfig"
-import * as Transactor from "@gongzhi/core/Transactor"
-import type { ConfigError, Scope } from "effect"
-import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import * as StoreLayer from "@gongzhi/core/StoreLayer"
+import type * as Transactor from "@gongzhi/core/Transactor"
+import type { Scope } from "effect"
+import { Config, Duration, Effect, Either, type Layer, Redacted } from "effect"
 
 /**
  * The store could not start because a setting is wrong (shared by every store: `@gongzhi/core/StoreConfig`).
@@ -54,11 +55,7 @@ export interface MysqlStoreOptions {
  * @since 0.1.0
  * @category models
  */
-export interface MysqlStore {
-  readonly client: MysqlClient.MysqlClient
-  readonly transactor: Transactor.TransactorShape
-  /** The migrations applied at start-up (empty when the database was up to date). */
-  readonly applied: ReadonlyArray<Migrations.AppliedMigration>
+export interface MysqlStore extends StoreLayer.Started<MysqlClient.MysqlClient> {
   /** `VERSION()` of the server, e.g. `10.11.6-MariaDB` or `8.0.36`. */
   readonly serverVersion: string
 }
@@ -146,47 +143,20 @@ const resolveTarget = (options: MysqlStoreOptions, setting: string): Either.Eith
 }
 
 /** A start-up failure of the driver, told as a configuration problem. */
-const connectError = (target: Target, setting: string, error: unknown): StoreConfigError => {
-  const driver = driverError(error)
-  const code = typeof driver.code === "string" ? driver.code : undefined
-  const raw =
-    typeof driver.message === "string" && driver.message !== ""
-      ? driver.message
-      : error instanceof Error
-        ? error.message
-        : String(error)
-  const text = scrub(raw, target.secrets)
-  if (code === "ER_BAD_DB_ERROR") {
-    return fail(
-      setting,
-      `数据库 ${target.database} 不存在（${target.address}，${setting}）`,
-      `database "${target.database}" does not exist`
-    )
-  }
-  if (
-    code === "ER_ACCESS_DENIED_ERROR" ||
-    code === "ER_DBACCESS_DENIED_ERROR" ||
-    code === "ER_NOT_SUPPORTED_AUTH_MODE"
-  ) {
-    return fail(
-      setting,
-      `无法登录数据库 ${target.address}（${setting}）：用户名或密码错误，或该用户无权访问数据库 ${target.database}`,
-      `authentication failed: ${text}`
-    )
-  }
-  if ((code !== undefined && unreachableCodes.has(code)) || /timed? ?out/i.test(text)) {
-    return fail(
-      setting,
-      `无法连接数据库 ${target.address}（${setting}）：服务器未响应，请确认 MySQL/MariaDB 已启动、地址和端口正确`,
-      `cannot connect to ${target.address}: ${code ?? text}`
-    )
-  }
-  return fail(
+const connectError = (target: Target, setting: string, error: unknown): StoreConfigError =>
+  StoreLayer.connectError(
+    {
+      engine: "MySQL/MariaDB",
+      address: target.address,
+      database: target.database,
+      secrets: target.secrets,
+      noDatabaseCodes: ["ER_BAD_DB_ERROR"],
+      authenticationCodes: ["ER_ACCESS_DENIED_ERROR", "ER_DBACCESS_DENIED_ERROR", "ER_NOT_SUPPORTED_AUTH_MODE"],
+      authenticationHint: `该用户无权访问数据库 ${target.database}`
+    },
     setting,
-    `无法连接数据库 ${target.address}（${setting}）：${code === undefined ? "" : `${code} `}${text}`,
-    "cannot connect to the database"
+    error
   )
-}
 
 const decodeCount = StoreConfig.decodeCount
 
@@ -246,11 +216,7 @@ const makeWith = (
         duration: connectTimeout,
         onTimeout: () => new Error("connection timed out")
       }),
-      Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause)
-          ? Effect.failCause(cause as Cause.Cause<never>)
-          : Effect.fail(connectError(target, settings.url, Cause.squash(cause as Cause.Cause<unknown>)))
-      )
+      StoreLayer.mapStartFailure((error) => connectError(target, settings.url, error))
     )
     // Eager: a bad setting fails here, at start-up, not at the first command.
     const [server] = yield* client<{
@@ -272,14 +238,8 @@ const makeWith = (
         `MySQL 连接字符集为 ${server?.charset}，不是 utf8mb4 / connection charset is not utf8mb4`
       )
     }
-    const applied = yield* Migrations.run(options.migrations ?? []).pipe(
-      Effect.provideService(SqlClient.SqlClient, client)
-    )
-    const transactor = yield* Layer.build(Transactor.layerSql).pipe(
-      Effect.map(Context.get(Transactor.Transactor)),
-      Effect.provideService(SqlClient.SqlClient, client)
-    )
-    return { client, transactor, applied, serverVersion }
+    const started = yield* StoreLayer.start(client, options.migrations)
+    return { ...started, serverVersion }
   })
 
 /**
@@ -293,17 +253,7 @@ const makeWith = (
 export const make = (
   options: MysqlStoreOptions
 ): Effect.Effect<MysqlStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
-  makeWith(options, {
-    url: options.url === undefined ? "host" : "url",
-    maxConnections: "maxConnections",
-    connectTimeout: "connectTimeout"
-  })
-
-const toContext = (store: MysqlStore) =>
-  Context.make(MysqlClient.MysqlClient, store.client).pipe(
-    Context.add(SqlClient.SqlClient, store.client),
-    Context.add(Transactor.Transactor, store.transactor)
-  )
+  makeWith(options, StoreLayer.serverSettingNames("options", options))
 
 /**
  * The store as a layer: `SqlClient`, the driver's `MysqlClient` and the `Transactor`.
@@ -325,7 +275,7 @@ export const layer = (
 ): Layer.Layer<
   SqlClient.SqlClient | MysqlClient.MysqlClient | Transactor.Transactor,
   StoreConfigError | Migrations.MigrationError
-> => Layer.scopedContext(Effect.map(make(options), toContext))
+> => StoreLayer.layer(MysqlClient.MysqlClient, make(options))
 
 /**
  * The settings read by {@link layerConfig}.
@@ -333,12 +283,7 @@ export const layer = (
  * @since 0.1.0
  * @category models
  */
-export interface MysqlStoreConfig {
-  readonly url: Redacted.Redacted
-  readonly maxConnections: Option.Option<number>
-  readonly connectTimeoutMs: Option.Option<number>
-  readonly ssl: Option.Option<boolean>
-}
+export interface MysqlStoreConfig extends StoreLayer.ServerConfig {}
 
 /**
  * Reads the settings from the environment: `GONGZHI_DATABASE_URL` (required, secret),
@@ -348,23 +293,7 @@ export interface MysqlStoreConfig {
  * @since 0.1.0
  * @category constructors
  */
-export const config: Config.Config<MysqlStoreConfig> = Config.all({
-  url: Config.redacted("GONGZHI_DATABASE_URL"),
-  maxConnections: Config.option(Config.integer("GONGZHI_DATABASE_MAX_CONNECTIONS")),
-  connectTimeoutMs: Config.option(Config.integer("GONGZHI_DATABASE_CONNECT_TIMEOUT_MS")),
-  ssl: Config.option(Config.boolean("GONGZHI_DATABASE_SSL"))
-})
-
-const fromConfigError = (error: ConfigError.ConfigError): StoreConfigError => {
-  const problem = configProblem(error)
-  return problem.missing
-    ? fail(
-        problem.setting,
-        `${problem.setting} 未设置${problem.setting === "GONGZHI_DATABASE_URL" ? "，例如 mysql://gongzhi:密码@127.0.0.1:3306/gongzhi" : ""}`,
-        `${problem.setting} is not set`
-      )
-    : fail(problem.setting, `${problem.setting} 无效：${problem.message}`, `${problem.setting} is invalid`)
-}
+export const config: Config.Config<MysqlStoreConfig> = Config.all(StoreLayer.serverConfig)
 
 /**
  * The store configured from the environment (see {@link config}), or from the `Config` given.
@@ -387,23 +316,13 @@ export const layerConfig = (
   SqlClient.SqlClient | MysqlClient.MysqlClient | Transactor.Transactor,
   StoreConfigError | Migrations.MigrationError
 > =>
-  Layer.scopedContext(
-    Effect.gen(function* () {
-      const settings = yield* Effect.mapError(options.config ?? config, fromConfigError)
-      const store = yield* makeWith(
-        {
-          url: settings.url,
-          maxConnections: Option.getOrUndefined(settings.maxConnections),
-          connectTimeout: Option.getOrUndefined(Option.map(settings.connectTimeoutMs, Duration.millis)),
-          ssl: Option.getOrUndefined(settings.ssl),
-          migrations: options.migrations
-        },
-        {
-          url: "GONGZHI_DATABASE_URL",
-          maxConnections: "GONGZHI_DATABASE_MAX_CONNECTIONS",
-          connectTimeout: "GONGZHI_DATABASE_CONNECT_TIMEOUT_MS"
-        }
+  StoreLayer.layerConfig({
+    tag: MysqlClient.MysqlClient,
+    config: options.config ?? config,
+    urlExample: "mysql://gongzhi:密码@127.0.0.1:3306/gongzhi",
+    make: (settings) =>
+      makeWith(
+        { ...StoreLayer.serverOptions(settings), migrations: options.migrations },
+        StoreLayer.serverSettingNames("environment")
       )
-      return toContext(store)
-    })
-  )
+  })

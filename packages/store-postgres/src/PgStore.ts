@@ -5,14 +5,15 @@
  * @since 0.1.0
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
-import { SqlClient } from "@effect/sql"
+import type { SqlClient } from "@effect/sql"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import * as Migrations from "@gongzhi/core/Migrations"
+import type * as Migrations from "@gongzhi/core/Migrations"
+import type { StoreConfigError } from "@gongzhi/core/StoreConfig"
 import * as StoreConfig from "@gongzhi/core/StoreConfig"
-import { configProblem, driverError, type StoreConfigError, scrub, unreachableCodes } from "@gongzhi/core/StoreConfig"
-import * as Transactor from "@gongzhi/core/Transactor"
-import type { ConfigError, Scope } from "effect"
-import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import * as StoreLayer from "@gongzhi/core/StoreLayer"
+import type * as Transactor from "@gongzhi/core/Transactor"
+import type { Scope } from "effect"
+import { Config, Duration, Effect, Either, type Layer, Option, Redacted } from "effect"
 
 /**
  * The store could not start because a setting is wrong (shared by every store: `@gongzhi/core/StoreConfig`).
@@ -58,12 +59,7 @@ export interface PgStoreOptions {
  * @since 0.1.0
  * @category models
  */
-export interface PgStore {
-  readonly client: PgClient.PgClient
-  readonly transactor: Transactor.TransactorShape
-  /** The migrations applied at start-up (empty when the database was up to date). */
-  readonly applied: ReadonlyArray<Migrations.AppliedMigration>
-}
+export interface PgStore extends StoreLayer.Started<PgClient.PgClient> {}
 
 const fail = StoreConfig.invalid
 
@@ -161,43 +157,20 @@ const resolveTarget = (
 }
 
 /** A start-up failure of the driver, told as a configuration problem. */
-const connectError = (target: Target, setting: string, error: unknown): StoreConfigError => {
-  const driver = driverError(error)
-  const code = typeof driver.code === "string" ? driver.code : undefined
-  const raw =
-    typeof driver.message === "string" && driver.message !== ""
-      ? driver.message
-      : error instanceof Error
-        ? error.message
-        : String(error)
-  const text = scrub(raw, target.secrets)
-  if (code === "3D000") {
-    return fail(
-      setting,
-      `数据库 ${target.database} 不存在（${target.address}，${setting}）`,
-      `database "${target.database}" does not exist`
-    )
-  }
-  if (code === "28P01" || code === "28000") {
-    return fail(
-      setting,
-      `无法登录数据库 ${target.address}（${setting}）：用户名或密码错误，或该用户无权连接`,
-      `authentication failed: ${text}`
-    )
-  }
-  if ((code !== undefined && unreachableCodes.has(code)) || /timed? ?out/i.test(text)) {
-    return fail(
-      setting,
-      `无法连接数据库 ${target.address}（${setting}）：服务器未响应，请确认 PostgreSQL 已启动、地址和端口正确`,
-      `cannot connect to ${target.address}: ${code ?? text}`
-    )
-  }
-  return fail(
+const connectError = (target: Target, setting: string, error: unknown): StoreConfigError =>
+  StoreLayer.connectError(
+    {
+      engine: "PostgreSQL",
+      address: target.address,
+      database: target.database,
+      secrets: target.secrets,
+      noDatabaseCodes: ["3D000"],
+      authenticationCodes: ["28P01", "28000"],
+      authenticationHint: "该用户无权连接"
+    },
     setting,
-    `无法连接数据库 ${target.address}（${setting}）：${code === undefined ? "" : `${code} `}${text}`,
-    "cannot connect to the database"
+    error
   )
-}
 
 const decodeCount = StoreConfig.decodeCount
 
@@ -227,11 +200,7 @@ const makeWith = (
       applicationName: options.applicationName ?? "gongzhi"
     }).pipe(
       Effect.provide(Reactivity.layer),
-      Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause)
-          ? Effect.failCause(cause as Cause.Cause<never>)
-          : Effect.fail(connectError(target, settings.url, Cause.squash(cause as Cause.Cause<unknown>)))
-      )
+      StoreLayer.mapStartFailure((error) => connectError(target, settings.url, error))
     )
     // Eager: a bad setting fails here, at start-up, not at the first command.
     yield* client`SELECT 1`.pipe(Effect.mapError((error) => connectError(target, settings.url, error)))
@@ -247,14 +216,7 @@ const makeWith = (
         )
       }
     }
-    const applied = yield* Migrations.run(options.migrations ?? []).pipe(
-      Effect.provideService(SqlClient.SqlClient, client)
-    )
-    const transactor = yield* Layer.build(Transactor.layerSql).pipe(
-      Effect.map(Context.get(Transactor.Transactor)),
-      Effect.provideService(SqlClient.SqlClient, client)
-    )
-    return { client, transactor, applied }
+    return yield* StoreLayer.start(client, options.migrations)
   })
 
 /**
@@ -268,18 +230,7 @@ const makeWith = (
 export const make = (
   options: PgStoreOptions
 ): Effect.Effect<PgStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
-  makeWith(options, {
-    url: options.url === undefined ? "host" : "url",
-    maxConnections: "maxConnections",
-    connectTimeout: "connectTimeout",
-    schema: "schema"
-  })
-
-const toContext = (store: PgStore) =>
-  Context.make(PgClient.PgClient, store.client).pipe(
-    Context.add(SqlClient.SqlClient, store.client),
-    Context.add(Transactor.Transactor, store.transactor)
-  )
+  makeWith(options, { ...StoreLayer.serverSettingNames("options", options), schema: "schema" })
 
 /**
  * The store as a layer: `SqlClient`, the driver's `PgClient` and the `Transactor`.
@@ -301,7 +252,7 @@ export const layer = (
 ): Layer.Layer<
   SqlClient.SqlClient | PgClient.PgClient | Transactor.Transactor,
   StoreConfigError | Migrations.MigrationError
-> => Layer.scopedContext(Effect.map(make(options), toContext))
+> => StoreLayer.layer(PgClient.PgClient, make(options))
 
 /**
  * The settings read by {@link layerConfig}.
@@ -309,12 +260,8 @@ export const layer = (
  * @since 0.1.0
  * @category models
  */
-export interface PgStoreConfig {
-  readonly url: Redacted.Redacted
-  readonly maxConnections: Option.Option<number>
-  readonly connectTimeoutMs: Option.Option<number>
+export interface PgStoreConfig extends StoreLayer.ServerConfig {
   readonly schema: Option.Option<string>
-  readonly ssl: Option.Option<boolean>
 }
 
 /**
@@ -326,23 +273,9 @@ export interface PgStoreConfig {
  * @category constructors
  */
 export const config: Config.Config<PgStoreConfig> = Config.all({
-  url: Config.redacted("GONGZHI_DATABASE_URL"),
-  maxConnections: Config.option(Config.integer("GONGZHI_DATABASE_MAX_CONNECTIONS")),
-  connectTimeoutMs: Config.option(Config.integer("GONGZHI_DATABASE_CONNECT_TIMEOUT_MS")),
-  schema: Config.option(Config.string("GONGZHI_DATABASE_SCHEMA")),
-  ssl: Config.option(Config.boolean("GONGZHI_DATABASE_SSL"))
+  ...StoreLayer.serverConfig,
+  schema: Config.option(Config.string("GONGZHI_DATABASE_SCHEMA"))
 })
-
-const fromConfigError = (error: ConfigError.ConfigError): StoreConfigError => {
-  const problem = configProblem(error)
-  return problem.missing
-    ? fail(
-        problem.setting,
-        `${problem.setting} 未设置${problem.setting === "GONGZHI_DATABASE_URL" ? "，例如 postgres://gongzhi:密码@127.0.0.1:5432/gongzhi" : ""}`,
-        `${problem.setting} is not set`
-      )
-    : fail(problem.setting, `${problem.setting} 无效：${problem.message}`, `${problem.setting} is invalid`)
-}
 
 /**
  * The store configured from the environment (see {@link config}), or from the `Config` given.
@@ -365,25 +298,17 @@ export const layerConfig = (
   SqlClient.SqlClient | PgClient.PgClient | Transactor.Transactor,
   StoreConfigError | Migrations.MigrationError
 > =>
-  Layer.scopedContext(
-    Effect.gen(function* () {
-      const settings = yield* Effect.mapError(options.config ?? config, fromConfigError)
-      const store = yield* makeWith(
+  StoreLayer.layerConfig({
+    tag: PgClient.PgClient,
+    config: options.config ?? config,
+    urlExample: "postgres://gongzhi:密码@127.0.0.1:5432/gongzhi",
+    make: (settings) =>
+      makeWith(
         {
-          url: settings.url,
-          maxConnections: Option.getOrUndefined(settings.maxConnections),
-          connectTimeout: Option.getOrUndefined(Option.map(settings.connectTimeoutMs, Duration.millis)),
+          ...StoreLayer.serverOptions(settings),
           schema: Option.getOrUndefined(settings.schema),
-          ssl: Option.getOrUndefined(settings.ssl),
           migrations: options.migrations
         },
-        {
-          url: "GONGZHI_DATABASE_URL",
-          maxConnections: "GONGZHI_DATABASE_MAX_CONNECTIONS",
-          connectTimeout: "GONGZHI_DATABASE_CONNECT_TIMEOUT_MS",
-          schema: "GONGZHI_DATABASE_SCHEMA"
-        }
+        { ...StoreLayer.serverSettingNames("environment"), schema: "GONGZHI_DATABASE_SCHEMA" }
       )
-      return toContext(store)
-    })
-  )
+  })

@@ -9,14 +9,15 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Reactivity from "@effect/experimental/Reactivity"
-import { SqlClient } from "@effect/sql"
+import type { SqlClient } from "@effect/sql"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import * as Migrations from "@gongzhi/core/Migrations"
+import type * as Migrations from "@gongzhi/core/Migrations"
+import type { StoreConfigError } from "@gongzhi/core/StoreConfig"
 import * as StoreConfig from "@gongzhi/core/StoreConfig"
-import { configProblem, type StoreConfigError } from "@gongzhi/core/StoreConfig"
-import * as Transactor from "@gongzhi/core/Transactor"
-import type { ConfigError, Scope } from "effect"
-import { Cause, Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import * as StoreLayer from "@gongzhi/core/StoreLayer"
+import type * as Transactor from "@gongzhi/core/Transactor"
+import type { Scope } from "effect"
+import { Config, Duration, Effect, Either, type Layer, Option, Redacted, Schema } from "effect"
 import { filenameFromUrl as parseUrl } from "./internal/config.js"
 
 /**
@@ -66,12 +67,7 @@ export interface SqliteStoreOptions {
  * @since 0.1.0
  * @category models
  */
-export interface SqliteStore {
-  readonly client: SqliteClient.SqliteClient
-  readonly transactor: Transactor.TransactorShape
-  /** The migrations applied at start-up (empty when the database was up to date). */
-  readonly applied: ReadonlyArray<Migrations.AppliedMigration>
-}
+export interface SqliteStore extends StoreLayer.Started<SqliteClient.SqliteClient> {}
 
 const Options = Schema.Struct({
   filename: Schema.String.pipe(Schema.minLength(1, { message: () => "不能为空 / must not be empty" })),
@@ -174,13 +170,7 @@ const makeWith = (
         })
       }
     })
-    yield* settings.pipe(
-      Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause)
-          ? Effect.failCause(cause as Cause.Cause<never>)
-          : Effect.fail(openError(setting, filename, readonly, Cause.squash(cause as Cause.Cause<unknown>)))
-      )
-    )
+    yield* settings.pipe(StoreLayer.mapStartFailure((error) => openError(setting, filename, readonly, error)))
     const [mode] = yield* client<{ readonly journal_mode: string }>`PRAGMA journal_mode`.pipe(Effect.orDie)
     if (!readonly && filename !== ":memory:" && mode?.journal_mode.toLowerCase() !== "wal") {
       yield* Effect.logWarning(
@@ -188,12 +178,7 @@ const makeWith = (
       )
     }
 
-    const applied = yield* Migrations.run(migrations).pipe(Effect.provideService(SqlClient.SqlClient, client))
-    const transactor = yield* Layer.build(Transactor.layerSql).pipe(
-      Effect.map(Context.get(Transactor.Transactor)),
-      Effect.provideService(SqlClient.SqlClient, client)
-    )
-    return { client, transactor, applied }
+    return yield* StoreLayer.start(client, migrations)
   })
 
 /**
@@ -210,12 +195,6 @@ export const make = (
 ): Effect.Effect<SqliteStore, StoreConfigError | Migrations.MigrationError, Scope.Scope> =>
   makeWith(options, "filename")
 
-const toContext = (store: SqliteStore) =>
-  Context.make(SqliteClient.SqliteClient, store.client).pipe(
-    Context.add(SqlClient.SqlClient, store.client),
-    Context.add(Transactor.Transactor, store.transactor)
-  )
-
 /**
  * The store as a layer: `SqlClient`, the driver's `SqliteClient` (for `backup`) and the `Transactor`.
  *
@@ -231,7 +210,7 @@ export const layer = (
 ): Layer.Layer<
   SqlClient.SqlClient | SqliteClient.SqliteClient | Transactor.Transactor,
   StoreConfigError | Migrations.MigrationError
-> => Layer.scopedContext(Effect.map(make(options), toContext))
+> => StoreLayer.layer(SqliteClient.SqliteClient, make(options))
 
 /**
  * The settings read by {@link layerConfig}.
@@ -301,17 +280,6 @@ export const filenameFromUrl = (url: string): Either.Either<string, StoreConfigE
   }
 }
 
-const fromConfigError = (error: ConfigError.ConfigError): StoreConfigError => {
-  const problem = configProblem(error)
-  return problem.missing
-    ? fail(
-        problem.setting,
-        `${problem.setting} 未设置${problem.setting === URL_SETTING ? "，例如 sqlite:///var/lib/gongzhi/gongzhi.db" : ""}`,
-        `${problem.setting} is not set`
-      )
-    : fail(problem.setting, `${problem.setting} 无效：${problem.message}`, `${problem.setting} is invalid`)
-}
-
 /**
  * The store configured from the environment (see {@link config}), or from the `Config` given.
  * Fails at start-up with one {@link StoreConfigError} naming the setting at fault.
@@ -333,20 +301,21 @@ export const layerConfig = (
   SqlClient.SqlClient | SqliteClient.SqliteClient | Transactor.Transactor,
   StoreConfigError | Migrations.MigrationError
 > =>
-  Layer.scopedContext(
-    Effect.gen(function* () {
-      const settings = yield* Effect.mapError(options.config ?? config, fromConfigError)
-      const filename = yield* filenameFromUrl(settings.url)
-      const store = yield* makeWith(
-        {
-          filename,
-          readonly: settings.readonly,
-          migrations: options.migrations,
-          busyTimeout: Option.getOrUndefined(Option.map(settings.busyTimeoutMs, Duration.millis)),
-          synchronous: Option.getOrUndefined(settings.synchronous)
-        },
-        URL_SETTING
+  StoreLayer.layerConfig({
+    tag: SqliteClient.SqliteClient,
+    config: options.config ?? config,
+    urlExample: "sqlite:///var/lib/gongzhi/gongzhi.db",
+    make: (settings) =>
+      Effect.flatMap(filenameFromUrl(settings.url), (filename) =>
+        makeWith(
+          {
+            filename,
+            readonly: settings.readonly,
+            migrations: options.migrations,
+            busyTimeout: Option.getOrUndefined(Option.map(settings.busyTimeoutMs, Duration.millis)),
+            synchronous: Option.getOrUndefined(settings.synchronous)
+          },
+          URL_SETTING
+        )
       )
-      return toContext(store)
-    })
-  )
+  })

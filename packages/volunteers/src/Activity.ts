@@ -12,13 +12,20 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
-import { LocalDate, PlausibleDate } from "@gongzhi/core/LocalDate"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Either, Schema } from "effect"
-import { ActorRef } from "./ActorRef.js"
 import { TeamId } from "./Corps.js"
-import { DateInput, PageInput, Text } from "./internal/input.js"
+import {
+  ActivityKind,
+  CHECK_CODE_ATTEMPTS,
+  CheckCode,
+  CodeFailure,
+  Participant,
+  ParticipantState,
+  Shift,
+  statusLabels
+} from "./internal/activitySchema.js"
 import {
   CheckCodeLocked,
   InvalidCheckCode,
@@ -27,178 +34,31 @@ import {
   ShiftRefused
 } from "./VolunteerErrors.js"
 
-// ---------------------------------------------------------------------------------------------
-// activities
-// ---------------------------------------------------------------------------------------------
-
-/**
- * The kind of an activity: a residents' concerns visit (民情走访), a training (培训) or an event (活动).
- * Attendance at a training is recorded as training, not as service hours.
- *
- * @since 0.1.0
- * @category models
- */
-export const ActivityKind = Schema.Literal("visit", "training", "event")
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ActivityKind = typeof ActivityKind.Type
-
-const kindLabels: Record<ActivityKind, string> = { visit: "民情走访", training: "培训", event: "活动" }
-
-/**
- * The Chinese name of an activity kind.
- *
- * @since 0.1.0
- * @category accessors
- */
-export const kindLabel = (kind: ActivityKind): string => kindLabels[kind]
-
-/**
- * An activity, run by a team for a community.
- *
- * @since 0.1.0
- * @category models
- */
-export class Activity extends Schema.Class<Activity>("@gongzhi/volunteers/Activity")({
-  id: Schema.String,
-  tenantId: TenantId,
-  kind: ActivityKind,
-  title: Schema.String,
-  description: Schema.optional(Schema.String),
-  teamId: TeamId,
-  streetCode: RegionCode,
-  communityCode: RegionCode,
-  status: Schema.Literal("open", "cancelled", "completed"),
-  createdBy: ActorRef,
-  createdAt: Schema.Date
-}) {}
-
-// ---------------------------------------------------------------------------------------------
-// shifts
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Where a volunteer stands on a shift's roster: `confirmed` (has a place), `waitlisted` (候补),
- * `cancelled`, `checked-in`, `checked-out`, `no-show` (never came) or `no-checkout` (came but never
- * checked out; staff record the hours by hand).
- *
- * @since 0.1.0
- * @category models
- */
-export const ParticipantState = Schema.Literal(
-  "confirmed",
-  "waitlisted",
-  "cancelled",
-  "checked-in",
-  "checked-out",
-  "no-show",
-  "no-checkout"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ParticipantState = typeof ParticipantState.Type
-
-/**
- * A volunteer on a shift's roster. `seq` orders sign-ups (the waitlist is served by it, first come
- * first served).
- *
- * @since 0.1.0
- * @category models
- */
-export class Participant extends Schema.Class<Participant>("@gongzhi/volunteers/Participant")({
-  volunteerId: VolunteerId,
-  state: ParticipantState,
-  seq: Schema.NonNegativeInt,
-  signedUpAt: Schema.Date,
-  walkIn: Schema.Boolean,
-  promotedAt: Schema.optional(Schema.Date),
-  cancelledAt: Schema.optional(Schema.Date),
-  checkedInAt: Schema.optional(Schema.Date),
-  checkInMethod: Schema.optional(Schema.Literal("staff", "code")),
-  checkedOutAt: Schema.optional(Schema.Date)
-}) {}
-
-/**
- * A one-time check code as stored: only its keyed hash (the code itself is shown once, to the
- * staff member who issued it), its purpose, an optional volunteer it is reserved for, its expiry and
- * who used it.
- *
- * @since 0.1.0
- * @category models
- */
-export class CheckCode extends Schema.Class<CheckCode>("@gongzhi/volunteers/CheckCode")({
-  hash: Schema.String,
-  purpose: Schema.Literal("check-in", "check-out"),
-  volunteerId: Schema.optional(VolunteerId),
-  issuedAt: Schema.Date,
-  expiresAt: Schema.Date,
-  usedBy: Schema.optional(VolunteerId),
-  usedAt: Schema.optional(Schema.Date)
-}) {}
-
-/**
- * A wrong check code given for a shift (kept to limit guessing).
- *
- * @since 0.1.0
- * @category models
- */
-export class CodeFailure extends Schema.Class<CodeFailure>("@gongzhi/volunteers/CodeFailure")({
-  volunteerId: VolunteerId,
-  at: Schema.Date
-}) {}
-
-/**
- * How many wrong check codes are tolerated per volunteer and per shift before codes are locked.
- *
- * @since 0.1.0
- * @category models
- */
-export const CHECK_CODE_ATTEMPTS = { perVolunteer: 5, perShift: 50 } as const
-
-/**
- * A shift (班次): a time window of an activity with a capacity and its roster.
- *
- * @since 0.1.0
- * @category models
- */
-export class Shift extends Schema.Class<Shift>("@gongzhi/volunteers/Shift")({
-  id: Schema.String,
-  tenantId: TenantId,
-  activityId: Schema.String,
-  activityKind: ActivityKind,
-  title: Schema.String,
-  teamId: TeamId,
-  streetCode: RegionCode,
-  communityCode: RegionCode,
-  startsAt: Schema.Date,
-  endsAt: Schema.Date,
-  capacity: Schema.Int.pipe(Schema.positive()),
-  status: Schema.Literal("open", "cancelled", "closed"),
-  nextSeq: Schema.NonNegativeInt,
-  participants: Schema.Array(Participant),
-  codes: Schema.Array(CheckCode),
-  /** Wrong check codes given for this shift. */
-  codeFailures: Schema.optionalWith(Schema.Array(CodeFailure), { default: () => [] }),
-  remindedAt: Schema.optional(Schema.Date),
-  cancelReason: Schema.optional(Schema.String),
-  createdAt: Schema.Date
-}) {}
-
-const statusLabels: Record<Shift["status"], string> = { open: "开放", cancelled: "已取消", closed: "已结束" }
-
-/**
- * The Chinese name of a shift status.
- *
- * @since 0.1.0
- * @category accessors
- */
-export const shiftStatusLabel = (status: Shift["status"]): string => statusLabels[status]
+export {
+  AddShift,
+  CancelShift,
+  CreateActivity,
+  IssueCheckCode,
+  ListActivities,
+  ListShifts,
+  ListSignUps,
+  RedeemCheckCode,
+  RemindShifts,
+  ShiftRef,
+  ShiftVolunteer
+} from "./internal/activityInputs.js"
+export {
+  Activity,
+  ActivityKind,
+  CHECK_CODE_ATTEMPTS,
+  CheckCode,
+  CodeFailure,
+  kindLabel,
+  Participant,
+  ParticipantState,
+  Shift,
+  shiftStatusLabel
+} from "./internal/activitySchema.js"
 
 const OCCUPYING: ReadonlySet<ParticipantState> = new Set(["confirmed", "checked-in", "checked-out"])
 
@@ -621,153 +481,3 @@ export const participationsOf = (shift: Shift): ReadonlyArray<Participation> =>
         communityCode: shift.communityCode
       })
   )
-
-// ---------------------------------------------------------------------------------------------
-// command inputs
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Creates an activity for a community, run by a team.
- *
- * @since 0.1.0
- * @category models
- */
-export const CreateActivity = Schema.Struct({
-  tenantId: TenantId,
-  kind: ActivityKind,
-  title: Text("活动名称", 100),
-  description: Schema.optional(Text("活动说明", 2000)),
-  teamId: TeamId,
-  communityCode: RegionCode
-})
-
-/**
- * Adds a shift to an activity.
- *
- * @since 0.1.0
- * @category models
- */
-export const AddShift = Schema.Struct({
-  tenantId: TenantId,
-  activityId: Schema.String,
-  startsAt: PlausibleDate({ title: "开始时间", earliestYear: 2000 }),
-  endsAt: PlausibleDate({ title: "结束时间", earliestYear: 2000 }),
-  capacity: Schema.Int.pipe(Schema.between(1, 10_000, { message: () => "名额应在 1 到 10000 之间" }))
-}).pipe(
-  Schema.filter(
-    (s) =>
-      (s.endsAt.getTime() > s.startsAt.getTime() &&
-        s.endsAt.getTime() - s.startsAt.getTime() <= 24 * 60 * 60 * 1000) || {
-        path: ["endsAt"],
-        message: "结束时间应晚于开始时间，且一个班次不超过 24 小时"
-      }
-  )
-)
-
-/**
- * Names a shift and, for staff acting for someone, the volunteer (a volunteer acting for themselves
- * may omit it).
- *
- * @since 0.1.0
- * @category models
- */
-export const ShiftVolunteer = Schema.Struct({
-  tenantId: TenantId,
-  shiftId: Schema.String,
-  volunteerId: Schema.optional(VolunteerId)
-})
-
-/**
- * Issues a one-time check code for a shift (check-in or check-out), optionally reserved for one
- * volunteer; it lives `ttlMinutes` (default from the configuration, 10 minutes).
- *
- * @since 0.1.0
- * @category models
- */
-export const IssueCheckCode = Schema.Struct({
-  tenantId: TenantId,
-  shiftId: Schema.String,
-  purpose: Schema.Literal("check-in", "check-out"),
-  volunteerId: Schema.optional(VolunteerId),
-  ttlMinutes: Schema.optional(Schema.Int.pipe(Schema.between(1, 120)))
-})
-
-/**
- * A volunteer uses a one-time code.
- *
- * @since 0.1.0
- * @category models
- */
-export const RedeemCheckCode = Schema.Struct({
-  tenantId: TenantId,
-  shiftId: Schema.String,
-  code: Schema.String.pipe(Schema.pattern(/^\d{4,10}$/, { message: () => "签到码应为数字" }))
-})
-
-/**
- * Cancels a shift, with the reason volunteers are told.
- *
- * @since 0.1.0
- * @category models
- */
-export const CancelShift = Schema.Struct({ tenantId: TenantId, shiftId: Schema.String, reason: Text("取消原因", 200) })
-
-/**
- * Names a shift.
- *
- * @since 0.1.0
- * @category models
- */
-export const ShiftRef = Schema.Struct({ tenantId: TenantId, shiftId: Schema.String })
-
-/**
- * Runs the reminders due on a day: every open shift whose working day before (前一个工作日) is that
- * day (or earlier, if the job missed a day) and that has not started.
- *
- * @since 0.1.0
- * @category models
- */
-export const RemindShifts = Schema.Struct({ tenantId: TenantId, asOf: LocalDate })
-
-/**
- * Lists a volunteer's sign-ups (their own, for a volunteer), newest shift first.
- *
- * @since 0.1.0
- * @category models
- */
-export const ListSignUps = Schema.Struct({
-  tenantId: TenantId,
-  volunteerId: Schema.optional(VolunteerId),
-  ...PageInput
-})
-
-/**
- * Lists activities (newest first), of a team or a community.
- *
- * @since 0.1.0
- * @category models
- */
-export const ListActivities = Schema.Struct({
-  tenantId: TenantId,
-  teamId: Schema.optional(TeamId),
-  communityCode: Schema.optional(RegionCode),
-  kind: Schema.optional(ActivityKind),
-  ...PageInput
-})
-
-/**
- * Lists shifts (earliest first): of an activity, or those starting in a window (`from` inclusive,
- * `to` exclusive), open ones by default.
- *
- * @since 0.1.0
- * @category models
- */
-export const ListShifts = Schema.Struct({
-  tenantId: TenantId,
-  activityId: Schema.optional(Schema.String),
-  teamId: Schema.optional(TeamId),
-  from: Schema.optional(DateInput),
-  to: Schema.optional(DateInput),
-  status: Schema.optionalWith(Schema.Literal("open", "cancelled", "closed"), { default: () => "open" as const }),
-  limit: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 500)), { default: () => 100 })
-})
