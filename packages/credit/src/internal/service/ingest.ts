@@ -14,6 +14,7 @@ import { Sealed, Subject } from "../../Subject.js"
 import { StoredBatch } from "../tables.js"
 import { audit, type Deps, emit, today } from "./context.js"
 import { reevaluate } from "./evaluation.js"
+import { findByIdentifier } from "./subjects.js"
 
 const RESIDENT_ID = "credit.resident_id"
 
@@ -70,9 +71,9 @@ export const make = (deps: Deps) => {
       const sealed =
         identifier.kind === "naturalPerson" ? yield* sealResidentId(tenantId, identifier.residentId) : undefined
       const key = identifier.kind === "naturalPerson" ? (sealed as Sealed).blindIndex : identifier.creditCode
-      const found = yield* store.subjects.find(tenantId, { identifier_key: key, active_key: "1" }, 1)
-      const existing = found[0]
-      if (existing !== undefined) return existing.value
+      // a merged subject's identifier resolves to the subject it was merged into
+      const existing = yield* findByIdentifier(store, tenantId, key)
+      if (Option.isSome(existing)) return existing.value
       const subject = new Subject({
         id: `S-${hash(tenantId, key).slice(0, 24)}`,
         tenantId,

@@ -6,6 +6,7 @@ import { InvalidTransition } from "../../CreditErrors.js"
 import type * as CreditEvents from "../../CreditEvents.js"
 import * as CreditList from "../../CreditList.js"
 import { CreditRecord, inUse, stateLabel } from "../../CreditRecord.js"
+import * as ListDecision from "../../ListDecision.js"
 import * as Measure from "../../Measure.js"
 import { Permission } from "../../Permissions.js"
 import type { Subject } from "../../Subject.js"
@@ -196,9 +197,15 @@ export const make = (deps: Deps) => {
         (r) => r.value
       )
       const grade = Option.getOrUndefined(yield* store.evaluations.get(input.tenantId, subject.id))?.value
-      const entries = CreditList.entriesByRule(settings.listRules, subject.id, records, day).filter((e) =>
-        CreditList.inForce(e, day)
-      )
+      const decided = (yield* store.listDecisions.find(
+        input.tenantId,
+        { subject_id: subject.id, state: "approved" },
+        10_000
+      )).map((d) => d.value)
+      const entries = [
+        ...CreditList.entriesByRule(settings.listRules, subject.id, records, day),
+        ...decided.filter((d) => ListDecision.inForce(d, day)).map(ListDecision.toEntry)
+      ].filter((e) => CreditList.inForce(e, day))
       const measures = Measure.applicable(
         settings.measures,
         settings.measureRules,
