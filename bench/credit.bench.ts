@@ -315,7 +315,9 @@ const sqliteEngine = (): Engine => {
       })()
     },
     query: async (statement, values) => db.prepare(statement).all(...values) as Array<Record<string, unknown>>,
-    close: async () => db.close(),
+    close: async () => {
+      db.close()
+    },
     cleanup: async () => rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -290,6 +290,34 @@ for (const [name, layer, skip] of backends) {
       }).pipe(Effect.provide(layer()))
     )
 
+    it.effect("the full re-evaluation grades every subject page by page, as the incremental one did", () =>
+      Effect.gen(function* () {
+        const credits = yield* setUp
+        yield* credits.ingest(
+          clerk,
+          batch([
+            penalty("P1", codeA, "坪山甲公司", "2026-06-01", "严重"),
+            penalty("P2", codeA, "坪山甲公司", "2026-07-01"),
+            penalty("P3", codeB, "坪山乙公司", "2026-07-01")
+          ])
+        )
+        const store = yield* CreditStore.CreditStore
+        const before = (yield* store.evaluations.find(TENANT, {}, 100)).map((e) => e.value)
+        expect(before.map((e) => e.score).sort()).toEqual([62, 92])
+        // as after a model change: nothing stored, every grade computed again (one subject per page here)
+        for (const e of yield* store.evaluations.find(TENANT, {}, 100)) {
+          yield* store.evaluations.remove(TENANT, e.value.subjectId, e.version)
+        }
+        expect(yield* credits.reevaluateAll(admin, { tenantId: TENANT, pageSize: 1 })).toEqual({
+          subjects: 2,
+          changed: 2
+        })
+        const after = (yield* store.evaluations.find(TENANT, {}, 100)).map((e) => e.value)
+        expect(after).toEqual(before)
+        expect(yield* credits.reevaluateAll(admin, { tenantId: TENANT })).toEqual({ subjects: 2, changed: 0 })
+      }).pipe(Effect.provide(layer()))
+    )
+
     it.effect("units report the measures they took; the feedback is stored, queryable and audited", () =>
       Effect.gen(function* () {
         const credits = yield* setUp

@@ -6,7 +6,7 @@ import { Effect, Schema } from "effect"
 import { EntityNotFound } from "../../CreditErrors.js"
 import { MeasureFeedback } from "../../MeasureFeedback.js"
 import { Permission } from "../../Permissions.js"
-import { type Deps, emit, load, today } from "./context.js"
+import { audit, type Deps, emit, load, today } from "./context.js"
 
 const Text = (max: number) => Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(max))
 
@@ -112,6 +112,14 @@ export const make = (deps: Deps) => {
             },
             10_000
           )
+          // every read of a natural person's data is audited
+          const people = new Set<string>()
+          for (const subjectId of new Set(rows.map((r) => r.value.subjectId))) {
+            const subject = yield* store.subjects.get(input.tenantId, subjectId)
+            if (subject._tag === "Some" && subject.value.value.kind === "naturalPerson") people.add(subjectId)
+          }
+          for (const subjectId of people)
+            yield* audit(deps, actor, input.tenantId, "read.measureFeedback", "Subject", subjectId)
           return rows
             .map((r) => r.value)
             .sort((a, b) => (a.takenOn < b.takenOn ? -1 : a.takenOn > b.takenOn ? 1 : a.id < b.id ? -1 : 1))

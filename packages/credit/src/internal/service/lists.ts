@@ -8,7 +8,7 @@ import type * as CreditEvents from "../../CreditEvents.js"
 import { ListKind } from "../../CreditList.js"
 import * as ListDecision from "../../ListDecision.js"
 import { Permission } from "../../Permissions.js"
-import { type Deps, emit, load, today } from "./context.js"
+import { audit, type Deps, emit, load, today } from "./context.js"
 
 const Text = (max: number) => Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(max))
 
@@ -187,7 +187,11 @@ export const make = (deps: Deps) => {
       body: (input, ctx) =>
         Effect.gen(function* () {
           yield* ctx.authorize(Permission.read, { tenantId: input.tenantId })
+          const subject = yield* load("Subject", input.subjectId, store.subjects.get(input.tenantId, input.subjectId))
           const rows = yield* store.listDecisions.find(input.tenantId, { subject_id: input.subjectId }, 10_000)
+          // every read of a natural person's data is audited
+          if (subject.value.kind === "naturalPerson")
+            yield* audit(deps, actor, input.tenantId, "read.listDecisions", "Subject", input.subjectId)
           return rows.map((r) => r.value)
         })
     })

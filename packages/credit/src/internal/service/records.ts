@@ -11,7 +11,7 @@ import * as Measure from "../../Measure.js"
 import { Permission } from "../../Permissions.js"
 import type { Subject } from "../../Subject.js"
 import { audit, authorize, type Deps, decode, emit, load, today, transact } from "./context.js"
-import { reevaluate } from "./evaluation.js"
+import { reevaluate, reevaluateMany } from "./evaluation.js"
 
 const SubjectInput = Schema.Struct({ tenantId: TenantId, subjectId: Schema.NonEmptyTrimmedString })
 
@@ -166,11 +166,12 @@ export const make = (deps: Deps) => {
           actor
         )(
           Effect.gen(function* () {
-            const out: Array<CreditEvents.CreditEvent> = []
-            for (const subject of page.items) {
-              const event = yield* reevaluate(deps, input.tenantId, subject.value.id, day)
-              if (Option.isSome(event)) out.push(event.value)
-            }
+            const out = yield* reevaluateMany(
+              deps,
+              input.tenantId,
+              page.items.map((s) => s.value.id),
+              day
+            )
             yield* emit(deps, input.tenantId, out)
             return out
           })
