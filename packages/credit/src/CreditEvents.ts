@@ -36,31 +36,35 @@ export const GradeChanged = Schema.TaggedStruct("GradeChanged", {
 })
 
 /**
- * A subject entered a list by an approved decision.
+ * A subject entered a list: by rule (a record put it there) or by an approved decision.
  *
  * @since 0.1.0
  * @category events
  */
 export const SubjectEnteredList = Schema.TaggedStruct("SubjectEnteredList", {
   subjectId: Schema.String,
-  decisionId: Schema.String,
   list: Schema.Literal("red", "seriousDishonesty", "abnormal"),
-  decidingUnit: Schema.String,
+  /** By rule (records) or by an approved decision. */
+  basis: Schema.Literal("rule", "decision"),
+  decisionId: Schema.optional(Schema.String),
+  decidingUnit: Schema.optional(Schema.String),
   from: Schema.String,
   until: Schema.String
 })
 
 /**
- * A subject left a list: the decided entry was removed early or expired.
+ * A subject left a list: a decided entry removed early or expired, or no record keeps it on a list by
+ * rule any more (`ruleEnded`: a record repaired, expired or revoked, or the rule's period over).
  *
  * @since 0.1.0
  * @category events
  */
 export const SubjectLeftList = Schema.TaggedStruct("SubjectLeftList", {
   subjectId: Schema.String,
-  decisionId: Schema.String,
   list: Schema.Literal("red", "seriousDishonesty", "abnormal"),
-  reason: Schema.Literal("removed", "expired"),
+  basis: Schema.Literal("rule", "decision"),
+  decisionId: Schema.optional(Schema.String),
+  reason: Schema.Literal("removed", "expired", "ruleEnded"),
   on: Schema.String
 })
 
@@ -145,7 +149,9 @@ const aggregateOf = (event: CreditEvent): { readonly aggregateType: string; read
       return { aggregateType: "SourceUnit", aggregateId: event.sourceUnitId }
     case "SubjectEnteredList":
     case "SubjectLeftList":
-      return { aggregateType: "ListDecision", aggregateId: event.decisionId }
+      return event.decisionId === undefined
+        ? { aggregateType: "Subject", aggregateId: event.subjectId }
+        : { aggregateType: "ListDecision", aggregateId: event.decisionId }
     case "MeasureTaken":
       return { aggregateType: "MeasureFeedback", aggregateId: event.feedbackId }
     default:

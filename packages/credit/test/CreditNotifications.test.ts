@@ -22,7 +22,12 @@ const deliver = (event: CreditEvents.CreditEvent) =>
   Effect.gen(function* () {
     const configured = yield* Subscription.configure(subscriptions, { channels: ["wecom"] })
     const entry = CreditEvents.toOutbox(TENANT, event)
-    const raw = new OutboxEvent({ ...entry, id: "01J0000000000000000000000" as never, occurredAt: new Date(0) })
+    const raw = new OutboxEvent({
+      ...entry,
+      tenantId: TENANT,
+      id: "01J0000000000000000000000" as never,
+      occurredAt: new Date(0)
+    })
     const out: Array<[string, string]> = []
     for (const subscription of configured.forEvent(raw.type)) {
       const payload = yield* Effect.orDie(Schema.decodeUnknown(subscription.payload!)(raw.payload))
@@ -49,7 +54,7 @@ describe("CreditNotifications", () => {
 
   it.effect("list changes go to the credit office", () =>
     Effect.gen(function* () {
-      const list = { subjectId: "S-1", decisionId: "LD-1", list: "seriousDishonesty" } as const
+      const list = { subjectId: "S-1", decisionId: "LD-1", list: "seriousDishonesty", basis: "decision" } as const
       expect(
         yield* deliver({
           _tag: "SubjectEnteredList",

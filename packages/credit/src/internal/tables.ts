@@ -1,5 +1,6 @@
 import * as Repository from "@gongzhi/core/Repository"
 import { Schema } from "effect"
+import { ListKind } from "../CreditList.js"
 import { CreditRecord } from "../CreditRecord.js"
 import { ListDecision } from "../ListDecision.js"
 import { MeasureFeedback } from "../MeasureFeedback.js"
@@ -15,7 +16,9 @@ export class StoredEvaluation extends Schema.Class<StoredEvaluation>("@gongzhi/c
   lines: Schema.Array(
     Schema.Struct({ recordId: Schema.String, recordType: Schema.String, points: Schema.Number, reason: Schema.String })
   ),
-  evaluatedOn: Schema.String
+  evaluatedOn: Schema.String,
+  /** The lists the subject is on by rule, as of `evaluatedOn` (older documents: none). */
+  lists: Schema.optionalWith(Schema.Array(ListKind), { default: () => [] })
 }) {}
 
 /** A received batch and its per-row report. */

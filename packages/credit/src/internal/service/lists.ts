@@ -140,6 +140,7 @@ export const make = (deps: Deps) => {
       {
         _tag: "SubjectEnteredList",
         subjectId: d.subjectId,
+        basis: "decision",
         decisionId: d.id,
         list: d.list,
         decidingUnit: d.decidingUnit,
@@ -168,6 +169,7 @@ export const make = (deps: Deps) => {
       {
         _tag: "SubjectLeftList",
         subjectId: d.subjectId,
+        basis: "decision",
         decisionId: d.id,
         list: d.list,
         reason: "removed",
@@ -220,6 +222,7 @@ export const make = (deps: Deps) => {
             events.push({
               _tag: "SubjectLeftList",
               subjectId: value.subjectId,
+              basis: "decision",
               decisionId: value.id,
               list: value.list,
               reason: "expired",

@@ -3,7 +3,6 @@ import { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Option, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
 import { InvalidTransition } from "../../CreditErrors.js"
-import type * as CreditEvents from "../../CreditEvents.js"
 import * as CreditList from "../../CreditList.js"
 import { CreditRecord, inUse, stateLabel } from "../../CreditRecord.js"
 import * as ListDecision from "../../ListDecision.js"
@@ -134,9 +133,7 @@ export const make = (deps: Deps) => {
           }
           const next = new CreditRecord({ ...record, state: input.state })
           yield* store.records.update(input.tenantId, next, stored.version)
-          const changed = yield* reevaluate(deps, input.tenantId, record.subjectId, day)
-          const events: Array<CreditEvents.CreditEvent> = Option.isSome(changed) ? [changed.value] : []
-          yield* emit(deps, input.tenantId, events)
+          yield* emit(deps, input.tenantId, yield* reevaluate(deps, input.tenantId, record.subjectId, day))
           yield* audit(deps, actor, input.tenantId, "record.state", "CreditRecord", record.id, {
             from: record.state,
             to: input.state
@@ -177,7 +174,7 @@ export const make = (deps: Deps) => {
           })
         )
         subjects += page.items.length
-        changed += events.length
+        changed += events.filter((e) => e._tag === "GradeChanged").length
         cursor = page.nextCursor
       } while (cursor !== undefined)
       yield* audit(deps, actor, input.tenantId, "reevaluateAll", "Scorecard", settings.scorecard.id, {

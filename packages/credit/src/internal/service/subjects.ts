@@ -136,9 +136,9 @@ export const make = (deps: Deps) => {
           if (Option.isSome(stale)) yield* store.evaluations.remove(tenantId, duplicate.id, stale.value.version)
           const graded = yield* reevaluate(deps, tenantId, kept.id, day)
           const events: Array<CreditEvents.CreditEvent> = [
-            { _tag: "SubjectsMerged", subjectId: kept.id, mergedId: duplicate.id, movedRecords: records.length }
+            { _tag: "SubjectsMerged", subjectId: kept.id, mergedId: duplicate.id, movedRecords: records.length },
+            ...graded
           ]
-          if (Option.isSome(graded)) events.push(graded.value)
           yield* emit(deps, tenantId, events)
           const result: MergeResult = {
             keptId: kept.id,
