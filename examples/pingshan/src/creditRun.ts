@@ -233,6 +233,54 @@ export const run = (print: (line: string) => void, options: CreditRunOptions) =>
         `项目申报主体「${check.subject.name}」（等级 ${check.grade ?? "-"}）适用措施：${check.measures.map((m) => m.measure.name).join("、") || "无"}`
       )
     }
+    // a list entry by decision (recorded by one person, approved by another) and the check that follows
+    const watched = subjects.find((s) => s.value.id !== applicant && s.value.kind === "legalPerson")?.value
+    if (watched !== undefined) {
+      const decided = yield* credits.recordListDecision(admin, {
+        tenantId: TENANT,
+        subjectId: watched.id,
+        list: "abnormal",
+        decidingUnit: "坪山区市场监督管理局",
+        documentNumber: "深坪市监异〔2026〕12号",
+        decisionDate: "2026-11-20",
+        legalBasis: "《企业经营异常名录管理暂行办法》第四条",
+        reasons: ["通过登记的住所无法联系"],
+        from: "2026-11-20",
+        until: "2029-11-20",
+        exit: "依法办理住所变更登记后申请移出"
+      })
+      yield* credits.approveListDecision(actor(["credit-admin"], "XYB002"), {
+        tenantId: TENANT,
+        decisionId: decided.id
+      })
+      const supervision = yield* credits.check(admin, { tenantId: TENANT, subjectId: watched.id, purpose: "日常监管" })
+      print(
+        `认定列入：「${watched.name}」${CreditList.listLabel("abnormal")}（${decided.documentNumber}，已审核），日常监管适用：${supervision.measures.map((m) => m.measure.name).join("、") || "无"}`
+      )
+    }
+    if (applicant !== undefined) {
+      yield* credits.reportMeasureTaken(actor(["credit-measure-unit"], "FGJ01"), {
+        tenantId: TENANT,
+        subjectId: applicant,
+        measure: "NO_FISCAL_FUNDS",
+        purpose: "财政资金项目申报",
+        unit: "坪山区发展和改革局",
+        takenOn: "2026-12-01",
+        reference: "PS-XM-2026-017"
+      })
+      const feedback = yield* credits.listMeasureFeedback(admin, { tenantId: TENANT, subjectId: applicant })
+      print(
+        `措施反馈：${feedback.map((f) => `${f.unit} ${f.takenOn} 实施 ${f.measure}（${f.reference ?? "-"}）`).join("；")}`
+      )
+    }
+    const overdue = yield* credits.sweepOverduePublications(admin, {
+      tenantId: TENANT,
+      from: "2026-01-01",
+      to: "2026-12-31"
+    })
+    print(
+      `双公示超期提醒（事件 credit.PublicationOverdue）：${overdue.map((o) => `${o.sourceUnitId} ${o.late} 条`).join("，") || "无"}`
+    )
     Fs.writeFileSync(Path.join(options.outDir, "credit-report.txt"), `${details.join("\n")}\n`)
     print(`明细：${Path.join(options.outDir, "credit-report.txt")}`)
   }).pipe(

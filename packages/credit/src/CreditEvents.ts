@@ -1,6 +1,7 @@
 /**
  * The domain events of public credit, appended to the outbox in the transaction that caused them:
- * a batch accepted (with its rejections), a grade changed.
+ * a batch accepted (with its rejections), a grade changed, a subject entered or left a list by
+ * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken.
  *
  * @since 0.1.0
  */
@@ -35,12 +36,96 @@ export const GradeChanged = Schema.TaggedStruct("GradeChanged", {
 })
 
 /**
+ * A subject entered a list: by rule (a record put it there) or by an approved decision.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const SubjectEnteredList = Schema.TaggedStruct("SubjectEnteredList", {
+  subjectId: Schema.String,
+  list: Schema.Literal("red", "seriousDishonesty", "abnormal"),
+  /** By rule (records) or by an approved decision. */
+  basis: Schema.Literal("rule", "decision"),
+  decisionId: Schema.optional(Schema.String),
+  decidingUnit: Schema.optional(Schema.String),
+  from: Schema.String,
+  until: Schema.String
+})
+
+/**
+ * A subject left a list: a decided entry removed early or expired, or no record keeps it on a list by
+ * rule any more (`ruleEnded`: a record repaired, expired or revoked, or the rule's period over).
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const SubjectLeftList = Schema.TaggedStruct("SubjectLeftList", {
+  subjectId: Schema.String,
+  list: Schema.Literal("red", "seriousDishonesty", "abnormal"),
+  basis: Schema.Literal("rule", "decision"),
+  decisionId: Schema.optional(Schema.String),
+  reason: Schema.Literal("removed", "expired", "ruleEnded"),
+  on: Schema.String
+})
+
+/**
+ * A subject entered twice was merged into the other; its records moved there.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const SubjectsMerged = Schema.TaggedStruct("SubjectsMerged", {
+  subjectId: Schema.String,
+  mergedId: Schema.String,
+  movedRecords: Schema.Int
+})
+
+/**
+ * 双公示: a source unit's licences or penalties were not published within 7 working days of the
+ * decision (found by the overdue sweep; each record is reported once).
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const PublicationOverdue = Schema.TaggedStruct("PublicationOverdue", {
+  sourceUnitId: Schema.String,
+  sourceUnitName: Schema.String,
+  count: Schema.Int,
+  /** The late records' source record ids (at most 50) and their due dates. */
+  records: Schema.Array(
+    Schema.Struct({ sourceRecordId: Schema.String, findingDate: Schema.String, due: Schema.String })
+  )
+})
+
+/**
+ * A unit reported a joint measure it took.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const MeasureTaken = Schema.TaggedStruct("MeasureTaken", {
+  feedbackId: Schema.String,
+  subjectId: Schema.String,
+  measure: Schema.String,
+  unit: Schema.String,
+  takenOn: Schema.String
+})
+
+/**
  * Every credit event.
  *
  * @since 0.1.0
  * @category events
  */
-export const CreditEvent = Schema.Union(BatchAccepted, GradeChanged)
+export const CreditEvent = Schema.Union(
+  BatchAccepted,
+  GradeChanged,
+  SubjectEnteredList,
+  SubjectLeftList,
+  SubjectsMerged,
+  PublicationOverdue,
+  MeasureTaken
+)
 
 /**
  * @since 0.1.0
@@ -56,6 +141,24 @@ export type CreditEvent = typeof CreditEvent.Type
  */
 export const eventType = (tag: CreditEvent["_tag"]): string => `credit.${tag}`
 
+const aggregateOf = (event: CreditEvent): { readonly aggregateType: string; readonly aggregateId: string } => {
+  switch (event._tag) {
+    case "BatchAccepted":
+      return { aggregateType: "Batch", aggregateId: event.batchId }
+    case "PublicationOverdue":
+      return { aggregateType: "SourceUnit", aggregateId: event.sourceUnitId }
+    case "SubjectEnteredList":
+    case "SubjectLeftList":
+      return event.decisionId === undefined
+        ? { aggregateType: "Subject", aggregateId: event.subjectId }
+        : { aggregateType: "ListDecision", aggregateId: event.decisionId }
+    case "MeasureTaken":
+      return { aggregateType: "MeasureFeedback", aggregateId: event.feedbackId }
+    default:
+      return { aggregateType: "Subject", aggregateId: event.subjectId }
+  }
+}
+
 /**
  * An event as an outbox entry.
  *
@@ -65,8 +168,7 @@ export const eventType = (tag: CreditEvent["_tag"]): string => `credit.${tag}`
 export const toOutbox = (tenantId: TenantId, event: CreditEvent): NewOutboxEvent => ({
   tenantId,
   type: eventType(event._tag),
-  aggregateType: event._tag === "BatchAccepted" ? "Batch" : "Subject",
-  aggregateId: event._tag === "BatchAccepted" ? event.batchId : event.subjectId,
+  ...aggregateOf(event),
   payload: Schema.encodeSync(CreditEvent)(event) as Record<string, unknown>
 })
 

@@ -1,7 +1,9 @@
 /**
- * The database migrations of public credit: one per table, each created from its repository
- * definition (`Repository.migration`). Tables: `credit_subjects`, `credit_records`,
- * `credit_evaluations`, `credit_batches`.
+ * The database migrations of public credit, module `credit`: an append-only list. Migrations 1–4
+ * (the first release) create `credit_subjects`, `credit_records`, `credit_evaluations` and
+ * `credit_batches` from their repository definitions, which are frozen; every later table or column
+ * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
+ * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken).
  *
  * @since 0.1.0
  */
@@ -10,19 +12,41 @@ import * as Repository from "@gongzhi/core/Repository"
 import * as Tables from "./internal/tables.js"
 
 /**
- * The migrations of module `credit`.
+ * The migrations of module `credit`, in order. Append; never edit an entry once released.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const migrations: Migrations.ModuleMigrations = Migrations.make(
-  "credit",
-  Tables.all.map((definition, i) => ({
+export const migrations: Migrations.ModuleMigrations = Migrations.make("credit", [
+  ...Tables.initial.map((definition, i) => ({
     id: i + 1,
     name: `create_${definition.table}`,
     up: Repository.migration(definition)
-  }))
-)
+  })),
+  Migrations.migration(5, "create_credit_list_decisions", [
+    Migrations.createTable({
+      table: "credit_list_decisions",
+      columns: {
+        subject_id: { type: "text", length: 64 },
+        list_kind: { type: "text", length: 24 },
+        state: { type: "text", length: 16 },
+        until_day: { type: "text", length: 10 }
+      },
+      indexes: [["subject_id"], ["state", "until_day"], ["list_kind", "state"]]
+    })
+  ]),
+  Migrations.migration(6, "create_credit_measure_feedback", [
+    Migrations.createTable({
+      table: "credit_measure_feedback",
+      columns: {
+        subject_id: { type: "text", length: 64 },
+        measure: { type: "text", length: 64 },
+        taken_on: { type: "text", length: 10 }
+      },
+      indexes: [["subject_id"], ["measure", "taken_on"]]
+    })
+  ])
+])
 
 /**
  * The SQL of every table for a dialect.

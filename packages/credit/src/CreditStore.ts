@@ -1,7 +1,7 @@
 /**
  * The repository port of public credit (信用信息库): subjects (unique per identifier among active
- * subjects), records (unique per source unit and source record id), stored evaluations and received
- * batches. `layerMemory` is the reference implementation; `layerSql` serves SQLite, PostgreSQL and
+ * subjects), records (unique per source unit and source record id), stored evaluations, received
+ * batches, list entries by decision and the feedback of measures taken. `layerMemory` is the reference implementation; `layerSql` serves SQLite, PostgreSQL and
  * MySQL/MariaDB (tables from `CreditMigrations`).
  *
  * @since 0.1.0
@@ -11,6 +11,8 @@ import * as Repository from "@gongzhi/core/Repository"
 import { Context, Effect, Layer } from "effect"
 import type { CreditRecord } from "./CreditRecord.js"
 import * as Tables from "./internal/tables.js"
+import type { ListDecision } from "./ListDecision.js"
+import type { MeasureFeedback } from "./MeasureFeedback.js"
 import type { Subject } from "./Subject.js"
 
 /**
@@ -52,6 +54,10 @@ export interface CreditStoreShape {
   readonly records: Repository.Repository<CreditRecord>
   readonly evaluations: Repository.Repository<StoredEvaluation>
   readonly batches: Repository.Repository<StoredBatch>
+  /** List entries by decision. */
+  readonly listDecisions: Repository.Repository<ListDecision>
+  /** Measures taken, as reported by the units that took them. */
+  readonly measureFeedback: Repository.Repository<MeasureFeedback>
 }
 
 /**
@@ -75,7 +81,9 @@ export const make = <R>(
     subjects: build(Tables.subjects),
     records: build(Tables.records),
     evaluations: build(Tables.evaluations),
-    batches: build(Tables.batches)
+    batches: build(Tables.batches),
+    listDecisions: build(Tables.listDecisions),
+    measureFeedback: build(Tables.measureFeedback)
   })
 
 /**

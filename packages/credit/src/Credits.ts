@@ -21,9 +21,12 @@ import type { Catalogue } from "./Catalogue.js"
 import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
 import * as CreditStore from "./CreditStore.js"
+import * as FeedbackService from "./internal/service/feedback.js"
 import * as IngestService from "./internal/service/ingest.js"
+import * as ListsService from "./internal/service/lists.js"
 import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
+import * as SubjectsService from "./internal/service/subjects.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
 import { defaultRolePermissions } from "./Permissions.js"
@@ -114,7 +117,23 @@ const make = Effect.gen(function* () {
       domain: "Credits",
       auditPrefix: "credit.",
       conflictRetries: settings.conflictRetries,
-      labels: { tenantId: "区县（租户）", sourceUnitId: "数据提供单位", subjectId: "信用主体", recordId: "信用记录" },
+      labels: {
+        tenantId: "区县（租户）",
+        sourceUnitId: "数据提供单位",
+        subjectId: "信用主体",
+        recordId: "信用记录",
+        keptId: "保留主体",
+        duplicateId: "重复主体",
+        decisionId: "名单认定",
+        decidingUnit: "认定单位",
+        documentNumber: "认定文书号",
+        decisionDate: "认定日期",
+        legalBasis: "认定依据",
+        from: "列入日期",
+        until: "移出日期",
+        measure: "奖惩措施",
+        takenOn: "实施日期"
+      },
       // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
       ...services
     })
@@ -122,6 +141,9 @@ const make = Effect.gen(function* () {
   const ingest = IngestService.make(deps)
   const records = RecordsService.make(deps)
   const publicity = PublicityService.make(deps)
+  const subjects = SubjectsService.make(deps)
+  const lists = ListsService.make(deps)
+  const feedback = FeedbackService.make(deps)
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -133,7 +155,23 @@ const make = Effect.gen(function* () {
     /** The list entries, grade and joint measures that apply to a subject for a purpose. */
     check: records.check,
     /** 双公示 timeliness (及时率) per source unit, with the late records. */
-    publicityTimeliness: publicity.publicityTimeliness
+    publicityTimeliness: publicity.publicityTimeliness,
+    /** The job: one `PublicationOverdue` event per unit that published late in a period. */
+    sweepOverduePublications: publicity.sweepOverduePublications,
+    /** Merges a subject entered twice into the other (records, decisions and feedback move; idempotent). */
+    mergeSubjects: subjects.mergeSubjects,
+    /** Records a list entry by decision (pending until approved by someone else). */
+    recordListDecision: lists.recordListDecision,
+    approveListDecision: lists.approveListDecision,
+    rejectListDecision: lists.rejectListDecision,
+    /** Removes a subject from a list before the end of its entry (exit conditions met). */
+    removeListDecision: lists.removeListDecision,
+    listDecisions: lists.listDecisions,
+    /** The job: approved list entries whose end date has come are marked expired. */
+    expireListDecisions: lists.expireListDecisions,
+    /** A unit reports a joint measure it took. */
+    reportMeasureTaken: feedback.reportMeasureTaken,
+    listMeasureFeedback: feedback.listMeasureFeedback
   }
 })
 

@@ -1,6 +1,8 @@
 /**
  * Permissions and default roles of public credit: platform admin (平台管理员), source-unit clerk
- * (数据报送员: own unit's records only), reviewer (审核员), auditor (审计员) and the public (公众).
+ * (数据报送员: own unit's records only), reviewer (审核员: also records list decisions), auditor (审计员), a
+ * unit applying joint measures (联合奖惩实施单位: checks and reports back) and the public (公众). Only the
+ * platform admin merges subjects and approves list decisions.
  *
  * @since 0.1.0
  */
@@ -22,8 +24,16 @@ export const Permission = {
   read: "credit.records.read",
   /** Change a record's state (repair, expiry, revocation). */
   review: "credit.records.review",
-  /** Run the full re-evaluation. */
+  /** Run the jobs: the full re-evaluation, list expiry, the 双公示 overdue sweep. */
   evaluate: "credit.evaluate",
+  /** Merge a subject entered twice into the other. */
+  merge: "credit.subjects.merge",
+  /** Record a list entry by decision (认定). */
+  decide: "credit.lists.decide",
+  /** Approve, reject or remove a list entry by decision (never one the same person recorded). */
+  approve: "credit.lists.approve",
+  /** Report a joint measure the actor's unit took (联合奖惩反馈). */
+  feedback: "credit.measures.feedback",
   /** Read batches and their reports (audit). */
   audit: "credit.audit",
   /** Check which joint measures apply to a subject (units that apply them, e.g. a projects call). */
@@ -49,6 +59,8 @@ export const Role = {
   unitClerk: "credit-unit-clerk",
   reviewer: "credit-reviewer",
   auditor: "credit-auditor",
+  /** A unit that applies joint measures (e.g. a projects call, procurement): checks and reports back. */
+  measureUnit: "credit-measure-unit",
   public: "resident"
 } as const
 
@@ -61,8 +73,9 @@ export const Role = {
 export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> = {
   [Role.admin]: ["credit.*"],
   [Role.unitClerk]: [Permission.submit, Permission.publicRead],
-  [Role.reviewer]: [Permission.read, Permission.review, Permission.check, Permission.publicRead],
+  [Role.reviewer]: [Permission.read, Permission.review, Permission.check, Permission.decide, Permission.publicRead],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
+  [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead],
   [Role.public]: [Permission.publicRead]
 }
 

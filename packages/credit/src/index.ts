@@ -25,7 +25,8 @@ export * as CreditErrors from "./CreditErrors.js"
 
 /**
  * The domain events of public credit, appended to the outbox in the transaction that caused them:
- * a batch accepted (with its rejections), a grade changed.
+ * a batch accepted (with its rejections), a grade changed, a subject entered or left a list by
+ * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken.
  *
  * @since 0.1.0
  */
@@ -42,13 +43,29 @@ export * as CreditEvents from "./CreditEvents.js"
 export * as CreditList from "./CreditList.js"
 
 /**
- * The database migrations of public credit: one per table, each created from its repository
- * definition (`Repository.migration`). Tables: `credit_subjects`, `credit_records`,
- * `credit_evaluations`, `credit_batches`.
+ * The database migrations of public credit, module `credit`: an append-only list. Migrations 1–4
+ * (the first release) create `credit_subjects`, `credit_records`, `credit_evaluations` and
+ * `credit_batches` from their repository definitions, which are frozen; every later table or column
+ * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
+ * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken).
  *
  * @since 0.1.0
  */
 export * as CreditMigrations from "./CreditMigrations.js"
+
+/**
+ * Default notifications of public credit (公共信用通知): Chinese templates (with English) and subscriptions for
+ * the notification dispatcher of `@gongzhi/core` — 双公示 publications overdue to the source unit, a batch with
+ * rejected rows back to the unit that sent it, a subject entering or leaving a list to the credit office, and
+ * a grade dropping to a watched level to the credit office.
+ *
+ * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a source unit's
+ * contacts and the credit office (信用办). Events never carry personal data: a natural person's subject is
+ * named by its id only.
+ *
+ * @since 0.1.0
+ */
+export * as CreditNotifications from "./CreditNotifications.js"
 
 /**
  * Credit records (信用记录): one piece of catalogue information about a subject, received from a
@@ -82,8 +99,8 @@ export * as CreditRules from "./CreditRules.js"
 
 /**
  * The repository port of public credit (信用信息库): subjects (unique per identifier among active
- * subjects), records (unique per source unit and source record id), stored evaluations and received
- * batches. `layerMemory` is the reference implementation; `layerSql` serves SQLite, PostgreSQL and
+ * subjects), records (unique per source unit and source record id), stored evaluations, received
+ * batches, list entries by decision and the feedback of measures taken. `layerMemory` is the reference implementation; `layerSql` serves SQLite, PostgreSQL and
  * MySQL/MariaDB (tables from `CreditMigrations`).
  *
  * @since 0.1.0
@@ -118,6 +135,20 @@ export * as Credits from "./Credits.js"
 export * as Ingestion from "./Ingestion.js"
 
 /**
+ * List entries by decision (认定名单): a subject put on the red list, the serious-dishonesty list or the
+ * abnormal list by a recorded decision of a deciding unit, with its legal basis, document number and
+ * date, the reasons, the period (from, until) and the exit conditions. The lifecycle is a pure state
+ * machine: recorded (`pending` 待审核) → `approved` 已批准 (in force from `from` to the day before
+ * `until`) or `rejected` 未批准; an approved entry is `removed` 已移出 early (with a reason: exit
+ * conditions met, the decision revoked) or `expired` 期满移出 on its `until` date. The person who
+ * approves is never the one who recorded the decision. Every transition returns the entry or a typed
+ * {@link InvalidTransition} with a Chinese message.
+ *
+ * @since 0.1.0
+ */
+export * as ListDecision from "./ListDecision.js"
+
+/**
  * Joint rewards and punishments (联合奖惩) as data: a measure catalogue (限制参与政府采购, 绿色通道,
  * 容缺受理 …, each with its kind, implementer and basis), rules from lists, grades and record types to
  * measures per purpose, and {@link applicable}: which measures apply to a subject for a purpose. The
@@ -127,6 +158,15 @@ export * as Ingestion from "./Ingestion.js"
  * @since 0.1.0
  */
 export * as Measure from "./Measure.js"
+
+/**
+ * Feedback on joint measures (联合奖惩反馈): a unit that applied a reward or punishment measure of the
+ * catalogue to a subject reports it back — which measure, for which purpose, when, the unit and its
+ * reference (e.g. the procurement or project file) — so the platform can show what was actually done.
+ *
+ * @since 0.1.0
+ */
+export * as MeasureFeedback from "./MeasureFeedback.js"
 
 /**
  * The national public credit information catalogue (全国公共信用信息基础目录) as seed data, from the
@@ -143,7 +183,9 @@ export * as NationalCatalogue from "./NationalCatalogue.js"
 
 /**
  * Permissions and default roles of public credit: platform admin (平台管理员), source-unit clerk
- * (数据报送员: own unit's records only), reviewer (审核员), auditor (审计员) and the public (公众).
+ * (数据报送员: own unit's records only), reviewer (审核员: also records list decisions), auditor (审计员), a
+ * unit applying joint measures (联合奖惩实施单位: checks and reports back) and the public (公众). Only the
+ * platform admin merges subjects and approves list decisions.
  *
  * @since 0.1.0
  */

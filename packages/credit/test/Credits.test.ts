@@ -183,14 +183,25 @@ for (const [name, layer, availability, sql] of backends) {
           expect(events.map((e) => e.event.type).sort()).toEqual([
             "credit.BatchAccepted",
             "credit.GradeChanged",
-            "credit.GradeChanged"
+            "credit.GradeChanged",
+            "credit.SubjectEnteredList"
           ])
+          // the serious penalty put the company on the serious-dishonesty list by rule
+          const entered = events.find((e) => e.event.type === "credit.SubjectEnteredList")?.event.payload
+          expect(entered).toMatchObject({ list: "seriousDishonesty", basis: "rule", from: "2026-07-01" })
 
           const again = yield* credits.ingest(clerk, batch(rows))
           expect([again.unchanged, again.created, again.updated, again.regraded]).toEqual([3, 0, 0, 0])
 
           const changed = yield* credits.ingest(clerk, batch([penalty("P2", companyCode, "2026-07-01", "一般")]))
           expect([changed.updated, changed.regraded]).toEqual([1, 1])
+          // no serious record any more: it left the list
+          const left = (yield* outbox.list(TENANT, { limit: 100 })).items.filter(
+            (e) => e.event.type === "credit.SubjectLeftList"
+          )
+          expect(left.map((e) => e.event.payload)).toMatchObject([
+            { list: "seriousDishonesty", basis: "rule", reason: "ruleEnded" }
+          ])
 
           const maybeClient = yield* Effect.serviceOption(SqlClient.SqlClient)
           assert.strictEqual(Option.isSome(maybeClient), sql)

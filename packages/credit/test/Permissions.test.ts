@@ -26,7 +26,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.evaluate]: true,
       [P.audit]: true,
       [P.check]: true,
-      [P.publicRead]: true
+      [P.publicRead]: true,
+      [P.merge]: true,
+      [P.decide]: true,
+      [P.approve]: true,
+      [P.feedback]: true
     }
   ],
   [
@@ -39,7 +43,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.evaluate]: false,
       [P.audit]: false,
       [P.check]: false,
-      [P.publicRead]: true
+      [P.publicRead]: true,
+      [P.merge]: false,
+      [P.decide]: false,
+      [P.approve]: false,
+      [P.feedback]: false
     }
   ],
   [
@@ -52,7 +60,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.evaluate]: false,
       [P.audit]: false,
       [P.check]: true,
-      [P.publicRead]: true
+      [P.publicRead]: true,
+      [P.merge]: false,
+      [P.decide]: true,
+      [P.approve]: false,
+      [P.feedback]: false
     }
   ],
   [
@@ -65,7 +77,28 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.evaluate]: false,
       [P.audit]: true,
       [P.check]: false,
-      [P.publicRead]: true
+      [P.publicRead]: true,
+      [P.merge]: false,
+      [P.decide]: false,
+      [P.approve]: false,
+      [P.feedback]: false
+    }
+  ],
+  [
+    Role.measureUnit,
+    {
+      [P.submit]: false,
+      [P.submitAny]: false,
+      [P.read]: false,
+      [P.review]: false,
+      [P.evaluate]: false,
+      [P.audit]: false,
+      [P.check]: true,
+      [P.publicRead]: true,
+      [P.merge]: false,
+      [P.decide]: false,
+      [P.approve]: false,
+      [P.feedback]: true
     }
   ],
   [
@@ -78,7 +111,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.evaluate]: false,
       [P.audit]: false,
       [P.check]: false,
-      [P.publicRead]: true
+      [P.publicRead]: true,
+      [P.merge]: false,
+      [P.decide]: false,
+      [P.approve]: false,
+      [P.feedback]: false
     }
   ]
 ]

@@ -1,6 +1,9 @@
 import * as Repository from "@gongzhi/core/Repository"
 import { Schema } from "effect"
+import { ListKind } from "../CreditList.js"
 import { CreditRecord } from "../CreditRecord.js"
+import { ListDecision } from "../ListDecision.js"
+import { MeasureFeedback } from "../MeasureFeedback.js"
 import { Subject } from "../Subject.js"
 
 /** A subject's stored evaluation (its id is the subject id). */
@@ -13,7 +16,9 @@ export class StoredEvaluation extends Schema.Class<StoredEvaluation>("@gongzhi/c
   lines: Schema.Array(
     Schema.Struct({ recordId: Schema.String, recordType: Schema.String, points: Schema.Number, reason: Schema.String })
   ),
-  evaluatedOn: Schema.String
+  evaluatedOn: Schema.String,
+  /** The lists the subject is on by rule, as of `evaluatedOn` (older documents: none). */
+  lists: Schema.optionalWith(Schema.Array(ListKind), { default: () => [] })
 }) {}
 
 /** A received batch and its per-row report. */
@@ -90,4 +95,37 @@ export const batches = Repository.define({
   indexes: [["source_unit_id"]]
 })
 
-export const all: ReadonlyArray<Repository.Definition<any, any>> = [subjects, records, evaluations, batches]
+export const listDecisions = Repository.define({
+  entity: "ListDecision",
+  table: "credit_list_decisions",
+  schema: ListDecision,
+  id: (d) => d.id,
+  columns: {
+    subject_id: { type: "text", get: (d) => d.subjectId, length: ID },
+    list_kind: { type: "text", get: (d) => d.list, length: 24 },
+    state: { type: "text", get: (d) => d.state, length: 16 },
+    until_day: { type: "text", get: (d) => d.until, length: 10 }
+  },
+  indexes: [["subject_id"], ["state", "until_day"], ["list_kind", "state"]]
+})
+
+export const measureFeedback = Repository.define({
+  entity: "MeasureFeedback",
+  table: "credit_measure_feedback",
+  schema: MeasureFeedback,
+  id: (f) => f.id,
+  columns: {
+    subject_id: { type: "text", get: (f) => f.subjectId, length: ID },
+    measure: { type: "text", get: (f) => f.measure, length: ID },
+    taken_on: { type: "text", get: (f) => f.takenOn, length: 10 }
+  },
+  indexes: [["subject_id"], ["measure", "taken_on"]]
+})
+
+/** The tables of the first release (migrations 1–4, each created from its definition). */
+export const initial: ReadonlyArray<Repository.Definition<any, any>> = [subjects, records, evaluations, batches]
+
+/** The tables added later, each by a frozen migration of its own. */
+export const added: ReadonlyArray<Repository.Definition<any, any>> = [listDecisions, measureFeedback]
+
+export const all: ReadonlyArray<Repository.Definition<any, any>> = [...initial, ...added]

@@ -5,7 +5,6 @@ import { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Option, Redacted, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
 import { EntityNotFound, NotOwnUnit } from "../../CreditErrors.js"
-import type * as CreditEvents from "../../CreditEvents.js"
 import { CreditRecord, Provenance } from "../../CreditRecord.js"
 import * as CreditRules from "../../CreditRules.js"
 import * as Ingestion from "../../Ingestion.js"
@@ -13,7 +12,8 @@ import { Permission } from "../../Permissions.js"
 import { Sealed, Subject } from "../../Subject.js"
 import { StoredBatch } from "../tables.js"
 import { audit, type Deps, emit, today } from "./context.js"
-import { reevaluate } from "./evaluation.js"
+import { reevaluateMany } from "./evaluation.js"
+import { findByIdentifier } from "./subjects.js"
 
 const RESIDENT_ID = "credit.resident_id"
 
@@ -70,9 +70,9 @@ export const make = (deps: Deps) => {
       const sealed =
         identifier.kind === "naturalPerson" ? yield* sealResidentId(tenantId, identifier.residentId) : undefined
       const key = identifier.kind === "naturalPerson" ? (sealed as Sealed).blindIndex : identifier.creditCode
-      const found = yield* store.subjects.find(tenantId, { identifier_key: key, active_key: "1" }, 1)
-      const existing = found[0]
-      if (existing !== undefined) return existing.value
+      // a merged subject's identifier resolves to the subject it was merged into
+      const existing = yield* findByIdentifier(store, tenantId, key)
+      if (Option.isSome(existing)) return existing.value
       const subject = new Subject({
         id: `S-${hash(tenantId, key).slice(0, 24)}`,
         tenantId,
@@ -191,11 +191,7 @@ export const make = (deps: Deps) => {
             }
             touched.add(subject.id)
           }
-          const events: Array<CreditEvents.CreditEvent> = []
-          for (const subjectId of touched) {
-            const changed = yield* reevaluate(deps, input.tenantId, subjectId, day)
-            if (Option.isSome(changed)) events.push(changed.value)
-          }
+          const events = yield* reevaluateMany(deps, input.tenantId, [...touched], day)
           yield* store.batches.insert(
             input.tenantId,
             new StoredBatch({
@@ -239,7 +235,7 @@ export const make = (deps: Deps) => {
             updated,
             unchanged,
             rejected: checked.rejected,
-            regraded: events.length
+            regraded: events.filter((e) => e._tag === "GradeChanged").length
           }
           return result
         })

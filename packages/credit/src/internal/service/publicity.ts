@@ -3,7 +3,10 @@ import * as LocalDate from "@gongzhi/core/LocalDate"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Schema } from "effect"
 import { Permission } from "../../Permissions.js"
-import { authorize, type Deps, decode } from "./context.js"
+import { authorize, type Deps, decode, emit } from "./context.js"
+
+/** The most late records one `PublicationOverdue` event lists (the count says how many there are). */
+const MAX_LISTED = 50
 
 /** 双公示: licences and penalties are published within this many working days of the decision. */
 export const PUBLICITY_WORKING_DAYS = 7
@@ -38,11 +41,9 @@ export interface UnitTimeliness {
 export const make = (deps: Deps) => {
   const { store, settings, calendar } = deps
 
-  /** 双公示 timeliness (及时率) per source unit for decisions dated in [from, to]. */
-  const publicityTimeliness = (actor: Actor.Actor, raw: unknown) =>
+  /** The timeliness of every unit of the district for decisions dated in [from, to]. */
+  const compute = (input: typeof TimelinessInput.Type) =>
     Effect.gen(function* () {
-      const input = yield* decode(deps, "publicityTimeliness", TimelinessInput)(raw)
-      yield* authorize(deps, actor, Permission.audit, input.tenantId)
       const types = settings.catalogue.recordTypes.filter((t) => t.doublePublicity).map((t) => t.code)
       const out: Array<UnitTimeliness> = []
       for (const unit of settings.sourceUnits.filter((u) => u.tenantId === input.tenantId)) {
@@ -83,7 +84,56 @@ export const make = (deps: Deps) => {
       return out
     })
 
-  return { publicityTimeliness }
+  /** 双公示 timeliness (及时率) per source unit for decisions dated in [from, to]. */
+  const publicityTimeliness = (actor: Actor.Actor, raw: unknown) =>
+    Effect.gen(function* () {
+      const input = yield* decode(deps, "publicityTimeliness", TimelinessInput)(raw)
+      yield* authorize(deps, actor, Permission.audit, input.tenantId)
+      return yield* compute(input)
+    })
+
+  /**
+   * The overdue sweep: for decisions dated in [from, to], one `PublicationOverdue` event per source unit
+   * that published late (the default subscription tells the unit). Run it once per period (e.g. each
+   * month for the month before), after the units' 7 working days have passed.
+   */
+  const sweepOverduePublications = (actor: Actor.Actor, raw: unknown) =>
+    deps.runner.run({
+      name: "sweepOverduePublications",
+      title: "双公示超期提醒",
+      input: TimelinessInput,
+      raw,
+      actor,
+      prepare: (input, ctx) => ctx.authorize(Permission.evaluate, { tenantId: input.tenantId }),
+      body: (input, ctx) =>
+        Effect.gen(function* () {
+          const units = yield* compute(input)
+          const events = units
+            .filter((u) => u.late.length > 0)
+            .map((u) => ({
+              _tag: "PublicationOverdue" as const,
+              sourceUnitId: u.sourceUnitId,
+              sourceUnitName: u.name,
+              count: u.late.length,
+              records: u.late.slice(0, MAX_LISTED).map((l) => ({
+                sourceRecordId: l.sourceRecordId,
+                findingDate: l.findingDate,
+                due: l.due
+              }))
+            }))
+          yield* emit(deps, input.tenantId, events)
+          yield* ctx.audit({
+            tenantId: input.tenantId,
+            action: "publicity.sweep",
+            targetType: "SourceUnit",
+            targetId: "*",
+            details: { from: input.from, to: input.to, units: events.map((e) => e.sourceUnitId) }
+          })
+          return events.map((e) => ({ sourceUnitId: e.sourceUnitId, late: e.count }))
+        })
+    })
+
+  return { publicityTimeliness, sweepOverduePublications }
 }
 
 const nextDay = (day: LocalDate.LocalDate): string => LocalDate.unsafeFromEpochDay(LocalDate.toEpochDay(day) + 1)

@@ -3,14 +3,14 @@ import { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Option, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
 import { InvalidTransition } from "../../CreditErrors.js"
-import type * as CreditEvents from "../../CreditEvents.js"
 import * as CreditList from "../../CreditList.js"
 import { CreditRecord, inUse, stateLabel } from "../../CreditRecord.js"
+import * as ListDecision from "../../ListDecision.js"
 import * as Measure from "../../Measure.js"
 import { Permission } from "../../Permissions.js"
 import type { Subject } from "../../Subject.js"
 import { audit, authorize, type Deps, decode, emit, load, today, transact } from "./context.js"
-import { reevaluate } from "./evaluation.js"
+import { reevaluate, reevaluateMany } from "./evaluation.js"
 
 const SubjectInput = Schema.Struct({ tenantId: TenantId, subjectId: Schema.NonEmptyTrimmedString })
 
@@ -133,9 +133,7 @@ export const make = (deps: Deps) => {
           }
           const next = new CreditRecord({ ...record, state: input.state })
           yield* store.records.update(input.tenantId, next, stored.version)
-          const changed = yield* reevaluate(deps, input.tenantId, record.subjectId, day)
-          const events: Array<CreditEvents.CreditEvent> = Option.isSome(changed) ? [changed.value] : []
-          yield* emit(deps, input.tenantId, events)
+          yield* emit(deps, input.tenantId, yield* reevaluate(deps, input.tenantId, record.subjectId, day))
           yield* audit(deps, actor, input.tenantId, "record.state", "CreditRecord", record.id, {
             from: record.state,
             to: input.state
@@ -165,17 +163,18 @@ export const make = (deps: Deps) => {
           actor
         )(
           Effect.gen(function* () {
-            const out: Array<CreditEvents.CreditEvent> = []
-            for (const subject of page.items) {
-              const event = yield* reevaluate(deps, input.tenantId, subject.value.id, day)
-              if (Option.isSome(event)) out.push(event.value)
-            }
+            const out = yield* reevaluateMany(
+              deps,
+              input.tenantId,
+              page.items.map((s) => s.value.id),
+              day
+            )
             yield* emit(deps, input.tenantId, out)
             return out
           })
         )
         subjects += page.items.length
-        changed += events.length
+        changed += events.filter((e) => e._tag === "GradeChanged").length
         cursor = page.nextCursor
       } while (cursor !== undefined)
       yield* audit(deps, actor, input.tenantId, "reevaluateAll", "Scorecard", settings.scorecard.id, {
@@ -196,9 +195,15 @@ export const make = (deps: Deps) => {
         (r) => r.value
       )
       const grade = Option.getOrUndefined(yield* store.evaluations.get(input.tenantId, subject.id))?.value
-      const entries = CreditList.entriesByRule(settings.listRules, subject.id, records, day).filter((e) =>
-        CreditList.inForce(e, day)
-      )
+      const decided = (yield* store.listDecisions.find(
+        input.tenantId,
+        { subject_id: subject.id, state: "approved" },
+        10_000
+      )).map((d) => d.value)
+      const entries = [
+        ...CreditList.entriesByRule(settings.listRules, subject.id, records, day),
+        ...decided.filter((d) => ListDecision.inForce(d, day)).map(ListDecision.toEntry)
+      ].filter((e) => CreditList.inForce(e, day))
       const measures = Measure.applicable(
         settings.measures,
         settings.measureRules,

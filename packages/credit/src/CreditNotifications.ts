@@ -1,0 +1,210 @@
+/**
+ * Default notifications of public credit (公共信用通知): Chinese templates (with English) and subscriptions for
+ * the notification dispatcher of `@gongzhi/core` — 双公示 publications overdue to the source unit, a batch with
+ * rejected rows back to the unit that sent it, a subject entering or leaving a list to the credit office, and
+ * a grade dropping to a watched level to the credit office.
+ *
+ * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a source unit's
+ * contacts and the credit office (信用办). Events never carry personal data: a natural person's subject is
+ * named by its id only.
+ *
+ * @since 0.1.0
+ */
+import type { Recipient } from "@gongzhi/core/Subscription"
+import * as Subscription from "@gongzhi/core/Subscription"
+import * as Template from "@gongzhi/core/Template"
+import { Effect, Schema } from "effect"
+import * as CreditEvents from "./CreditEvents.js"
+import { listLabel } from "./CreditList.js"
+
+const text = Schema.String
+
+/**
+ * The templates (zh-CN first, English second).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const templates = {
+  publicationOverdue: Template.make({
+    id: "credit.publicationOverdue",
+    data: Schema.Struct({ unitName: text, count: Schema.Number, examples: text }),
+    zh: {
+      subject: "【双公示超期】{{unitName}}有 {{count}} 条信息未在 7 个工作日内公示",
+      text: "{{unitName}}：以下行政许可、行政处罚信息未在决定之日起 7 个工作日内报送公示（共 {{count}} 条）：{{examples}}。请核查原因并按时报送。"
+    },
+    en: {
+      subject: "{{unitName}}: {{count}} decisions published late",
+      text: "{{unitName}}: {{count}} licences or penalties were not published within 7 working days: {{examples}}."
+    }
+  }),
+  batchRejected: Template.make({
+    id: "credit.batchRejected",
+    data: Schema.Struct({ batchId: text, accepted: Schema.Number, rejected: Schema.Number }),
+    zh: {
+      subject: "【报送退回】批次 {{batchId}} 有 {{rejected}} 行未通过校验",
+      text: "批次 {{batchId}} 已入库 {{accepted}} 行，{{rejected}} 行未通过校验，请在系统中查看逐行原因，修正后重新报送。"
+    },
+    en: {
+      subject: "Batch {{batchId}}: {{rejected}} rows rejected",
+      text: "Batch {{batchId}}: {{accepted}} rows accepted, {{rejected}} rejected; see the per-row report."
+    }
+  }),
+  listChanged: Template.make({
+    id: "credit.listChanged",
+    data: Schema.Struct({ subjectId: text, list: text, change: text, date: text }),
+    zh: {
+      subject: "【名单变动】主体 {{subjectId}} {{change}}{{list}}",
+      text: "信用主体 {{subjectId}} 于 {{date}} {{change}}{{list}}，相关联合奖惩措施随之调整。"
+    },
+    en: {
+      subject: "Subject {{subjectId}}: list change",
+      text: "Subject {{subjectId}}: {{change}} {{list}} on {{date}}."
+    }
+  }),
+  gradeDropped: Template.make({
+    id: "credit.gradeDropped",
+    data: Schema.Struct({ subjectId: text, from: text, to: text, score: Schema.Number }),
+    zh: {
+      subject: "【信用等级下降】主体 {{subjectId}} 降为 {{to}} 级",
+      text: "信用主体 {{subjectId}} 的信用等级由 {{from}} 降为 {{to}}（{{score}} 分），请关注。"
+    },
+    en: {
+      subject: "Subject {{subjectId}} dropped to grade {{to}}",
+      text: "Subject {{subjectId}} went from {{from}} to {{to}} ({{score}} points)."
+    }
+  })
+} as const
+
+type Recipients<R> = Effect.Effect<ReadonlyArray<Recipient | typeof Recipient.Encoded>, unknown, R>
+
+/**
+ * Finds the recipients of the module's notifications (district configuration).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecipientDirectory<R> {
+  /** The contacts of a source unit (数据报送联络人). */
+  readonly sourceUnit: (sourceUnitId: string) => Recipients<R>
+  /** The credit office (信用办) of the district. */
+  readonly creditOffice: () => Recipients<R>
+}
+
+/**
+ * Options of {@link defaultSubscriptions}: the directory, the staff channels and the grades watched, from
+ * better to worse (a subject falling into one of them, or to a worse one of them, is announced; default
+ * `["C", "D"]`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<R> {
+  readonly recipients: RecipientDirectory<R>
+  readonly channels: ReadonlyArray<string>
+  readonly watchedGrades?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The default subscriptions:
+ * - `credit.publicationOverdue` — `PublicationOverdue` to the source unit, high priority;
+ * - `credit.batchRejected` — `BatchAccepted` with rejected rows to the unit that sent it (none when all rows
+ *   passed);
+ * - `credit.listEntered` / `credit.listLeft` — `SubjectEnteredList` / `SubjectLeftList` to the credit office;
+ * - `credit.gradeDropped` — `GradeChanged` to a watched grade, to the credit office.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import * as CreditNotifications from "@gongzhi/credit/CreditNotifications"
+ *
+ * const subscriptions = CreditNotifications.defaultSubscriptions({
+ *   channels: ["wecom"],
+ *   recipients: {
+ *     sourceUnit: (unit) => Effect.succeed([{ id: `unit-${unit}`, addresses: { wecom: `contact-${unit}` } }]),
+ *     creditOffice: () => Effect.succeed([{ id: "xyb", addresses: { wecom: "credit-office" } }])
+ *   }
+ * })
+ */
+export const defaultSubscriptions = <R>(options: Options<R>): ReadonlyArray<Subscription.Subscription<R>> => {
+  const { recipients, channels } = options
+  const watched = options.watchedGrades ?? ["C", "D"]
+  const none: Recipients<never> = Effect.succeed([])
+  return [
+    Subscription.make({
+      id: "credit.publicationOverdue",
+      event: CreditEvents.eventType("PublicationOverdue"),
+      payload: CreditEvents.PublicationOverdue,
+      recipients: ({ payload }) => recipients.sourceUnit(payload.sourceUnitId),
+      template: templates.publicationOverdue,
+      data: ({ payload }) => ({
+        unitName: payload.sourceUnitName,
+        count: payload.count,
+        examples:
+          payload.records
+            .slice(0, 5)
+            .map((r) => `${r.sourceRecordId}（决定 ${r.findingDate}，应于 ${r.due} 前公示）`)
+            .join("、") + (payload.count > 5 ? " 等" : "")
+      }),
+      channels,
+      priority: "high"
+    }),
+    Subscription.make({
+      id: "credit.batchRejected",
+      event: CreditEvents.eventType("BatchAccepted"),
+      payload: CreditEvents.BatchAccepted,
+      recipients: ({ payload }) => (payload.rejected > 0 ? recipients.sourceUnit(payload.sourceUnitId) : none),
+      template: templates.batchRejected,
+      data: ({ payload }) => ({ batchId: payload.batchId, accepted: payload.accepted, rejected: payload.rejected }),
+      channels
+    }),
+    Subscription.make({
+      id: "credit.listEntered",
+      event: CreditEvents.eventType("SubjectEnteredList"),
+      payload: CreditEvents.SubjectEnteredList,
+      recipients: () => recipients.creditOffice(),
+      template: templates.listChanged,
+      data: ({ payload }) => ({
+        subjectId: payload.subjectId,
+        list: listLabel(payload.list),
+        change: "列入",
+        date: payload.from
+      }),
+      channels
+    }),
+    Subscription.make({
+      id: "credit.listLeft",
+      event: CreditEvents.eventType("SubjectLeftList"),
+      payload: CreditEvents.SubjectLeftList,
+      recipients: () => recipients.creditOffice(),
+      template: templates.listChanged,
+      data: ({ payload }) => ({
+        subjectId: payload.subjectId,
+        list: listLabel(payload.list),
+        change: payload.reason === "expired" ? "期满移出" : "移出",
+        date: payload.on
+      }),
+      channels
+    }),
+    Subscription.make({
+      id: "credit.gradeDropped",
+      event: CreditEvents.eventType("GradeChanged"),
+      payload: CreditEvents.GradeChanged,
+      recipients: ({ payload }) =>
+        payload.from !== undefined &&
+        watched.includes(payload.to) &&
+        watched.indexOf(payload.to) > watched.indexOf(payload.from)
+          ? recipients.creditOffice()
+          : none,
+      template: templates.gradeDropped,
+      data: ({ payload }) => ({
+        subjectId: payload.subjectId,
+        from: payload.from ?? "",
+        to: payload.to,
+        score: payload.score
+      }),
+      channels
+    })
+  ]
+}
