@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
+import type { SqlClient } from "@effect/sql"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Migrations from "@gongzhi/core/Migrations"
@@ -10,6 +11,8 @@ import { parseRetryAfter } from "@gongzhi/core/NotifierHttp"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type { NotifierProbe } from "@gongzhi/core/testing"
 import { notifierSuite } from "@gongzhi/core/testing"
+import * as MysqlTesting from "@gongzhi/store-mysql/testing"
+import * as PgTesting from "@gongzhi/store-postgres/testing"
 import {
   Cause,
   ConfigProvider,
@@ -165,6 +168,8 @@ notifierSuite({
 })
 
 // ---------------------------------------------------------------------------------------------
+
+const [pg, mysql] = await Promise.all([PgTesting.availability(), MysqlTesting.availability()])
 
 describe("Webhook.make", () => {
   it.scopedLive("POSTs a signed JSON document that the receiver verifies with Webhook.verify", () =>
@@ -432,6 +437,11 @@ describe("Webhook.verify", () => {
     )
 
   replaySuite("memory", Replay.makeMemory)
+  // the same store on the real servers (skipped with a hint when none answers, unless GONGZHI_REQUIRE_DATABASES=1)
+  const onServer = (layer: Layer.Layer<SqlClient.SqlClient, unknown>) =>
+    Effect.flatMap(Layer.build(layer), (context) => Replay.makeSql.pipe(Effect.provide(context))).pipe(Effect.orDie)
+  if (!pg.skip) replaySuite("PostgreSQL", onServer(PgTesting.layerTest({ migrations: [Replay.migrations] })))
+  if (!mysql.skip) replaySuite("MySQL", onServer(MysqlTesting.layerTest({ migrations: [Replay.migrations] })))
   replaySuite(
     "SQLite",
     Effect.gen(function* () {
