@@ -15,6 +15,7 @@ import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import * as Subscription from "@gongzhi/core/Subscription"
 import * as Template from "@gongzhi/core/Template"
 import type { TenantId } from "@gongzhi/core/Tenant"
+import type { CultivatedProject } from "@gongzhi/projects/CultivatedProject"
 import * as ProjectEvents from "@gongzhi/projects/ProjectEvents"
 import * as ProjectNotifications from "@gongzhi/projects/ProjectNotifications"
 import * as Projects from "@gongzhi/projects/Projects"
@@ -81,7 +82,7 @@ export const runCultivation = (options: {
       creditCode: SocialCreditCode.generate(options.random),
       staff: inspectors.map((a) => ({ staffId: Actor.id(a), name: a._tag === "Staff" ? a.name : "" }))
     })
-    const started = []
+    const started: Array<CultivatedProject> = []
     for (const [k, applicationId] of selected.entries()) {
       started.push(
         yield* projects.startCultivation(office, {
@@ -262,7 +263,7 @@ export const runCultivation = (options: {
         for (const recipient of yield* subscription.recipients({ event, payload })) {
           const data = Subscription.mapData(subscription.data, { event, payload }, recipient as never)
           const message = yield* Template.render(subscription.template, data)
-          rendered.push(`- → ${recipient.id}｜${message.subject}｜${message.body.text}`)
+          rendered.push(`- → ${(recipient as { readonly id: string }).id}｜${message.subject}｜${message.body.text}`)
         }
       }
     }

@@ -63,7 +63,10 @@ describe("ProjectNotifications", () => {
           const payload = yield* ProjectEvents.fromOutbox(stored_)
           const recipients = yield* subscription!.recipients({ event: stored_, payload })
           const data = Subscription.mapData(subscription!.data, { event: stored_, payload }, recipients[0] as never)
-          return { to: recipients.map((r) => r.id), ...(yield* Template.render(subscription!.template, data)) }
+          return {
+            to: recipients.map((r) => (r as { readonly id: string }).id),
+            ...(yield* Template.render(subscription!.template, data))
+          }
         })
       const base = { projectId: "p1", title: "马峦街道社区议事厅项目", ownerId: "UNIT-ML" }
       const findings = yield* render({
