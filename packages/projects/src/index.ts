@@ -187,7 +187,10 @@ export * as ProjectMigrations from "./ProjectMigrations.js"
 
 /**
  * The notification templates (zh-CN first) and default subscriptions of the projects domain: the applicant's
- * account hears that its application was received, when its defence is, and that it was selected. A district
+ * account hears that its application was received, when its defence is, and that it was selected; the
+ * responsible unit's account hears that a monthly report is due or overdue, what an inspection found, that a
+ * rectification is overdue and the acceptance decision; a joint meeting's member unit hears that its action
+ * item is overdue. A district
  * passes its own recipient resolver (e.g. to reach the organisation's contact on WeCom).
  *
  * @since 0.1.0
