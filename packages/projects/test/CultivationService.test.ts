@@ -2,6 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as Outbox from "@gongzhi/core/Outbox"
+import * as MysqlTesting from "@gongzhi/store-mysql/testing"
+import * as PgTesting from "@gongzhi/store-postgres/testing"
 import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
 import { Effect, Layer, Schema, TestClock } from "effect"
 import * as ApplicantCheck from "../src/ApplicantCheck.js"
@@ -115,20 +117,24 @@ export const cultivated = Effect.gen(function* () {
   return { call, ids, supervisor, other, project }
 })
 
-const sqlite = Projects.layerSql().pipe(
-  Layer.provideMerge(
-    SqliteTesting.layerTest({ migrations: [CoreMigrations.migrations, ProjectMigrations.migrations] })
-  ),
-  Layer.provide(ApplicantCheck.layerPermissive),
-  Layer.orDie
-)
+const migrations = [CoreMigrations.migrations, ProjectMigrations.migrations]
+const pg = await PgTesting.availability()
+const mysql = await MysqlTesting.availability()
+const sql = (store: Layer.Layer<any, any, never>) =>
+  Projects.layerSql({ conflictRetries: 20 }).pipe(
+    Layer.provideMerge(store),
+    Layer.provide(ApplicantCheck.layerPermissive),
+    Layer.orDie
+  )
 const memory = Projects.layerMemory().pipe(Layer.provide(ApplicantCheck.layerPermissive))
 
-for (const [name, layer] of [
-  ["memory", memory],
-  ["sqlite", sqlite]
+for (const [name, layer, availability] of [
+  ["memory", () => memory, { skip: false }],
+  ["sqlite", () => sql(SqliteTesting.layerTest({ migrations })), { skip: false }],
+  ["postgres", () => sql(PgTesting.layerTest({ migrations, maxConnections: 4 })), pg],
+  ["mysql", () => sql(MysqlTesting.layerTest({ migrations, maxConnections: 4 })), mysql]
 ] as const) {
-  describe(`cultivation on ${name}`, () => {
+  describe.skipIf(availability.skip)(`cultivation on ${name}`, () => {
     it.effect(
       "reports, inspections, rectifications, the idempotent sweep and acceptance",
       () =>
@@ -263,7 +269,7 @@ for (const [name, layer] of [
             publicView.map((p) => p.id),
             [project.id]
           )
-        }).pipe(Effect.provide(layer)),
+        }).pipe(Effect.provide(layer())),
       60_000
     )
 
@@ -354,7 +360,7 @@ for (const [name, layer] of [
               ["a2", "overdue", 4]
             ]
           )
-        }).pipe(Effect.provide(layer)),
+        }).pipe(Effect.provide(layer())),
       60_000
     )
   })
