@@ -1,4 +1,5 @@
 import * as ActorModule from "@gongzhi/core/Actor"
+import type { LocalDate } from "@gongzhi/core/LocalDate"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, type Either, Schema } from "effect"
 import * as Application from "../../Application.js"
@@ -263,12 +264,12 @@ export const make = (deps: Deps) => {
   )
 
   /** The sweep over projects in cultivation (reports due and overdue, rectifications overdue). */
-  const sweepProjects = (tenantId: TenantId, asOf: string, remindUntil: string) =>
+  const sweepProjects = (tenantId: TenantId, asOf: LocalDate, remindUntil: LocalDate) =>
     Effect.gen(function* () {
       const rows = yield* deps.cultivations.find(tenantId, { status: "cultivating" }, 100_000)
       const events: Array<ProjectEvents.ProjectEvent> = []
       for (const { value, version } of rows) {
-        const swept = Project.sweep(value, asOf as never, remindUntil as never)
+        const swept = Project.sweep(value, asOf, remindUntil)
         if (swept.findings.length === 0) continue
         yield* deps.cultivations.update(swept.project, version)
         for (const f of swept.findings) {

@@ -1,4 +1,5 @@
 import * as ActorModule from "@gongzhi/core/Actor"
+import type { LocalDate } from "@gongzhi/core/LocalDate"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, type Either } from "effect"
 import * as JointMeeting from "../../JointMeeting.js"
@@ -136,12 +137,12 @@ export const make = (deps: Deps) => {
   )
 
   /** The sweep over held meetings: open action items past their deadline, each flagged once. */
-  const sweepMeetings = (tenantId: TenantId, asOf: string) =>
+  const sweepMeetings = (tenantId: TenantId, asOf: LocalDate) =>
     Effect.gen(function* () {
       const rows = yield* deps.meetings.find(tenantId, { status: "held" }, 100_000)
       const events: Array<ProjectEvents.ProjectEvent> = []
       for (const { value, version } of rows) {
-        const swept = JointMeeting.sweep(value, asOf as never)
+        const swept = JointMeeting.sweep(value, asOf)
         if (swept.overdue.length === 0) continue
         yield* deps.meetings.update(swept.meeting, version)
         for (const item of swept.overdue) {
