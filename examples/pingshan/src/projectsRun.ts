@@ -2,7 +2,8 @@
  * The 2017 innovation-project selection (社会治理创新项目遴选) and the credit platform's build plan, on its own
  * SQLite database in `out/`: a call, 23 synthetic applications from synthetic organisations with valid generated
  * credit codes, a panel of seven judges with one conflict of interest, scores, 8 selected under a trimmed mean,
- * publicity over five working days (the 2017-04-01 make-up Saturday counts), 1 recommended to the city; then
+ * publicity over five working days (the 2017-04-01 make-up Saturday counts), 1 recommended to the city; then a
+ * quarter of cultivation with the third-party supervisor's inspections (`projectsCultivation.ts`) and
  * the credit platform's build plan (攻坚作战图) scheduled backwards from its deadline in working days, with its
  * critical path.
  *
@@ -18,12 +19,12 @@ import * as Outbox from "@gongzhi/core/Outbox"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import * as ApplicantCheck from "@gongzhi/projects/ApplicantCheck"
-import * as Cultivation from "@gongzhi/projects/Cultivation"
 import * as ProjectMigrations from "@gongzhi/projects/ProjectMigrations"
 import * as Projects from "@gongzhi/projects/Projects"
 import * as WorkPlan from "@gongzhi/projects/WorkPlan"
 import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
 import { Effect, Layer, Schema } from "effect"
+import { type CultivationResult, runCultivation } from "./projectsCultivation.js"
 import * as SimulatedClock from "./simClock.js"
 
 const TENANT = "440310" as TenantId
@@ -156,6 +157,7 @@ export interface ProjectsResult {
   readonly conflictExcluded: number
   readonly objectionsUntil: string
   readonly events: number
+  readonly cultivation: CultivationResult
   readonly plan: WorkPlan.Schedule
 }
 
@@ -357,40 +359,14 @@ export const runProjects = (log: (line: string) => void, outDir: string, seed = 
 
       log("\n== 培育期第一季度（2017-04 至 2017-06）：第三方督导 ==")
       const calendar = yield* Calendar.WorkingCalendar
-      const standard = Schema.decodeUnknownSync(Cultivation.ManagementStandard)({
-        source: "坪山区社会治理创新项目管理标准（示例）",
-        effectiveFrom: "2017-04-01",
-        reportDueWorkingDay: 5,
-        inspectionsPerQuarter: 1,
-        rectificationWorkingDays: 10,
-        conditionalShare: 0.5,
-        kpis: [
-          { id: "served", name: "服务人次", target: 1500, unit: "人次" },
-          { id: "meetings", name: "居民议事会", target: 6, unit: "次" }
-        ]
+      const cultivation = yield* runCultivation({
+        log,
+        outDir,
+        clock,
+        selected: selectedCall.selected,
+        titles,
+        random
       })
-      const due = yield* Cultivation.reportDueDates(calendar, standard, "2017-04", "2017-06")
-      log(`月度进度报告截止日（次月第 5 个工作日）：${due.map((d) => `${d.month} → ${d.dueOn}`).join("，")}`)
-      const reports = selectedCall.selected.flatMap((id, k) =>
-        due.map((d) => ({
-          key: `${titles.get(id)} ${d.month}`,
-          dueOn: d.dueOn,
-          // two units are late with their June report, one never sends it
-          doneOn:
-            k === 2 && d.month === "2017-06" ? undefined : k === 5 && d.month === "2017-06" ? "2017-07-12" : d.dueOn
-        }))
-      )
-      const late = yield* Cultivation.overdue(calendar, reports, "2017-07-10" as never)
-      log(`截至 2017-07-10 逾期未报：${late.map((o) => `${o.key}（逾期 ${o.workingDaysLate} 个工作日）`).join("；")}`)
-      const inspectedOn = "2017-06-15" as never
-      const deadline = yield* Cultivation.rectificationDeadline(calendar, standard, inspectedOn)
-      log(
-        `督导检查：${selectedCall.selected.length} 个项目各 1 次；${titles.get(selectedCall.selected[3]!)} 台账不全，限 ${deadline} 前整改（10 个工作日）`
-      )
-      const accepted = Cultivation.acceptance(standard, { served: 1620, meetings: 5 })
-      log(
-        `年中自评（示例）：服务 1620 人次、议事会 5 次 → ${{ pass: "通过", conditional: "有条件通过", fail: "不通过" }[accepted.outcome]}，待补：${accepted.missed.map((m) => m.name).join("、")}`
-      )
 
       log("\n== 公共信用平台建设攻坚作战图（工期倒排） ==")
       const plan = yield* WorkPlan.schedule(calendar, creditPlatformPlan, { deadline: "2026-12-31" })
@@ -413,6 +389,7 @@ export const runProjects = (log: (line: string) => void, outDir: string, seed = 
         conflictExcluded: excluded,
         objectionsUntil: published.publicity!.objectionsUntil,
         events: events.items.length,
+        cultivation,
         plan
       } satisfies ProjectsResult
     })

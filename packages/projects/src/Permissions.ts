@@ -9,8 +9,9 @@
  * | --- | --- | --- |
  * | `projects-district-office` | 区社会建设办 staff (district scope) | everything: calls, eligibility, sessions, selection, publicity, recommendation, all scores once closed |
  * | `projects-judge` | a judge (评审专家) | declare conflicts, score and read the applications of the sessions they sit on |
- * | `projects-supervisor` | staff of the third-party supervisor (第三方督导机构) | inspect selected projects, request rectifications, read progress |
- * | `projects-responsible-unit` | a responsible unit (项目责任单位) | report progress on their project, answer rectifications |
+ * | `projects-supervisor` | staff of the third-party supervisor (第三方督导机构) | inspect the projects their organisation supervises, request and close rectifications, read progress |
+ * | `projects-responsible-unit` | a responsible unit (项目责任单位) | report progress and complete milestones on their own project, complete their joint-meeting action items |
+ * | `projects-member-unit` | a member unit of a joint meeting (联席会议成员单位) | complete their own action items |
  * | `projects-applicant` | an organisation's account | draft, submit and withdraw its own applications |
  * | `public` | anyone | read calls, selected projects and their progress |
  *
@@ -42,6 +43,12 @@ export const Permission = {
   supervise: "projects.supervise",
   /** Report progress on one's own project. */
   report: "projects.report",
+  /** Register supervisors, start, accept and terminate cultivation, sweep for overdue items. */
+  cultivationManage: "projects.cultivation.manage",
+  /** Schedule joint meetings and record their minutes. */
+  meetingsManage: "projects.meetings.manage",
+  /** Complete one's own joint-meeting action items. */
+  meetingsAct: "projects.meetings.act",
   /** Read calls, selected projects and their progress. */
   publicRead: "projects.public.read"
 } as const
@@ -63,6 +70,7 @@ export const Role = {
   judge: "projects-judge",
   supervisor: "projects-supervisor",
   responsibleUnit: "projects-responsible-unit",
+  memberUnit: "projects-member-unit",
   applicant: "projects-applicant",
   public: "public"
 } as const
@@ -77,7 +85,8 @@ export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> =
   [Role.districtOffice]: ["projects.*"],
   [Role.judge]: [Permission.score, Permission.publicRead],
   [Role.supervisor]: [Permission.supervise, Permission.publicRead],
-  [Role.responsibleUnit]: [Permission.report, Permission.publicRead],
+  [Role.responsibleUnit]: [Permission.report, Permission.meetingsAct, Permission.publicRead],
+  [Role.memberUnit]: [Permission.meetingsAct, Permission.publicRead],
   [Role.applicant]: [Permission.apply, Permission.publicRead],
   [Role.public]: [Permission.publicRead]
 }

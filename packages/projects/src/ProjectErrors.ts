@@ -27,7 +27,9 @@ export const EntityKind = Schema.Literal(
   "ActionItem",
   "Assessment",
   "Criterion",
-  "Judge"
+  "Judge",
+  "Supervisor",
+  "Milestone"
 )
 
 /**
@@ -51,7 +53,9 @@ const entityLabels: Record<EntityKind, string> = {
   ActionItem: "督办事项",
   Assessment: "实绩考核",
   Criterion: "评分指标",
-  Judge: "评审专家"
+  Judge: "评审专家",
+  Supervisor: "第三方督导机构",
+  Milestone: "里程碑"
 }
 
 /**
@@ -257,5 +261,23 @@ export class NotOwner extends Schema.TaggedError<NotOwner>("@gongzhi/projects/No
 }) {
   override get message(): string {
     return `账号 ${this.actorId} 只能办理本单位的申报书，不能操作申报书「${this.applicationId}」 / not the owner of ${this.applicationId}`
+  }
+}
+
+/**
+ * A supervisor's staff member acted on a project their organisation does not supervise, or a responsible
+ * unit's account on another unit's project (督导与责任单位只能办理本机构负责的项目).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotResponsible extends Schema.TaggedError<NotResponsible>("@gongzhi/projects/NotResponsible")(
+  "NotResponsible",
+  { actorId: Schema.String, projectId: Schema.String, role: Schema.Literal("supervisor", "responsible-unit", "owner") }
+) {
+  override get message(): string {
+    const who =
+      this.role === "supervisor" ? "督导机构人员" : this.role === "responsible-unit" ? "责任单位账号" : "督办事项责任人"
+    return `${who} ${this.actorId} 不负责「${this.projectId}」，不能办理 / ${this.actorId} is not responsible for ${this.projectId}`
   }
 }

@@ -80,6 +80,110 @@ export const CityRecommendation = Schema.TaggedStruct("CityRecommendation", {
 })
 
 /**
+ * A monthly progress report is due soon (进度报告即将到期); `ownerId` is the responsible unit's account.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ReportDue = Schema.TaggedStruct("ReportDue", {
+  projectId: Schema.String,
+  title: Schema.String,
+  ownerId: Schema.String,
+  month: Schema.String,
+  dueOn: Schema.String
+})
+
+/**
+ * A monthly progress report is overdue (进度报告逾期).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ReportOverdue = Schema.TaggedStruct("ReportOverdue", {
+  projectId: Schema.String,
+  title: Schema.String,
+  ownerId: Schema.String,
+  supervisorId: Schema.String,
+  month: Schema.String,
+  dueOn: Schema.String
+})
+
+/**
+ * An inspection found problems (督导发现问题); rectifications carry their deadlines.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const InspectionFindings = Schema.TaggedStruct("InspectionFindings", {
+  projectId: Schema.String,
+  inspectionId: Schema.String,
+  title: Schema.String,
+  ownerId: Schema.String,
+  rating: Schema.String,
+  findings: Schema.Array(Schema.String),
+  rectifications: Schema.Array(Schema.Struct({ id: Schema.String, finding: Schema.String, deadline: Schema.String }))
+})
+
+/**
+ * A rectification is past its deadline (整改逾期).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const RectificationOverdue = Schema.TaggedStruct("RectificationOverdue", {
+  projectId: Schema.String,
+  rectificationId: Schema.String,
+  title: Schema.String,
+  ownerId: Schema.String,
+  supervisorId: Schema.String,
+  finding: Schema.String,
+  deadline: Schema.String
+})
+
+/**
+ * A project's acceptance was decided (验收结论): pass, conditional pass or fail.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ProjectAccepted = Schema.TaggedStruct("ProjectAccepted", {
+  projectId: Schema.String,
+  title: Schema.String,
+  ownerId: Schema.String,
+  outcome: Schema.Literal("pass", "conditional", "fail"),
+  missed: Schema.Array(Schema.String)
+})
+
+/**
+ * A project was terminated (项目终止).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ProjectTerminated = Schema.TaggedStruct("ProjectTerminated", {
+  projectId: Schema.String,
+  title: Schema.String,
+  ownerId: Schema.String,
+  reason: Schema.String
+})
+
+/**
+ * A joint meeting's action item is past its deadline (督办事项逾期).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ActionItemOverdue = Schema.TaggedStruct("ActionItemOverdue", {
+  meetingId: Schema.String,
+  itemId: Schema.String,
+  meetingTitle: Schema.String,
+  text: Schema.String,
+  ownerId: Schema.String,
+  ownerUnit: Schema.String,
+  deadline: Schema.String
+})
+
+/**
  * Every event of the projects domain.
  *
  * @since 0.1.0
@@ -90,7 +194,14 @@ export const ProjectEvent = Schema.Union(
   DefenceScheduled,
   ProjectSelected,
   SelectionPublicised,
-  CityRecommendation
+  CityRecommendation,
+  ReportDue,
+  ReportOverdue,
+  InspectionFindings,
+  RectificationOverdue,
+  ProjectAccepted,
+  ProjectTerminated,
+  ActionItemOverdue
 )
 
 /**
@@ -116,6 +227,15 @@ const aggregateOf = (event: ProjectEvent): readonly [string, string] => {
     case "SelectionPublicised":
     case "CityRecommendation":
       return ["Call", event.callId]
+    case "ReportDue":
+    case "ReportOverdue":
+    case "InspectionFindings":
+    case "RectificationOverdue":
+    case "ProjectAccepted":
+    case "ProjectTerminated":
+      return ["CultivatedProject", event.projectId]
+    case "ActionItemOverdue":
+      return ["JointMeeting", event.meetingId]
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The projects service (社会治理创新项目): calls, applications, eligibility review, defence sessions with
  * judges, declarations and locked score sheets, rankings hidden until the panel closes, selection by quota,
- * publicity with an objection window in working days and the recommendation to the city. Every command
+ * publicity with an objection window in working days and the recommendation to the city; then cultivation
+ * (培育：督导机构、里程碑、月度报告、督导检查、整改、验收、终止), joint meetings (联席会议) with action items,
+ * and the idempotent overdue sweep. Every command
  * decodes its input with `Schema`, checks the input's district against the actor's and the actor's
  * permission with core `Authorization`, runs in one transaction with its outbox events and its audit entry
  * (retried on optimistic conflicts), is traced as `Projects.<command>`, and fails with typed errors.
@@ -19,12 +21,18 @@ import { Context, Effect, Layer } from "effect"
 import { ApplicantCheck } from "./ApplicantCheck.js"
 import * as ApplicationRepo from "./ApplicationRepo.js"
 import * as CallRepo from "./CallRepo.js"
+import * as CultivationRepo from "./CultivationRepo.js"
 import * as DefenceSessionRepo from "./DefenceSessionRepo.js"
 import * as ApplicationsService from "./internal/service/applications.js"
 import type { Deps, Settings } from "./internal/service/context.js"
+import * as CultivationService from "./internal/service/cultivation.js"
 import * as DefenceService from "./internal/service/defence.js"
+import * as MeetingsService from "./internal/service/meetings.js"
+import * as SweepService from "./internal/service/sweep.js"
+import * as JointMeetingRepo from "./JointMeetingRepo.js"
 import { defaultRolePermissions } from "./Permissions.js"
 import * as ScoreSheetRepo from "./ScoreSheetRepo.js"
+import * as SupervisorRepo from "./SupervisorRepo.js"
 
 /**
  * The settings of the service; every one has its default.
@@ -68,6 +76,9 @@ export const make = Effect.gen(function* () {
     applications: yield* ApplicationRepo.ApplicationRepo,
     sessions: yield* DefenceSessionRepo.DefenceSessionRepo,
     sheets: yield* ScoreSheetRepo.ScoreSheetRepo,
+    supervisors: yield* SupervisorRepo.SupervisorRepo,
+    cultivations: yield* CultivationRepo.CultivationRepo,
+    meetings: yield* JointMeetingRepo.JointMeetingRepo,
     transactor: yield* Transactor.Transactor,
     outbox: yield* Outbox.Outbox,
     auditLog: yield* AuditLog.AuditLog,
@@ -78,6 +89,8 @@ export const make = Effect.gen(function* () {
   }
   const applications = ApplicationsService.make(deps)
   const defence = DefenceService.make(deps, applications)
+  const cultivation = CultivationService.make(deps)
+  const meetings = MeetingsService.make(deps)
   return {
     // calls and applications
     createCall: applications.createCall,
@@ -100,7 +113,25 @@ export const make = Effect.gen(function* () {
     publicise: defence.publicise,
     raiseObjection: defence.raiseObjection,
     recommendToCity: defence.recommendToCity,
-    recordCityOutcome: defence.recordCityOutcome
+    recordCityOutcome: defence.recordCityOutcome,
+    // cultivation
+    registerSupervisor: cultivation.registerSupervisor,
+    startCultivation: cultivation.startCultivation,
+    submitReport: cultivation.submitReport,
+    completeMilestone: cultivation.completeMilestone,
+    inspect: cultivation.inspect,
+    closeRectification: cultivation.closeRectification,
+    accept: cultivation.accept,
+    terminate: cultivation.terminate,
+    getCultivation: cultivation.getCultivation,
+    listCultivations: cultivation.listCultivations,
+    // joint meetings
+    scheduleMeetings: meetings.scheduleMeetings,
+    recordMinutes: meetings.recordMinutes,
+    completeActionItem: meetings.completeActionItem,
+    actionItemReport: meetings.actionItemReport,
+    // reminders and escalation
+    sweepOverdue: SweepService.make(deps, cultivation, meetings)
   }
 })
 
@@ -117,6 +148,9 @@ type Repos =
   | ApplicationRepo.ApplicationRepo
   | DefenceSessionRepo.DefenceSessionRepo
   | ScoreSheetRepo.ScoreSheetRepo
+  | SupervisorRepo.SupervisorRepo
+  | CultivationRepo.CultivationRepo
+  | JointMeetingRepo.JointMeetingRepo
 
 /**
  * The repository ports, in memory.
@@ -128,7 +162,10 @@ export const layerStoreMemory: Layer.Layer<Repos> = Layer.mergeAll(
   CallRepo.layerMemory,
   ApplicationRepo.layerMemory,
   DefenceSessionRepo.layerMemory,
-  ScoreSheetRepo.layerMemory
+  ScoreSheetRepo.layerMemory,
+  SupervisorRepo.layerMemory,
+  CultivationRepo.layerMemory,
+  JointMeetingRepo.layerMemory
 )
 
 /**
@@ -141,7 +178,10 @@ export const layerStoreSql: Layer.Layer<Repos, never, SqlClient.SqlClient> = Lay
   CallRepo.layerSql,
   ApplicationRepo.layerSql,
   DefenceSessionRepo.layerSql,
-  ScoreSheetRepo.layerSql
+  ScoreSheetRepo.layerSql,
+  SupervisorRepo.layerSql,
+  CultivationRepo.layerSql,
+  JointMeetingRepo.layerSql
 )
 
 /**

@@ -57,6 +57,21 @@ export * as Call from "./Call.js"
 export * as CallRepo from "./CallRepo.js"
 
 /**
+ * A cultivated project (培育项目): a selected application under the management standard, with its
+ * responsible unit (项目责任单位), its third-party supervisor (第三方督导机构), milestones, monthly progress
+ * reports, quarterly inspections with ratings and findings, rectification requests with deadlines, and its end —
+ * acceptance (验收：通过 / 有条件通过 / 不通过) or termination (终止) with a reason.
+ *
+ * The state machine is pure ({@link completeMilestone}, {@link submitReport}, {@link recordInspection},
+ * {@link closeRectification}, {@link accept}, {@link terminate}, {@link sweep}): nothing leaves `accepted`,
+ * `failed` or `terminated`, acceptance needs every milestone done and every rectification closed, a month is
+ * reported once, and a sweep flags each overdue item once.
+ *
+ * @since 0.2.0
+ */
+export * as CultivatedProject from "./CultivatedProject.js"
+
+/**
  * Cultivation rules (项目培育): the management standard (管理标准) as data — monthly progress reports due by
  * a working day of the next month, quarterly inspections, KPIs with targets, rectification periods — and the
  * pure rules on it: report due dates on the working-day calendar, overdue detection, rectification deadlines,
@@ -65,6 +80,14 @@ export * as CallRepo from "./CallRepo.js"
  * @since 0.1.0
  */
 export * as Cultivation from "./Cultivation.js"
+
+/**
+ * The CultivatedProject repository port (培育项目库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.2.0
+ */
+export * as CultivationRepo from "./CultivationRepo.js"
 
 /**
  * Defence sessions (遴选答辩会): the panel of judges (评审专家组), conflict-of-interest declarations
@@ -82,6 +105,23 @@ export * as DefenceSession from "./DefenceSession.js"
  * @since 0.1.0
  */
 export * as DefenceSessionRepo from "./DefenceSessionRepo.js"
+
+/**
+ * Joint meetings (联席会议): a recurring meeting of member units (e.g. 每周工作联席会议), its minutes, decisions
+ * and action items (督办事项) with owners and deadlines in working days, tracked to done and flagged overdue by
+ * a sweep (once per item).
+ *
+ * @since 0.2.0
+ */
+export * as JointMeeting from "./JointMeeting.js"
+
+/**
+ * The JointMeeting repository port (联席会议库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.2.0
+ */
+export * as JointMeetingRepo from "./JointMeetingRepo.js"
 
 /**
  * Open data (政务公开): the selected projects of a call as rows, CSV (UTF-8 with BOM, so spreadsheet programs
@@ -104,8 +144,9 @@ export * as OpenData from "./OpenData.js"
  * | --- | --- | --- |
  * | `projects-district-office` | 区社会建设办 staff (district scope) | everything: calls, eligibility, sessions, selection, publicity, recommendation, all scores once closed |
  * | `projects-judge` | a judge (评审专家) | declare conflicts, score and read the applications of the sessions they sit on |
- * | `projects-supervisor` | staff of the third-party supervisor (第三方督导机构) | inspect selected projects, request rectifications, read progress |
- * | `projects-responsible-unit` | a responsible unit (项目责任单位) | report progress on their project, answer rectifications |
+ * | `projects-supervisor` | staff of the third-party supervisor (第三方督导机构) | inspect the projects their organisation supervises, request and close rectifications, read progress |
+ * | `projects-responsible-unit` | a responsible unit (项目责任单位) | report progress and complete milestones on their own project, complete their joint-meeting action items |
+ * | `projects-member-unit` | a member unit of a joint meeting (联席会议成员单位) | complete their own action items |
  * | `projects-applicant` | an organisation's account | draft, submit and withdraw its own applications |
  * | `public` | anyone | read calls, selected projects and their progress |
  *
@@ -136,7 +177,9 @@ export * as ProjectEvents from "./ProjectEvents.js"
  * ```ts
  * SqliteStore.layer({ filename, migrations: [CoreMigrations.migrations, ProjectMigrations.migrations] })
  * ```
- * Tables: `prj_calls`, `prj_applications`, `prj_defence_sessions`, `prj_score_sheets`.
+ * Tables: `prj_calls`, `prj_applications`, `prj_defence_sessions`, `prj_score_sheets` (migrations 1–4), and
+ * `prj_supervisors`, `prj_cultivations`, `prj_joint_meetings` (migration 5, written out with
+ * `Migrations.createTable`, never derived from the live definitions).
  *
  * @since 0.1.0
  */
@@ -144,7 +187,10 @@ export * as ProjectMigrations from "./ProjectMigrations.js"
 
 /**
  * The notification templates (zh-CN first) and default subscriptions of the projects domain: the applicant's
- * account hears that its application was received, when its defence is, and that it was selected. A district
+ * account hears that its application was received, when its defence is, and that it was selected; the
+ * responsible unit's account hears that a monthly report is due or overdue, what an inspection found, that a
+ * rectification is overdue and the acceptance decision; a joint meeting's member unit hears that its action
+ * item is overdue. A district
  * passes its own recipient resolver (e.g. to reach the organisation's contact on WeCom).
  *
  * @since 0.1.0
@@ -154,7 +200,9 @@ export * as ProjectNotifications from "./ProjectNotifications.js"
 /**
  * The projects service (社会治理创新项目): calls, applications, eligibility review, defence sessions with
  * judges, declarations and locked score sheets, rankings hidden until the panel closes, selection by quota,
- * publicity with an objection window in working days and the recommendation to the city. Every command
+ * publicity with an objection window in working days and the recommendation to the city; then cultivation
+ * (培育：督导机构、里程碑、月度报告、督导检查、整改、验收、终止), joint meetings (联席会议) with action items,
+ * and the idempotent overdue sweep. Every command
  * decodes its input with `Schema`, checks the input's district against the actor's and the actor's
  * permission with core `Authorization`, runs in one transaction with its outbox events and its audit entry
  * (retried on optimistic conflicts), is traced as `Projects.<command>`, and fails with typed errors.
@@ -220,6 +268,23 @@ export * as ScoreSheet from "./ScoreSheet.js"
  * @since 0.1.0
  */
 export * as ScoreSheetRepo from "./ScoreSheetRepo.js"
+
+/**
+ * The third-party supervisor organisation (第三方督导机构) and its staff: the district registers it, assigns it
+ * to cultivated projects, and its staff — actors with the `projects-supervisor` role — inspect and request
+ * rectifications only on the projects their organisation supervises.
+ *
+ * @since 0.2.0
+ */
+export * as Supervisor from "./Supervisor.js"
+
+/**
+ * The Supervisor repository port (第三方督导机构库), on core's `Repository`: memory and SQL (SQLite, PostgreSQL,
+ * MySQL/MariaDB) implementations from one definition.
+ *
+ * @since 0.2.0
+ */
+export * as SupervisorRepo from "./SupervisorRepo.js"
 
 /**
  * Work plans (攻坚作战图, 工期倒排): tasks with durations in working days (以工作日为单元), owners and

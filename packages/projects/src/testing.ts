@@ -14,12 +14,18 @@ import { Application } from "./Application.js"
 import { ApplicationRepo } from "./ApplicationRepo.js"
 import { Call } from "./Call.js"
 import { CallRepo } from "./CallRepo.js"
+import { CultivatedProject } from "./CultivatedProject.js"
+import { CultivationRepo } from "./CultivationRepo.js"
 import { DefenceSession } from "./DefenceSession.js"
 import { DefenceSessionRepo } from "./DefenceSessionRepo.js"
 import * as Samples from "./internal/conformance/samples.js"
 import type { Port } from "./internal/port.js"
+import { JointMeeting } from "./JointMeeting.js"
+import { JointMeetingRepo } from "./JointMeetingRepo.js"
 import { ScoreSheet } from "./ScoreSheet.js"
 import { ScoreSheetRepo } from "./ScoreSheetRepo.js"
+import { Supervisor } from "./Supervisor.js"
+import { SupervisorRepo } from "./SupervisorRepo.js"
 
 /**
  * The ports a backend provides.
@@ -27,7 +33,14 @@ import { ScoreSheetRepo } from "./ScoreSheetRepo.js"
  * @since 0.1.0
  * @category testing
  */
-export type StorePorts = CallRepo | ApplicationRepo | DefenceSessionRepo | ScoreSheetRepo
+export type StorePorts =
+  | CallRepo
+  | ApplicationRepo
+  | DefenceSessionRepo
+  | ScoreSheetRepo
+  | SupervisorRepo
+  | CultivationRepo
+  | JointMeetingRepo
 
 /**
  * A backend under test.
@@ -153,6 +166,36 @@ export const storeSuites = (backend: StoreBackend): void => {
         Samples.sheet,
         (sheet) => new ScoreSheet({ ...sheet, status: "submitted", submittedAt: new Date(0) }),
         { column: "judge_id", value: (sheet) => sheet.judgeId }
+      )(it)
+      suite(
+        "SupervisorRepo",
+        SupervisorRepo,
+        Supervisor,
+        Samples.supervisor,
+        (supervisor) =>
+          new Supervisor({ ...supervisor, staff: [...supervisor.staff, { staffId: "S9", name: "新督导员" }] }),
+        { column: "credit_code", value: (supervisor) => supervisor.creditCode }
+      )(it)
+      suite(
+        "CultivationRepo",
+        CultivationRepo,
+        CultivatedProject,
+        Samples.cultivation,
+        (project) =>
+          new CultivatedProject({
+            ...project,
+            status: "terminated",
+            termination: { reason: "责任单位撤销", terminatedOn: "2017-06-01" as never }
+          }),
+        { column: "supervisor_id", value: (project) => project.supervisorId }
+      )(it)
+      suite(
+        "JointMeetingRepo",
+        JointMeetingRepo,
+        JointMeeting,
+        Samples.meeting,
+        (meeting) => new JointMeeting({ ...meeting, status: "held", minutes: "会议纪要", decisions: ["按期推进"] }),
+        { column: "series_id", value: (meeting) => meeting.seriesId }
       )(it)
     })
   })

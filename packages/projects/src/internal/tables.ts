@@ -1,8 +1,11 @@
 import * as Repository from "@gongzhi/core/Repository"
 import { Application } from "../Application.js"
 import { Call } from "../Call.js"
+import { CultivatedProject } from "../CultivatedProject.js"
 import { DefenceSession } from "../DefenceSession.js"
+import { JointMeeting } from "../JointMeeting.js"
 import { ScoreSheet } from "../ScoreSheet.js"
+import { Supervisor } from "../Supervisor.js"
 
 export const calls = Repository.define({
   entity: "Call",
@@ -60,4 +63,46 @@ export const sheets = Repository.define({
   indexes: [["session_id", "judge_id"], ["application_id"]]
 })
 
+/** The tables of release 1 (their migrations, 1–4, were derived from these definitions and are frozen as applied). */
 export const all: ReadonlyArray<Repository.Definition<any, any>> = [calls, applications, sessions, sheets]
+
+export const supervisors = Repository.define({
+  entity: "Supervisor",
+  table: "prj_supervisors",
+  schema: Supervisor,
+  id: (supervisor) => supervisor.id,
+  columns: {
+    credit_code: { type: "text", get: (supervisor) => supervisor.creditCode, length: 18 }
+  },
+  indexes: [["credit_code"]]
+})
+
+export const cultivations = Repository.define({
+  entity: "CultivatedProject",
+  table: "prj_cultivations",
+  schema: CultivatedProject,
+  id: (project) => project.id,
+  columns: {
+    application_id: { type: "text", get: (project) => project.applicationId, length: 64 },
+    supervisor_id: { type: "text", get: (project) => project.supervisorId, length: 64 },
+    responsible_unit_id: { type: "text", get: (project) => project.responsibleUnitId, length: 64 },
+    status: { type: "text", get: (project) => project.status, length: 16 }
+  },
+  indexes: [["application_id"], ["supervisor_id"], ["responsible_unit_id"], ["status"]]
+})
+
+export const meetings = Repository.define({
+  entity: "JointMeeting",
+  table: "prj_joint_meetings",
+  schema: JointMeeting,
+  id: (meeting) => meeting.id,
+  columns: {
+    series_id: { type: "text", get: (meeting) => meeting.seriesId, length: 64 },
+    held_on: { type: "text", get: (meeting) => meeting.heldOn, length: 10 },
+    status: { type: "text", get: (meeting) => meeting.status, length: 16 }
+  },
+  indexes: [["series_id", "held_on"], ["status"]]
+})
+
+/** The tables of release 2 (migration 5, written out in `ProjectMigrations`). */
+export const release2: ReadonlyArray<Repository.Definition<any, any>> = [supervisors, cultivations, meetings]

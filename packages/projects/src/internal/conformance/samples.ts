@@ -2,9 +2,13 @@ import type { TenantId } from "@gongzhi/core/Tenant"
 import { Schema } from "effect"
 import { Application } from "../../Application.js"
 import { Call } from "../../Call.js"
+import { CultivatedProject } from "../../CultivatedProject.js"
+import { ManagementStandard } from "../../Cultivation.js"
 import { DefenceSession } from "../../DefenceSession.js"
+import { JointMeeting } from "../../JointMeeting.js"
 import { Rubric } from "../../Rubric.js"
 import { ScoreSheet } from "../../ScoreSheet.js"
+import { Supervisor } from "../../Supervisor.js"
 
 export const rubric = Schema.decodeSync(Rubric)({
   id: "sample",
@@ -88,4 +92,73 @@ export const sheet = (tenantId: TenantId, i: number) =>
     comment: "",
     status: "draft",
     submittedAt: null
+  })
+
+export const standard = Schema.decodeSync(ManagementStandard)({
+  source: "管理标准（样例）",
+  effectiveFrom: "2017-01-01",
+  reportDueWorkingDay: 5,
+  inspectionsPerQuarter: 1,
+  rectificationWorkingDays: 10,
+  conditionalShare: 0.6,
+  kpis: [{ id: "served", name: "服务人次", target: 100, unit: "人次", lowerIsBetter: false }]
+})
+
+export const supervisor = (tenantId: TenantId, i: number) =>
+  new Supervisor({
+    id: `sup-${i}`,
+    tenantId,
+    name: `督导机构 ${i}`,
+    creditCode: i % 2 === 0 ? "91350100M000100Y43" : "52440300MJL1234567",
+    staff: [{ staffId: `S${i}`, name: `督导员 ${i}` }],
+    createdAt: new Date(Date.UTC(2017, 3, 1, 0, 0, i))
+  })
+
+export const cultivation = (tenantId: TenantId, i: number) =>
+  new CultivatedProject({
+    id: `prj-${i}`,
+    tenantId,
+    callId: "call-0",
+    applicationId: `app-${i}`,
+    title: `培育项目 ${i}`,
+    responsibleUnitId: `UNIT${i % 2}`,
+    responsibleUnitName: "坪山街道办事处",
+    supervisorId: `sup-${i % 3}`,
+    standard,
+    fromMonth: "2017-05",
+    toMonth: "2017-06",
+    milestones: [{ id: "m1", name: "启动", dueOn: "2017-05-31" as never, doneOn: null }],
+    reports: [
+      {
+        month: "2017-05",
+        dueOn: "2017-06-07" as never,
+        submittedOn: null,
+        summary: "",
+        kpis: {},
+        remindedOn: null,
+        overdueOn: null
+      }
+    ],
+    inspections: [],
+    rectifications: [],
+    status: "cultivating",
+    acceptance: null,
+    termination: null,
+    startedAt: new Date(Date.UTC(2017, 4, 1, 0, 0, i))
+  })
+
+export const meeting = (tenantId: TenantId, i: number) =>
+  new JointMeeting({
+    id: `meeting-${i}`,
+    tenantId,
+    seriesId: `series-${i % 2}`,
+    title: "每周工作联席会议",
+    sequence: i + 1,
+    heldOn: `2017-05-${String(i + 1).padStart(2, "0")}` as never,
+    memberUnits: ["区社会建设办", "坪山街道"],
+    status: "scheduled",
+    attendees: [],
+    minutes: "",
+    decisions: [],
+    actionItems: []
   })

@@ -19,10 +19,13 @@ import { Clock, Effect, Option, type Schema } from "effect"
 import type { ApplicantCheckShape } from "../../ApplicantCheck.js"
 import type { ApplicationRepoShape } from "../../ApplicationRepo.js"
 import type { CallRepoShape } from "../../CallRepo.js"
+import type { CultivationRepoShape } from "../../CultivationRepo.js"
 import type { DefenceSessionRepoShape } from "../../DefenceSessionRepo.js"
+import type { JointMeetingRepoShape } from "../../JointMeetingRepo.js"
 import { type EntityKind, EntityNotFound } from "../../ProjectErrors.js"
 import * as ProjectEvents from "../../ProjectEvents.js"
 import type { ScoreSheetRepoShape } from "../../ScoreSheetRepo.js"
+import type { SupervisorRepoShape } from "../../SupervisorRepo.js"
 
 /** The settings of the service. */
 export interface Settings {
@@ -36,6 +39,9 @@ export interface Deps {
   readonly applications: ApplicationRepoShape
   readonly sessions: DefenceSessionRepoShape
   readonly sheets: ScoreSheetRepoShape
+  readonly supervisors: SupervisorRepoShape
+  readonly cultivations: CultivationRepoShape
+  readonly meetings: JointMeetingRepoShape
   readonly transactor: TransactorShape
   readonly outbox: OutboxShape
   readonly auditLog: AuditLogShape
