@@ -3,12 +3,13 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { HttpServer } from "@effect/platform"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
+import type * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
 import { Effect, Exit, Layer, Logger, LogLevel, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Server from "../src/Server.js"
 
 const divisions = Path.resolve(import.meta.dirname, "../../../examples/pingshan/data/pingshan-divisions.json")
-const config = (dir: string) => ({
+const config = (dir: string): GongzhiConfig.GongzhiConfigInput => ({
   district: { code: "440310", name: "坪山区" },
   regions: { file: divisions, asOf: "2023" },
   storage: `sqlite:${Path.join(dir, "gz.db")}`,
