@@ -1,7 +1,8 @@
 /**
  * `gongzhi`, the command line of a district: `init` writes `gongzhi.config.json` and the PII keys (`.env`,
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
- * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice. Every command reads the config from the working
+ * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice;
+ * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C. Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).
  *
@@ -16,6 +17,7 @@ import { init, MODULES } from "./internal/init.js"
 import { migrate, status } from "./internal/migrate.js"
 import * as Output from "./internal/output.js"
 import { CliError, load } from "./internal/project.js"
+import { serve } from "./internal/serve.js"
 
 /**
  * What `main` reads from and writes to; tests pass their own.
@@ -27,6 +29,8 @@ export interface Io {
   readonly cwd: string
   readonly lines?: Array<string> | undefined
   readonly errors?: Array<string> | undefined
+  /** `gongzhi serve` stops when this completes (default: on SIGINT or SIGTERM). */
+  readonly stop?: Promise<void> | undefined
 }
 
 class ExitCode extends Error {
@@ -41,7 +45,7 @@ const configOption = Options.text("config").pipe(
 )
 const verbose = Options.boolean("verbose").pipe(Options.withDescription("出错时显示详情 / show details on errors"))
 
-const commands = (cwd: string) => {
+const commands = (cwd: string, stop?: Promise<void>) => {
   const initCommand = Command.make(
     "init",
     {
@@ -122,9 +126,43 @@ const commands = (cwd: string) => {
     Command.withSubcommands([addNoticeCommand, listCommand])
   )
 
+  const serveCommand = Command.make(
+    "serve",
+    {
+      port: Options.integer("port").pipe(Options.withDescription("端口，默认 8080 / port"), Options.withDefault(8080)),
+      host: Options.text("host").pipe(
+        Options.withDescription("监听地址，默认 127.0.0.1（仅本机）/ interface"),
+        Options.withDefault("127.0.0.1")
+      ),
+      anonymousIntake: Options.boolean("anonymous-intake").pipe(
+        Options.withDescription("允许居民不带令牌提交民情诉求 / accept reports without a token")
+      ),
+      tokens: Options.text("tokens").pipe(
+        Options.withDescription("工作人员令牌摘要文件（JSON）/ stored token hashes"),
+        Options.optional
+      ),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        serve(
+          project,
+          {
+            port: o.port,
+            host: o.host,
+            anonymousIntake: o.anonymousIntake,
+            tokens: Option.getOrUndefined(o.tokens),
+            stop: stop === undefined ? undefined : Effect.promise(() => stop)
+          },
+          cwd
+        )
+      )
+  ).pipe(Command.withDescription("启动 HTTP 接口服务 / run the HTTP server"))
+
   return Command.make("gongzhi").pipe(
     Command.withDescription("共治 Gongzhi：区级社会治理 / district social governance"),
-    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand])
+    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand, serveCommand])
   )
 }
 
@@ -137,7 +175,7 @@ const commands = (cwd: string) => {
  */
 export const main = async (argv: ReadonlyArray<string>, io: Io = { cwd: process.cwd() }): Promise<number> => {
   const output = io.lines === undefined ? Output.layerProcess : Output.layerCollect(io.lines, io.errors ?? io.lines)
-  const run = Command.run(commands(io.cwd), { name: "gongzhi", version: "0.1.0" })
+  const run = Command.run(commands(io.cwd, io.stop), { name: "gongzhi", version: "0.1.0" })
   const showStack = argv.includes("--verbose")
   const program = Effect.suspend(() => run(argv)).pipe(
     Effect.provide(Layer.mergeAll(NodeContext.layer, output))
