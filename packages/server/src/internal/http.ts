@@ -20,6 +20,7 @@ const apiHeaders = {
 // Swagger UI runs its own inline script and styles; nothing else is allowed.
 const docsHeaders = {
   "x-content-type-options": "nosniff",
+  "cache-control": "no-store",
   "referrer-policy": "no-referrer",
   "content-security-policy":
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
