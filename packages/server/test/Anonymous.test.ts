@@ -35,7 +35,8 @@ beforeAll(async () => {
         gongzhi: { cipher: FieldCipher.layer(FieldCipher.generateOptions({ keyIds: ["k1"] })) },
         port: 0,
         anonymousIntake: true,
-        maxBodyBytes: 2048
+        maxBodyBytes: 2048,
+        corsOrigins: ["https://portal.example"]
       }).pipe(Layer.provide(quiet)),
       scope
     )
@@ -77,6 +78,23 @@ describe("anonymous intake", () => {
       body: JSON.stringify({ content: "x".repeat(3000) })
     })
     expect(response.status).toBe(413)
+  })
+})
+
+describe("CORS", () => {
+  it("answers a preflight from a listed origin only", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${base}/api/v1/opinion/reports`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST" }
+      })
+    expect((await preflight("https://portal.example")).headers.get("access-control-allow-origin")).toBe(
+      "https://portal.example"
+    )
+    // another origin is never echoed (a browser then refuses the response)
+    expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).not.toBe(
+      "https://evil.example"
+    )
   })
 })
 

@@ -276,6 +276,11 @@ describe("opinion", () => {
     expect(response.headers.get("referrer-policy")).toBe("no-referrer")
     expect(response.headers.get("content-security-policy")).toMatch(/default-src 'none'/)
     expect(response.headers.get("access-control-allow-origin")).toBeNull()
+    const preflight = await fetch(`${base}/api/v1/opinion/reports`, {
+      method: "OPTIONS",
+      headers: { origin: "https://portal.example", "access-control-request-method": "POST" }
+    })
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull()
   })
 
   it("never answers random JSON bodies with a 5xx", async () => {
