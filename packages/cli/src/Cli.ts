@@ -2,7 +2,8 @@
  * `gongzhi`, the command line of a district: `init` writes `gongzhi.config.json` and the PII keys (`.env`,
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
  * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice;
- * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C. Every command reads the config from the working
+ * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C; `token issue` / `token revoke`
+ * manage its staff tokens (a file of SHA-256 hashes). Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).
  *
@@ -17,7 +18,7 @@ import { init, MODULES } from "./internal/init.js"
 import { migrate, status } from "./internal/migrate.js"
 import * as Output from "./internal/output.js"
 import { CliError, load } from "./internal/project.js"
-import { serve } from "./internal/serve.js"
+import { issueToken, revokeToken, serve } from "./internal/serve.js"
 
 /**
  * What `main` reads from and writes to; tests pass their own.
@@ -160,9 +161,33 @@ const commands = (cwd: string, stop?: Promise<void>) => {
       )
   ).pipe(Command.withDescription("启动 HTTP 接口服务 / run the HTTP server"))
 
+  const tokensOption = Options.text("tokens").pipe(
+    Options.withDescription("令牌摘要文件，默认 tokens.json / the token hashes file"),
+    Options.withDefault("tokens.json")
+  )
+  const issueCommand = Command.make(
+    "issue",
+    {
+      actor: Options.text("actor").pipe(Options.withDescription("工作人员身份 JSON 文件 / the staff actor as JSON")),
+      label: Options.text("label").pipe(Options.withDescription("备注 / a label"), Options.optional),
+      tokens: tokensOption,
+      verbose
+    },
+    (o) => issueToken({ actor: o.actor, tokens: o.tokens, label: Option.getOrUndefined(o.label) }, cwd)
+  ).pipe(Command.withDescription("签发工作人员令牌 / issue a staff token"))
+  const revokeCommand = Command.make(
+    "revoke",
+    { hash: Args.text({ name: "sha256" }), tokens: tokensOption, verbose },
+    (o) => revokeToken({ hash: o.hash, tokens: o.tokens }, cwd)
+  ).pipe(Command.withDescription("吊销令牌 / revoke a token"))
+  const tokenCommand = Command.make("token").pipe(
+    Command.withDescription("接口服务的工作人员令牌 / staff tokens of the server"),
+    Command.withSubcommands([issueCommand, revokeCommand])
+  )
+
   return Command.make("gongzhi").pipe(
     Command.withDescription("共治 Gongzhi：区级社会治理 / district social governance"),
-    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand, serveCommand])
+    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand, serveCommand, tokenCommand])
   )
 }
 
