@@ -2,7 +2,7 @@
  * Errors as RFC 9457 problem details (`application/problem+json`): `type`, `title`, `status`, `detail` (the
  * domain error's Chinese message), the domain error's `_tag`, and for invalid input the `problems` (where and
  * what, never the values given). {@link fromError} maps a domain error to its status: `InvalidInput` → 400,
- * `Forbidden` → 403, not found → 404, conflicts → 409, anything else → 500 with a generic text (internals are
+ * `Forbidden` (and `NotAssigned`: not the department's report) → 403, not found → 404, conflicts → 409, anything else → 500 with a generic text (internals are
  * logged, never sent).
  *
  * @since 0.1.0
@@ -172,7 +172,7 @@ const problemsOf = (error: unknown): ReadonlyArray<{ path: string; message: stri
 export const fromError = (error: unknown): DomainProblem => {
   const tag = tagOf(error)
   if (tag === "InvalidInput") return make(400, tag, messageOf(error), { problems: problemsOf(error) })
-  if (tag === "Forbidden") return make(403, tag, messageOf(error))
+  if (tag === "Forbidden" || tag === "NotAssigned") return make(403, tag, messageOf(error))
   if (tag !== undefined && (notFoundTags.has(tag) || tag.endsWith("NotFound"))) return make(404, tag, messageOf(error))
   if (tag !== undefined && (conflictTags.has(tag) || tag.endsWith("Conflict"))) return make(409, tag, messageOf(error))
   return internal()

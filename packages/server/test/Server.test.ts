@@ -159,6 +159,12 @@ describe("docs", () => {
     )
     // the reused domain input is documented, its references resolve
     expect(spec.components.schemas.CategoryCode).toBeDefined()
+    expect(Object.keys(spec.components.schemas.SubmitReport.properties)).toEqual(
+      expect.arrayContaining(["location", "category", "kind", "channel", "content"])
+    )
+    const refs = [...JSON.stringify(spec).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1])
+    expect(refs.length).toBeGreaterThan(10)
+    for (const ref of refs) expect(spec.components.schemas, ref).toHaveProperty([ref as string])
     expect(spec.components.securitySchemes.bearer).toBeDefined()
   })
 
