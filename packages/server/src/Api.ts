@@ -1,9 +1,9 @@
 /**
  * The HTTP API of a district as an `HttpApi`: one group per module, the domains' input Schemas reused, every
- * error a problem document ({@link Problem}). The OpenAPI 3.1 document (`/openapi.json`) and Swagger UI (`/docs`)
+ * error a problem document (`Problem`). The OpenAPI 3.1 document (`/openapi.json`) and Swagger UI (`/docs`)
  * are generated from it. Groups so far: `health` (`GET /health`, `GET /ready`) and `opinion` (民情 under
  * `/api/v1/opinion`: submit, get, list in the caller's scope). The `opinion` group needs a bearer token
- * ({@link Authenticated}); only `POST /reports` may go without one, when the server allows anonymous intake.
+ * (`Authenticated`); only `POST /reports` may go without one, when the server allows anonymous intake.
  *
  * @since 0.1.0
  */

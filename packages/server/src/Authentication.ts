@@ -1,6 +1,6 @@
 /**
  * Who calls: the `Authentication` port turns the bearer token of a request (`Authorization: Bearer <token>`)
- * into a core `Actor`, or refuses with {@link Unauthenticated}. The server asks it on every request but the
+ * into a core `Actor`, or refuses with `Unauthenticated`. The server asks it on every request but the
  * health checks and the docs; what the actor may do is still decided by each domain command.
  * `TokenStore` is the built-in implementation (opaque staff tokens, stored hashed); an OIDC verifier or a
  * session store is another layer of the same tag.

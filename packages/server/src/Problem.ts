@@ -1,7 +1,7 @@
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`): `type`, `title`, `status`, `detail` (the
  * domain error's Chinese message), the domain error's `_tag`, and for invalid input the `problems` (where and
- * what, never the values given). {@link fromError} maps a domain error to its status: `InvalidInput` → 400,
+ * what, never the values given). `fromError` maps a domain error to its status: `InvalidInput` → 400,
  * `Forbidden` (and `NotAssigned`: not the department's report) → 403, not found → 404, conflicts → 409, anything else → 500 with a generic text (internals are
  * logged, never sent).
  *

@@ -1,7 +1,7 @@
 /**
- * The server of a district: `layer(options)` starts the HTTP API ({@link Api.Api}) on Node's HTTP server over the
+ * The server of a district: `layer(options)` starts the HTTP API (`Api.Api`) on Node's HTTP server over the
  * services the SDK builds from the config (`Gongzhi.layer`), with the OpenAPI document at `/openapi.json`, Swagger
- * UI at `/docs`, staff bearer tokens ({@link TokenStore}) unless another `Authentication` layer is given, a
+ * UI at `/docs`, staff bearer tokens (`TokenStore`) unless another `Authentication` layer is given, a
  * request-body limit (default 1 MB → 413), security headers and no CORS unless asked. Releasing the layer's
  * scope stops accepting connections, lets in-flight requests finish and closes the store. `serve(options)`
  * runs it until interrupted (Ctrl-C).
@@ -41,7 +41,7 @@ export interface ServerOptions {
   readonly anonymousIntake?: boolean | undefined
   /** Origins allowed to call the API from a browser (default none: CORS off). */
   readonly corsOrigins?: ReadonlyArray<string> | undefined
-  /** Who the callers are (default: the in-memory {@link TokenStore} with `tokens`). */
+  /** Who the callers are (default: the in-memory `TokenStore` with `tokens`). */
   readonly authentication?: Layer.Layer<Authentication.Authentication, unknown> | undefined
   /** Stored tokens (`{ hash, actor }`, hashes only) for the default token store. */
   readonly tokens?: ReadonlyArray<unknown> | undefined

@@ -1,8 +1,8 @@
 /**
  * Staff bearer tokens issued by the server: a token is 32 random bytes (base64url, 43 characters) shown once
  * when issued; the store keeps only its SHA-256 hash with the actor it stands for, so a leaked store gives no
- * usable token. {@link issue} and {@link revoke} manage them; {@link layerMemory} provides both the store and the
- * {@link Authentication.Authentication} port over it. Hashes may be loaded at start (`initial`), e.g. from a
+ * usable token. `issue` and `revoke` manage them; `layerMemory` provides both the store and the
+ * `Authentication.Authentication` port over it. Hashes may be loaded at start (`initial`), e.g. from a
  * file written when the tokens were issued.
  *
  * @since 0.1.0

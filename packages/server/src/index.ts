@@ -3,10 +3,10 @@
 
 /**
  * The HTTP API of a district as an `HttpApi`: one group per module, the domains' input Schemas reused, every
- * error a problem document ({@link Problem}). The OpenAPI 3.1 document (`/openapi.json`) and Swagger UI (`/docs`)
+ * error a problem document (`Problem`). The OpenAPI 3.1 document (`/openapi.json`) and Swagger UI (`/docs`)
  * are generated from it. Groups so far: `health` (`GET /health`, `GET /ready`) and `opinion` (民情 under
  * `/api/v1/opinion`: submit, get, list in the caller's scope). The `opinion` group needs a bearer token
- * ({@link Authenticated}); only `POST /reports` may go without one, when the server allows anonymous intake.
+ * (`Authenticated`); only `POST /reports` may go without one, when the server allows anonymous intake.
  *
  * @since 0.1.0
  */
@@ -14,7 +14,7 @@ export * as Api from "./Api.js"
 
 /**
  * Who calls: the `Authentication` port turns the bearer token of a request (`Authorization: Bearer <token>`)
- * into a core `Actor`, or refuses with {@link Unauthenticated}. The server asks it on every request but the
+ * into a core `Actor`, or refuses with `Unauthenticated`. The server asks it on every request but the
  * health checks and the docs; what the actor may do is still decided by each domain command.
  * `TokenStore` is the built-in implementation (opaque staff tokens, stored hashed); an OIDC verifier or a
  * session store is another layer of the same tag.
@@ -26,7 +26,7 @@ export * as Authentication from "./Authentication.js"
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`): `type`, `title`, `status`, `detail` (the
  * domain error's Chinese message), the domain error's `_tag`, and for invalid input the `problems` (where and
- * what, never the values given). {@link fromError} maps a domain error to its status: `InvalidInput` → 400,
+ * what, never the values given). `fromError` maps a domain error to its status: `InvalidInput` → 400,
  * `Forbidden` (and `NotAssigned`: not the department's report) → 403, not found → 404, conflicts → 409, anything else → 500 with a generic text (internals are
  * logged, never sent).
  *
@@ -35,9 +35,9 @@ export * as Authentication from "./Authentication.js"
 export * as Problem from "./Problem.js"
 
 /**
- * The server of a district: `layer(options)` starts the HTTP API ({@link Api.Api}) on Node's HTTP server over the
+ * The server of a district: `layer(options)` starts the HTTP API (`Api.Api`) on Node's HTTP server over the
  * services the SDK builds from the config (`Gongzhi.layer`), with the OpenAPI document at `/openapi.json`, Swagger
- * UI at `/docs`, staff bearer tokens ({@link TokenStore}) unless another `Authentication` layer is given, a
+ * UI at `/docs`, staff bearer tokens (`TokenStore`) unless another `Authentication` layer is given, a
  * request-body limit (default 1 MB → 413), security headers and no CORS unless asked. Releasing the layer's
  * scope stops accepting connections, lets in-flight requests finish and closes the store. `serve(options)`
  * runs it until interrupted (Ctrl-C).
@@ -49,8 +49,8 @@ export * as Server from "./Server.js"
 /**
  * Staff bearer tokens issued by the server: a token is 32 random bytes (base64url, 43 characters) shown once
  * when issued; the store keeps only its SHA-256 hash with the actor it stands for, so a leaked store gives no
- * usable token. {@link issue} and {@link revoke} manage them; {@link layerMemory} provides both the store and the
- * {@link Authentication.Authentication} port over it. Hashes may be loaded at start (`initial`), e.g. from a
+ * usable token. `issue` and `revoke` manage them; `layerMemory` provides both the store and the
+ * `Authentication.Authentication` port over it. Hashes may be loaded at start (`initial`), e.g. from a
  * file written when the tokens were issued.
  *
  * @since 0.1.0
