@@ -31,6 +31,7 @@ export const LAYERS = [
 /** Imports allowed within one layer: importer → imported package directory names. */
 export const SIDEWAYS = {
   cli: ["server", "sdk"],
+  server: ["sdk"],
   // the analysis half of opinion reads its reports (a split of one domain, not a second domain)
   "opinion-analysis": ["opinion"]
 }

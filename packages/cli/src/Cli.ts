@@ -1,7 +1,9 @@
 /**
  * `gongzhi`, the command line of a district: `init` writes `gongzhi.config.json` and the PII keys (`.env`,
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
- * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice. Every command reads the config from the working
+ * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice;
+ * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C; `token issue` / `token revoke`
+ * manage its staff tokens (a file of SHA-256 hashes). Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).
  *
@@ -16,6 +18,7 @@ import { init, MODULES } from "./internal/init.js"
 import { migrate, status } from "./internal/migrate.js"
 import * as Output from "./internal/output.js"
 import { CliError, load } from "./internal/project.js"
+import { issueToken, revokeToken, serve } from "./internal/serve.js"
 
 /**
  * What `main` reads from and writes to; tests pass their own.
@@ -27,6 +30,8 @@ export interface Io {
   readonly cwd: string
   readonly lines?: Array<string> | undefined
   readonly errors?: Array<string> | undefined
+  /** `gongzhi serve` stops when this completes (default: on SIGINT or SIGTERM). */
+  readonly stop?: Promise<void> | undefined
 }
 
 class ExitCode extends Error {
@@ -41,7 +46,7 @@ const configOption = Options.text("config").pipe(
 )
 const verbose = Options.boolean("verbose").pipe(Options.withDescription("出错时显示详情 / show details on errors"))
 
-const commands = (cwd: string) => {
+const commands = (cwd: string, stop?: Promise<void>) => {
   const initCommand = Command.make(
     "init",
     {
@@ -122,9 +127,67 @@ const commands = (cwd: string) => {
     Command.withSubcommands([addNoticeCommand, listCommand])
   )
 
+  const serveCommand = Command.make(
+    "serve",
+    {
+      port: Options.integer("port").pipe(Options.withDescription("端口，默认 8080 / port"), Options.withDefault(8080)),
+      host: Options.text("host").pipe(
+        Options.withDescription("监听地址，默认 127.0.0.1（仅本机）/ interface"),
+        Options.withDefault("127.0.0.1")
+      ),
+      anonymousIntake: Options.boolean("anonymous-intake").pipe(
+        Options.withDescription("允许居民不带令牌提交民情诉求 / accept reports without a token")
+      ),
+      tokens: Options.text("tokens").pipe(
+        Options.withDescription("工作人员令牌摘要文件（JSON）/ stored token hashes"),
+        Options.optional
+      ),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        serve(
+          project,
+          {
+            port: o.port,
+            host: o.host,
+            anonymousIntake: o.anonymousIntake,
+            tokens: Option.getOrUndefined(o.tokens),
+            stop: stop === undefined ? undefined : Effect.promise(() => stop)
+          },
+          cwd
+        )
+      )
+  ).pipe(Command.withDescription("启动 HTTP 接口服务 / run the HTTP server"))
+
+  const tokensOption = Options.text("tokens").pipe(
+    Options.withDescription("令牌摘要文件，默认 tokens.json / the token hashes file"),
+    Options.withDefault("tokens.json")
+  )
+  const issueCommand = Command.make(
+    "issue",
+    {
+      actor: Options.text("actor").pipe(Options.withDescription("工作人员身份 JSON 文件 / the staff actor as JSON")),
+      label: Options.text("label").pipe(Options.withDescription("备注 / a label"), Options.optional),
+      tokens: tokensOption,
+      verbose
+    },
+    (o) => issueToken({ actor: o.actor, tokens: o.tokens, label: Option.getOrUndefined(o.label) }, cwd)
+  ).pipe(Command.withDescription("签发工作人员令牌 / issue a staff token"))
+  const revokeCommand = Command.make(
+    "revoke",
+    { hash: Args.text({ name: "sha256" }), tokens: tokensOption, verbose },
+    (o) => revokeToken({ hash: o.hash, tokens: o.tokens }, cwd)
+  ).pipe(Command.withDescription("吊销令牌 / revoke a token"))
+  const tokenCommand = Command.make("token").pipe(
+    Command.withDescription("接口服务的工作人员令牌 / staff tokens of the server"),
+    Command.withSubcommands([issueCommand, revokeCommand])
+  )
+
   return Command.make("gongzhi").pipe(
     Command.withDescription("共治 Gongzhi：区级社会治理 / district social governance"),
-    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand])
+    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand, serveCommand, tokenCommand])
   )
 }
 
@@ -137,7 +200,7 @@ const commands = (cwd: string) => {
  */
 export const main = async (argv: ReadonlyArray<string>, io: Io = { cwd: process.cwd() }): Promise<number> => {
   const output = io.lines === undefined ? Output.layerProcess : Output.layerCollect(io.lines, io.errors ?? io.lines)
-  const run = Command.run(commands(io.cwd), { name: "gongzhi", version: "0.1.0" })
+  const run = Command.run(commands(io.cwd, io.stop), { name: "gongzhi", version: "0.1.0" })
   const showStack = argv.includes("--verbose")
   const program = Effect.suspend(() => run(argv)).pipe(
     Effect.provide(Layer.mergeAll(NodeContext.layer, output))

@@ -9,6 +9,8 @@
  *
  * @since 0.1.0
  */
+
+import type { SqlClient } from "@effect/sql"
 import * as Actor from "@gongzhi/core/Actor"
 import type * as Calendar from "@gongzhi/core/Calendar"
 import * as Command from "@gongzhi/core/Command"
@@ -20,7 +22,7 @@ import type * as ApplicantCheck from "@gongzhi/projects/ApplicantCheck"
 import { Projects } from "@gongzhi/projects/Projects"
 import { Statistics } from "@gongzhi/volunteers/Statistics"
 import { Volunteers } from "@gongzhi/volunteers/Volunteers"
-import { Cause, type Context, Effect, Either, Exit, type Layer, ManagedRuntime } from "effect"
+import { Cause, type Context, Effect, Either, Exit, Layer, ManagedRuntime } from "effect"
 import * as GongzhiConfig from "./GongzhiConfig.js"
 import * as Layers from "./internal/layers.js"
 
@@ -177,4 +179,40 @@ export const createGongzhi = async <const C extends GongzhiConfig.GongzhiConfigI
     run: <A, E>(effect: Effect.Effect<A, E, any>) => runPromiseExit(effect).then(unwrap) as Promise<A>,
     close: () => runtime.dispose()
   }) as unknown as Gongzhi<C["modules"]>
+}
+
+/**
+ * The services of a district, as an Effect layer: the services a module provides are present only when its key is
+ * in `modules` (a program that asks for a module it did not configure fails at start-up with a missing service).
+ * `SqlClient` is the district's database (for readiness checks).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = Opinions | Volunteers | Statistics | Credits | Projects | SqlClient.SqlClient
+
+/**
+ * The same wiring as {@link createGongzhi} — config decoded, region tree loaded, store opened and migrated, keys
+ * checked — as an Effect `Layer`, for programs (such as `@gongzhi/server`) that run on Effect and want the
+ * modules' services themselves. Building it fails with the same typed start-up errors; releasing its scope closes
+ * the store.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Gongzhi } from "@gongzhi/sdk"
+ * import { Opinions } from "@gongzhi/opinion/Opinions"
+ * import { Effect } from "effect"
+ *
+ * declare const config: Parameters<typeof Gongzhi.layer>[0]
+ * const program = Effect.flatMap(Opinions, (opinions) => Effect.succeed(opinions.settings))
+ * Effect.runPromise(Effect.provide(program, Gongzhi.layer(config)))
+ */
+export const layer = (
+  config: GongzhiConfig.GongzhiConfigInput,
+  options: CreateOptions = {}
+): Layer.Layer<Services, unknown> => {
+  const decoded = GongzhiConfig.decode(config)
+  if (Either.isLeft(decoded)) return Layer.fail(decoded.left)
+  return Layers.layer(decoded.right, options) as Layer.Layer<Services, unknown>
 }

@@ -199,3 +199,21 @@ describe("actor", () => {
     expect((thrown as Errors.InvalidInput).problems.length).toBeGreaterThan(0)
   })
 })
+
+describe("Gongzhi.layer", () => {
+  it("gives the modules' services as an Effect layer over the same wiring, and fails on a bad config", async () => {
+    const { layer } = await import("../src/Gongzhi.js")
+    const settings = await Effect.runPromise(
+      Effect.scoped(
+        Effect.flatMap(Opinions.Opinions, (opinions) => Effect.succeed(opinions.settings)).pipe(
+          Effect.provide(layer(config(), { cipher }))
+        )
+      )
+    )
+    expect(settings).toBeDefined()
+    const bad = await Effect.runPromiseExit(
+      Effect.provide(Effect.void, layer({ ...config(), district: { code: "x", name: "" } }, { cipher }))
+    )
+    expect(JSON.stringify(bad)).toContain("InvalidConfig")
+  })
+})
