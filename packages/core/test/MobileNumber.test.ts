@@ -115,10 +115,11 @@ describe("MobileNumber", () => {
       [
         fc
           .tuple(
-            fc.constantFrom("", "+86", "0086", "86", "+86 ", "0086-", "8", "+8", "086"),
-            fc.string({ unit: fc.constantFrom(..."0123456789 -\t\u3000é"), maxLength: 14 })
+            fc.constantFrom("", "+86", "0086", "86", "+86 ", "0086-", "8", "+8", "086", "1234", "+860", "00860"),
+            fc.constantFrom("1", "2", "", " "),
+            fc.string({ unit: fc.constantFrom(..."0123456789 -\t\u3000é"), minLength: 8, maxLength: 12 })
           )
-          .map(([prefix, rest]) => prefix + rest)
+          .map(([prefix, first, rest]) => prefix + first + rest)
       ],
       ([s]) => {
         const out = s.replace(/[\s-]+/g, "")
