@@ -62,6 +62,12 @@ export const modules = [
     tsconfig: "packages/opinion/tsconfig.json"
   },
   {
+    id: "credit/periods",
+    mutate: ["packages/credit/src/CreditRules.ts"],
+    tests: ["packages/credit/test/CreditRules.test.ts"],
+    tsconfig: "packages/credit/tsconfig.json"
+  },
+  {
     id: "volunteers/star-level",
     mutate: ["packages/volunteers/src/StarLevel.ts"],
     tests: ["packages/volunteers/test/StarLevel.test.ts", "packages/volunteers/test/ServiceRecord.test.ts"],

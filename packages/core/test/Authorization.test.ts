@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Arbitrary, Effect, Either, Exit, FastCheck as fc, Layer, Schema } from "effect"
+import { Arbitrary, Effect, Either, Exit, FastCheck as fc, Layer, ParseResult, Schema } from "effect"
 import * as Actor from "../src/Actor.js"
 import * as Authorization from "../src/Authorization.js"
 import type { RegionCode } from "../src/Region.js"
@@ -218,6 +218,100 @@ describe("Authorization", () => {
       const layer: Layer.Layer<Authorization.Authorization, Authorization.InvalidRolePermissions> =
         Authorization.layerFromUnknown({})
       assert.isTrue(Layer.isLayer(layer))
+    })
+  )
+
+  it("an exact grant grants exactly that permission; a wildcard everything below its prefix and nothing beside it", () => {
+    // a table of its own, decoded here: what it grants is computed on first use
+    const own = Schema.decodeUnknownSync(Authorization.RolePermissions)({
+      reporter: ["opinion.reports.create"],
+      organiser: ["volunteers.*"]
+    })
+    assert.isTrue(Authorization.grants(own, roles("reporter"), "opinion.reports.create"))
+    assert.isFalse(Authorization.grants(own, roles("reporter"), "opinion.reports.created"))
+    assert.isFalse(Authorization.grants(own, roles("reporter"), "opinion.reports.creat"))
+    assert.isFalse(Authorization.grants(own, roles("reporter"), "opinion.reports.close"))
+    assert.isTrue(Authorization.grants(own, roles("organiser"), "volunteers.records.export"))
+    assert.isFalse(Authorization.grants(own, roles("organiser"), "volunteersx.approve"))
+    assert.isFalse(Authorization.grants(own, roles("organiser"), "votes.cast"))
+    assert.isFalse(Authorization.grants(own, roles("organiser"), "opinion.reports.create"))
+    assert.isTrue(Authorization.grants(own, roles("reporter", "organiser"), "volunteers.approve"))
+  })
+
+  it("Forbidden names every role held, the permission and the region in both languages", () => {
+    const both = new Actor.Staff({
+      staffId: Actor.StaffId.make("C2"),
+      name: "张社工",
+      roles: roles("community-worker", "volunteer"),
+      scope: scope("440310", "440310001005")
+    })
+    const result = Authorization.check(table, both, "volunteers.approve", xinhe)
+    assert.isTrue(Either.isLeft(result))
+    if (Either.isLeft(result)) {
+      assert.strictEqual(
+        result.left.message,
+        "无权执行「volunteers.approve」：工作人员 C2，角色 community-worker、volunteer 没有此权限。" +
+          "需要的范围：租户 440310 区划 440310001005；持有的范围：租户 440310 区划 440310001005" +
+          " / forbidden (permission): Staff C2 may not volunteers.approve in 440310001005"
+      )
+    }
+    // an invalid request without a detail still says what kind of thing was wrong
+    const invalid = new Authorization.Forbidden({
+      reason: "invalid",
+      permission: "approve",
+      actorKind: "Staff",
+      actorId: "C2",
+      roles: [],
+      requiredTenantId: "440310",
+      requiredRegionCode: "440310",
+      heldTenantId: "440310",
+      heldRegionCode: "440310001005"
+    })
+    assert.include(invalid.message, "请求无效（权限名称或目标格式不对）")
+  })
+
+  it("a malformed permission, an outside region or a missing target is refused as invalid, saying why", () => {
+    const permission = Authorization.check(table, admin, "approve", district)
+    assert.include(Either.isLeft(permission) ? permission.left.message : "", "请求无效（权限名称格式不对）")
+    const decoded = Schema.decodeUnknownEither(Authorization.Permission)("approve")
+    assert.isTrue(Either.isLeft(decoded))
+    if (Either.isLeft(decoded)) {
+      assert.deepStrictEqual(
+        ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) => issue.message),
+        ["权限名称应为以点分隔的两段以上英文，例如 volunteers.approve"]
+      )
+    }
+    // the region outside its tenant is reported at the region, so a form can show it next to the field
+    const outside = Schema.decodeUnknownEither(Authorization.Target)({ tenantId: "440310", regionCode: "440309001" })
+    assert.isTrue(Either.isLeft(outside))
+    if (Either.isLeft(outside)) {
+      assert.deepStrictEqual(
+        ParseResult.ArrayFormatter.formatErrorSync(outside.left).map((issue) => [issue.path, issue.message]),
+        [[["regionCode"], "目标区划 440309001 不在租户 440310 之内"]]
+      )
+    }
+    // a caller that passes no target at all (untyped code) gets Forbidden, not a crash
+    const missing = Authorization.check(table, admin, "volunteers.approve", undefined as never)
+    assert.isTrue(Either.isLeft(missing))
+    if (Either.isLeft(missing)) {
+      assert.strictEqual(missing.left.reason, "invalid")
+      assert.strictEqual(missing.left.requiredTenantId, "undefined")
+      assert.include(missing.left.message, "请求无效（Expected ")
+    }
+  })
+
+  it.effect("a role table that is not an object, or has an item that is not a string, is described in Chinese", () =>
+    Effect.gen(function* () {
+      const notObject = yield* Effect.flip(Authorization.decodeRolePermissions(["*"]))
+      assert.deepStrictEqual(notObject.problems, ['角色权限表 应为对象（角色 → 授权列表），实际为 ["*"]'])
+      const twoProblems = yield* Effect.flip(
+        Authorization.decodeRolePermissions({ volunteer: [1], resident: "opinion.reports.create" })
+      )
+      assert.strictEqual(
+        twoProblems.message,
+        "角色权限表有 2 处问题：\n1. 角色 volunteer 的第 1 项 应为string，实际为 1\n" +
+          '2. 角色 resident 应为授权列表（数组），实际为 "opinion.reports.create"\n / invalid role permissions table'
+      )
     })
   )
 

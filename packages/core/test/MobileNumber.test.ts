@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect, Either, FastCheck as fc, Schema } from "effect"
+import * as Identifiers from "../src/internal/identifiers.js"
 import * as MobileNumber from "../src/MobileNumber.js"
 
 /** Park–Miller generator: a seeded random number in [0, 1). */
@@ -95,5 +96,37 @@ describe("MobileNumber", () => {
     assert.strictEqual(MobileNumber.normalize(once), once)
     const doubled = MobileNumber.normalize(`+86 86${n}`)
     assert.strictEqual(MobileNumber.normalize(doubled), doubled)
+  })
+
+  describe("the allocation-free fast paths agree with the rule 1[3-9] and nine digits", () => {
+    it.prop(
+      "the check and the diagnosis accept exactly 1[3-9]\\d{9}",
+      [fc.oneof(numbers, fc.string({ unit: fc.constantFrom(..."0123456789+ -é"), maxLength: 13 }))],
+      ([s]) => {
+        const valid = /^1[3-9]\d{9}$/.test(s)
+        assert.strictEqual(Identifiers.isMobileValid(s), valid, s)
+        assert.strictEqual(Identifiers.diagnoseMobile(s) === undefined, valid, s)
+      },
+      { fastCheck: { numRuns: 2000 } }
+    )
+
+    it.prop(
+      "normalising drops whitespace and hyphens, then +86, 0086 or 86 only before 11 characters starting with 1",
+      [
+        fc
+          .tuple(
+            fc.constantFrom("", "+86", "0086", "86", "+86 ", "0086-", "8", "+8", "086", "1234", "+860", "00860"),
+            fc.constantFrom("1", "2", "", " "),
+            fc.string({ unit: fc.constantFrom(..."0123456789 -\t\u3000é"), minLength: 8, maxLength: 12 })
+          )
+          .map(([prefix, first, rest]) => prefix + first + rest)
+      ],
+      ([s]) => {
+        const out = s.replace(/[\s-]+/g, "")
+        const match = /^(?:\+86|0086|86)(1[\s\S]{10})$/u.exec(out)
+        assert.strictEqual(Identifiers.normaliseMobile(s), match === null ? out : match[1], s)
+      },
+      { fastCheck: { numRuns: 2000 } }
+    )
   })
 })

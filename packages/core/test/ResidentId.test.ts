@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect, Either, FastCheck as fc, Option, Schema } from "effect"
+import * as Identifiers from "../src/internal/identifiers.js"
 import * as ResidentId from "../src/ResidentId.js"
 import type { TenantId } from "../src/Tenant.js"
 
@@ -254,4 +255,87 @@ describe("ResidentId", () => {
         assert.strictEqual(ResidentId.birthDate(converted), ResidentId.birthDate(id))
       })
   )
+
+  describe("the allocation-free fast paths agree with the full diagnosis", () => {
+    /** A valid value with, at random, one character replaced, one inserted or one removed, or nothing changed. */
+    const nearMiss = (valid: fc.Arbitrary<string>, pool: string) =>
+      fc
+        .tuple(
+          valid,
+          fc.nat(),
+          fc.constantFrom(...Array.from(pool)),
+          fc.constantFrom("replace", "insert", "remove", "keep")
+        )
+        .map(([s, at, ch, how]) => {
+          const i = at % s.length
+          return how === "replace"
+            ? s.slice(0, i) + ch + s.slice(i + 1)
+            : how === "insert"
+              ? s.slice(0, i) + ch + s.slice(i)
+              : how === "remove"
+                ? s.slice(0, i) + s.slice(i + 1)
+                : s
+        })
+
+    it.prop(
+      "a number passes the fast check exactly when the diagnosis finds nothing, whatever today is",
+      [
+        fc.oneof(nearMiss(ids, "0123456789XxA é\u0080"), fc.string({ maxLength: 20 })),
+        fc.integer({ min: 19000101, max: 20991231 })
+      ],
+      ([s, today]) => {
+        assert.strictEqual(
+          Identifiers.isResidentIdValid(s, today),
+          Identifiers.diagnoseResidentId(s, today) === undefined,
+          `${s} ${today}`
+        )
+      },
+      { fastCheck: { numRuns: 2000 } }
+    )
+
+    it.prop(
+      "normalising drops whitespace and upper-cases, whatever the characters",
+      [fc.string({ unit: fc.constantFrom(..."019Xx \t\u3000\u00a0é") })],
+      ([s]) => {
+        assert.strictEqual(Identifiers.normaliseResidentId(s), s.replace(/\s+/g, "").toUpperCase())
+      }
+    )
+
+    it.prop(
+      "a real date is one the Gregorian calendar has, year 1 or later",
+      [fc.integer({ min: -10, max: 10000 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })],
+      ([y, m, d]) => {
+        const date = new Date(Date.UTC(2000, 0, 1))
+        date.setUTCFullYear(y, m - 1, d)
+        const real = y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+        if (y >= 0) assert.strictEqual(Identifiers.isRealDate(y * 10000 + m * 100 + d), real, `${y}-${m}-${d}`)
+        if (y >= 1 && m >= 1 && m <= 12) {
+          assert.strictEqual(
+            Identifiers.daysInMonth(y, m),
+            // day 0 of the next month is the last day of this one
+            new Date(new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(y, m, 0)).getUTCDate()
+          )
+        }
+      },
+      { fastCheck: { numRuns: 1000 } }
+    )
+
+    it("a person born today is not born in the future", () => {
+      const born = "11010120260501001"
+      const id = born + Identifiers.residentIdCheckCharacter(born)
+      assert.isTrue(Identifiers.isResidentIdValid(id, 20260501))
+      assert.isUndefined(Identifiers.diagnoseResidentId(id, 20260501))
+      assert.strictEqual(Identifiers.diagnoseResidentId(id, 20260430)?.kind, "BirthDateInFuture")
+    })
+
+    it("a legacy 15-digit number must be all digits, and the first wrong one is named", () => {
+      assert.isUndefined(Identifiers.diagnoseLegacy15("110101800101001"))
+      assert.deepStrictEqual(Identifiers.diagnoseLegacy15("11010180010100A"), {
+        kind: "InvalidCharacter",
+        position: 15,
+        message: "第15位应为数字，实际为“A”"
+      })
+      assert.strictEqual(Identifiers.diagnoseLegacy15("1101018001010012")?.kind, "InvalidLength")
+    })
+  })
 })

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect, Either, FastCheck as fc, Option, Schema } from "effect"
+import * as Identifiers from "../src/internal/identifiers.js"
 import * as SocialCreditCode from "../src/SocialCreditCode.js"
 import type { TenantId } from "../src/Tenant.js"
 
@@ -350,4 +351,60 @@ describe("SocialCreditCode", () => {
       )
     }
   )
+
+  describe("the allocation-free fast paths agree with the full diagnosis", () => {
+    /** A valid value with, at random, one character replaced, one inserted or one removed, or nothing changed. */
+    const nearMiss = (valid: fc.Arbitrary<string>, pool: string) =>
+      fc
+        .tuple(
+          valid,
+          fc.nat(),
+          fc.constantFrom(...Array.from(pool)),
+          fc.constantFrom("replace", "insert", "remove", "keep")
+        )
+        .map(([s, at, ch, how]) => {
+          const i = at % s.length
+          return how === "replace"
+            ? s.slice(0, i) + ch + s.slice(i + 1)
+            : how === "insert"
+              ? s.slice(0, i) + ch + s.slice(i)
+              : how === "remove"
+                ? s.slice(0, i) + s.slice(i + 1)
+                : s
+        })
+
+    it.prop(
+      "a code passes the fast check exactly when the diagnosis finds nothing",
+      [fc.oneof(nearMiss(codes, "0123456789ABCDEFGHJKLMNPQRTUWXYIOZSVa\u0080é😀"), fc.string({ maxLength: 20 }))],
+      ([s]) => {
+        assert.strictEqual(Identifiers.isUsccValid(s), Identifiers.diagnoseUscc(s) === undefined, s)
+      },
+      { fastCheck: { numRuns: 2000 } }
+    )
+
+    it.prop(
+      "normalising is trim, upper-case and dropping whitespace and hyphens, whatever the characters",
+      [fc.string({ unit: fc.constantFrom(..."09AZaz- \t\u3000\u00a0\u0080é") })],
+      ([s]) => {
+        assert.strictEqual(
+          Identifiers.normaliseCode(s),
+          s
+            .trim()
+            .toUpperCase()
+            .replace(/[\s-]+/g, "")
+        )
+      }
+    )
+
+    it.prop("check characters of a valid code are its own last two characters", [codes], ([code]) => {
+      assert.strictEqual(Identifiers.usccCheckCharacter(code.slice(0, 17)), code[17])
+      assert.strictEqual(Identifiers.organisationCheckCharacter(code.slice(8, 16)), code[16])
+    })
+
+    it("characters beyond ASCII have no check character", () => {
+      assert.isUndefined(Identifiers.usccCheckCharacter("91350100M000100é4"))
+      assert.isUndefined(Identifiers.organisationCheckCharacter("M000100é"))
+      assert.isUndefined(Identifiers.organisationCheckCharacter("M000100\u0080"))
+    })
+  })
 })

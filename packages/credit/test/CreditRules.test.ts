@@ -18,7 +18,9 @@ describe("CreditRules.addMonths", () => {
     ["2026-03-31", 1, "2026-04-30"],
     ["2026-04-01", 12, "2027-04-01"],
     ["2026-12-15", 1, "2027-01-15"],
-    ["2026-05-10", 0, "2026-05-10"]
+    ["2026-05-10", 0, "2026-05-10"],
+    ["9999-11-30", 1, "9999-12-30"],
+    ["9999-12-31", 1, "9999-12-31"]
   ])("%s + %i months = %s", (from, months, expected) => {
     expect(CreditRules.addMonths(d(from), months)).toBe(expected)
   })
@@ -109,6 +111,55 @@ describe("CreditRules.periods", () => {
     expect(result.rule.id).toBe("later")
     expect(result.minimumReached).toBe("2030-02-28")
     expect(result.displayEnds).toBe("2030-07-31")
+  })
+
+  it("a minimum equal to the maximum is allowed; a longer one is refused with a Chinese message", () => {
+    expect(Schema.is(CreditRules.TierPeriods)({ display: "always", minimumMonths: 12, maximumMonths: 12 })).toBe(true)
+    expect(() =>
+      Schema.decodeUnknownSync(CreditRules.TierPeriods)({ display: "always", minimumMonths: 13, maximumMonths: 12 })
+    ).toThrow("最短公示期不能长于最长公示期")
+  })
+
+  it("of two rule sets from the same date the later in the list governs; before every set, the oldest", () => {
+    const amended: CreditRules.RuleSet = { ...CreditRules.order36, id: "amended" }
+    expect(CreditRules.ruleFor(d("2026-11-30"), [...CreditRules.defaultRuleSets, amended]).id).toBe("amended")
+    const late: CreditRules.RuleSet = { ...CreditRules.order36, id: "late", appliesFrom: d("2031-01-01") }
+    const later: CreditRules.RuleSet = { ...CreditRules.order36, id: "later", appliesFrom: d("2032-01-01") }
+    expect(CreditRules.ruleFor(d("2026-11-30"), [later, late]).id).toBe("late")
+    expect(CreditRules.ruleFor(d("2026-11-30"), []).id).toBe(CreditRules.rule527.id)
+    // the list order does not matter between different dates: the latest on or before the finding governs
+    expect(CreditRules.ruleFor(d("2026-11-30"), [CreditRules.order36, CreditRules.order58]).id).toBe(
+      CreditRules.order36.id
+    )
+    const hidden: CreditRules.RuleSet = {
+      ...CreditRules.order36,
+      id: "hidden",
+      tiers: { ...CreditRules.order36.tiers, minor: { display: "never", minimumMonths: 0, maximumMonths: 0 } }
+    }
+    const input = Schema.decodeSync(CreditRules.PeriodsInput)({
+      tier: "minor",
+      findingDate: "2026-11-30",
+      regulatorRequiresDisplay: true
+    })
+    expect(CreditRules.periods(input, [hidden]).displayed).toBe(false)
+  })
+
+  it("under Order 36 a minor finding is displayed only when the regulator requires it", () => {
+    const minor = { tier: "minor", findingDate: "2026-11-30" } as const
+    expect(periods(minor).displayed).toBe(false)
+    expect(periods({ ...minor, regulatorRequiresDisplay: false }).displayed).toBe(false)
+    const required = periods({ ...minor, regulatorRequiresDisplay: true })
+    expect(required.displayed).toBe(true)
+    expect(required.maximumMonths).toBe(3)
+    expect(periods({ tier: "serious", findingDate: "2026-11-30" }).displayed).toBe(true)
+  })
+
+  it("tiers have Chinese labels", () => {
+    expect(["minor", "general", "serious"].map((t) => CreditRules.tierLabel(t as CreditRules.Tier))).toEqual([
+      "轻微",
+      "一般",
+      "严重"
+    ])
   })
 
   it("rejects a rule set whose minimum is longer than its maximum", () => {

@@ -548,5 +548,6 @@ export const notAllowed = (
     stateName: stateName(workflow, state),
     command,
     commandName: commandLabels[command],
+    // Stryker disable next-line ConditionalExpression: equivalent because `reason` is `Schema.optional` (not exact): an explicit undefined decodes, prints and encodes like an absent one
     ...(reason === undefined ? {} : { reason })
   })

@@ -154,4 +154,129 @@ describe("Deadline", () => {
       }).pipe(Effect.provide(Calendar.layerChina)),
     { fastCheck: { numRuns: 60 } }
   )
+  it.effect("an invalid policy lists every problem, numbered, with the path of each and the bound in Chinese", () =>
+    Effect.gen(function* () {
+      const invalid = yield* Effect.flip(
+        Deadline.decodePolicy({
+          ...Schema.encodeSync(Deadline.Policy)(P),
+          fallback: { _tag: "WorkingDays", days: 0 },
+          followUp: { _tag: "CalendarDays", days: 101 }
+        })
+      )
+      assert.deepStrictEqual(invalid.problems, [
+        "fallback.days：工作日数应在 1 到 100 之间",
+        "followUp.days：自然日数应在 1 到 100 之间"
+      ])
+      assert.include(invalid.message, "办理时限规则有 2 处问题")
+      assert.include(invalid.message, "\n1. fallback.days：")
+      assert.include(invalid.message, "\n2. followUp.days：")
+      // a problem with the whole input has no path in front of it
+      const notAnObject = yield* Effect.flip(Deadline.decodePolicy("13 个工作日"))
+      assert.strictEqual(notAnObject.problems.length, 1)
+      assert.match(notAnObject.problems[0]!, /^Expected /)
+    })
+  )
+
+  it.effect("a due date beyond the calendar's years fails with the calendar's reason instead of a defect", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(due("complaint", new Date(Date.UTC(9999, 11, 30, 2))))
+      assert.strictEqual(error._tag, "DeadlineUnavailable")
+      assert.include(error.reason, "9999")
+      assert.include(error.message, "无法计算办理时限")
+      assert.include(error.message, error.reason)
+    }).pipe(Effect.provide(Calendar.layerChina))
+  )
+
+  it.effect("same-day and calendar-day limits are certain even in a year the calendar does not cover", () =>
+    Effect.gen(function* () {
+      const calendar = yield* Calendar.WorkingCalendar
+      const emergency = yield* due("complaint", shenzhen("2027-03-01T10:00:00"), "emergency")
+      assert.strictEqual(emergency.dueDate, "2027-03-01")
+      assert.isTrue(emergency.certain)
+      const policy = new Deadline.Policy({
+        ...P,
+        rules: [new Deadline.Rule({ name: "10 个自然日", limit: { _tag: "CalendarDays", days: 10 } })]
+      })
+      const calendarDays = yield* Deadline.handlingDeadline(policy, calendar, {
+        kind: "complaint",
+        urgency: "normal",
+        category: "GL02",
+        receivedAt: shenzhen("2027-03-01T10:00:00")
+      })
+      assert.strictEqual(calendarDays.dueDate, "2027-03-11")
+      assert.isTrue(calendarDays.certain)
+    }).pipe(Effect.provide(Calendar.layerChina))
+  )
+
+  it.effect("a category rule matches any of its prefixes, and the subcategories under them", () =>
+    Effect.gen(function* () {
+      const calendar = yield* Calendar.WorkingCalendar
+      const policy = new Deadline.Policy({
+        ...P,
+        rules: [
+          new Deadline.Rule({
+            name: "安全类 1 个工作日",
+            categories: ["GL04", "CS01"],
+            limit: { _tag: "WorkingDays", days: 1, countStartDay: false }
+          })
+        ]
+      })
+      const ruleOf = (category: string) => Deadline.ruleFor(policy, { kind: "complaint", urgency: "normal", category })
+      assert.strictEqual(ruleOf("GL04").name, "安全类 1 个工作日")
+      assert.strictEqual(ruleOf("CS01").name, "安全类 1 个工作日")
+      assert.strictEqual(ruleOf("GL0402").name, "安全类 1 个工作日")
+      assert.strictEqual(ruleOf("GL02").name, "默认时限")
+      assert.strictEqual(ruleOf("CS0204").name, "默认时限")
+      const deadline = yield* Deadline.handlingDeadline(policy, calendar, {
+        kind: "complaint",
+        urgency: "normal",
+        category: "GL0402",
+        receivedAt: shenzhen("2026-03-02T09:00:00")
+      })
+      assert.strictEqual(deadline.dueDate, "2026-03-03")
+      // the reminder would fall on the day of receipt itself: nothing to warn about
+      assert.isUndefined(deadline.remindOn)
+    }).pipe(Effect.provide(Calendar.layerChina))
+  )
+
+  it.effect("a policy without reminders sends none, however long the limit", () =>
+    Effect.gen(function* () {
+      const calendar = yield* Calendar.WorkingCalendar
+      const policy = new Deadline.Policy({ ...P, reminderWorkingDays: 0 })
+      const complaint = yield* Deadline.handlingDeadline(policy, calendar, {
+        kind: "complaint",
+        urgency: "normal",
+        category: "GL02",
+        receivedAt: shenzhen("2026-03-02T09:00:00")
+      })
+      assert.strictEqual(complaint.dueDate, "2026-03-19")
+      assert.isUndefined(complaint.remindOn)
+      const extended = yield* Deadline.extend(policy, calendar, complaint, 5, shenzhen("2026-03-10T10:00:00"))
+      assert.isUndefined(extended.remindOn)
+    }).pipe(Effect.provide(Calendar.layerChina))
+  )
+
+  it.effect("an extension is certain only when the deadline and the added days both are; no reminder once past", () =>
+    Effect.gen(function* () {
+      const calendar = yield* Calendar.WorkingCalendar
+      const base = yield* due("complaint", shenzhen("2026-03-02T09:00:00"))
+      const extended = yield* Deadline.extend(P, calendar, base, 5, shenzhen("2026-03-18T10:00:00"))
+      assert.isTrue(extended.certain)
+      // an estimated deadline stays an estimate, even when the added days are in a covered year
+      const estimated = new Deadline.Deadline({ dueDate: base.dueDate, certain: false, rule: base.rule })
+      const stillEstimated = yield* Deadline.extend(P, calendar, estimated, 5, shenzhen("2026-03-18T10:00:00"))
+      assert.strictEqual(stillEstimated.dueDate, "2026-03-26")
+      assert.isFalse(stillEstimated.certain)
+      // added days running into an uncovered year make a certain deadline an estimate
+      const december = yield* due("enquiry", shenzhen("2026-12-21T10:00:00"))
+      assert.isTrue(december.certain)
+      const intoNextYear = yield* Deadline.extend(P, calendar, december, 10, shenzhen("2026-12-23T10:00:00"))
+      assert.isFalse(intoNextYear.certain)
+      // decided on the last day: the reminder day (the day of the decision) is not after it, so there is none
+      const lastMinute = yield* Deadline.extend(P, calendar, base, 1, shenzhen("2026-03-19T16:00:00"))
+      assert.strictEqual(lastMinute.dueDate, "2026-03-20")
+      assert.isUndefined(lastMinute.remindOn)
+      assert.isFalse("remindOn" in lastMinute)
+    }).pipe(Effect.provide(Calendar.layerChina))
+  )
 })

@@ -310,6 +310,109 @@ describe("Workflow", () => {
     },
     { fastCheck: { numRuns: 400 } }
   )
+  it("a configuration's problems are each reported: duplicate states, an undefined initial state, no resolved end", () => {
+    assert.deepStrictEqual(
+      Workflow.problems(definitionWith({ states: [...Workflow.defaultDefinition.states, S("received")] })),
+      ["状态 received 重复定义"]
+    )
+    // an undefined initial state is reported once, not as every state being unreachable from it
+    assert.deepStrictEqual(Workflow.problems(definitionWith({ initial: "nowhere" as Workflow.StateCode })), [
+      "初始状态 nowhere 未定义"
+    ])
+    // a workflow whose every end is 'unresolved' could never count a report as done
+    const noResolvedEnd = new Workflow.Definition({
+      name: "只有未解决",
+      initial: "open" as Workflow.StateCode,
+      states: [S("open"), S("given-up", "closed-unresolved", "stopped")],
+      transitions: [T("closeUnresolved", ["open"], "given-up")]
+    })
+    assert.deepStrictEqual(Workflow.problems(noResolvedEnd), ["至少需要一个「已解决」的结束状态"])
+    const built = Workflow.make(
+      new Workflow.Definition({
+        ...noResolvedEnd,
+        initial: "nowhere" as Workflow.StateCode,
+        states: [...noResolvedEnd.states, S("open")]
+      })
+    )
+    assert.isTrue(Either.isLeft(built))
+    if (Either.isLeft(built)) {
+      assert.strictEqual(
+        built.left.message,
+        "办理流程配置有 3 处问题：\n1. 状态 open 重复定义\n2. 初始状态 nowhere 未定义\n3. 至少需要一个「已解决」的结束状态\n / invalid workflow"
+      )
+    }
+  })
+
+  it("a built workflow's lookups answer for exactly its own states and transitions", () => {
+    const small = Workflow.make(
+      new Workflow.Definition({
+        name: "简易流程",
+        initial: "open" as Workflow.StateCode,
+        states: [S("open"), S("done", "closed-resolved", "stopped")],
+        transitions: [T("close", ["open"], "done", "opinion.reports.close")]
+      })
+    )
+    assert.isTrue(Either.isRight(small))
+    if (Either.isRight(small)) {
+      const workflow = small.right
+      assert.strictEqual(workflow.initial.code, "open")
+      assert.deepStrictEqual([...workflow.reachable].sort(), ["done", "open"])
+      assert.strictEqual(Option.getOrThrow(workflow.state("done")).bucket, "closed-resolved")
+      assert.isTrue(Option.isNone(workflow.state("closed")))
+      assert.deepStrictEqual(
+        workflow.transitionsOf("close").map((t) => [t.command, [...t.from], t.to]),
+        [["close", ["open"], "done"]]
+      )
+      // a command the configuration does not use has no transitions (not an error)
+      assert.deepStrictEqual(workflow.transitionsOf("merge"), [])
+      assert.strictEqual(Workflow.stateName(workflow, "done"), "done")
+      assert.strictEqual(Workflow.stateName(workflow, "closed"), "closed")
+    }
+    assert.deepStrictEqual(
+      W.transitionsOf("close").map((t) => t.to),
+      ["closed"]
+    )
+    // an unknown state runs no clock and counts as open
+    assert.strictEqual(Workflow.clockOf(W, "no-such-state"), "stopped")
+    assert.strictEqual(Workflow.clockOf(W, "in-progress"), "handling")
+    assert.strictEqual(Workflow.bucketOf(W, "merged"), "closed-resolved")
+  })
+
+  it("a guard's refusal gives its reason after the Chinese names; without one, none", () => {
+    assert.strictEqual(
+      Workflow.notAllowed(W, "R1", "followed-up", "close", "居民不满意，应重办").message,
+      "诉求 R1 当前状态为「已回访」，不能执行「办结」：居民不满意，应重办 / report R1 is followed-up: close is not allowed"
+    )
+    assert.strictEqual(
+      Workflow.notAllowed(W, "R1", "somewhere", "merge").message,
+      "诉求 R1 当前状态为「somewhere」，不能执行「合并」 / report R1 is somewhere: merge is not allowed"
+    )
+  })
+
+  it.effect("decoding reports each problem at its path, in Chinese where the rule is ours", () =>
+    Effect.gen(function* () {
+      const json = JSON.parse(JSON.stringify(Schema.encodeSync(Workflow.Definition)(Workflow.defaultDefinition)))
+      const badCode = yield* Effect.flip(Workflow.decode({ ...json, initial: "InProgress" }))
+      assert.deepStrictEqual(badCode.problems, ["initial：状态编码应为小写英文单词，用 - 连接，例如 in-progress"])
+      const missing = yield* Effect.flip(
+        Workflow.decode({ ...json, transitions: [{ command: "close", from: ["replied"] }] })
+      )
+      assert.deepStrictEqual(missing.problems, ["transitions.0.to：is missing", "transitions.0.permission：is missing"])
+      // a problem with the whole input has no path in front of it
+      const notAnObject = yield* Effect.flip(Workflow.decode([]))
+      assert.strictEqual(notAnObject.problems.length, 1)
+      assert.match(notAnObject.problems[0]!, /^Expected /)
+      // a transition that does not say otherwise is open to any department holding the permission
+      json.transitions = json.transitions.map((t: { command: string; assigneeOnly?: boolean }) => {
+        if (t.command !== "accept") return t
+        const { assigneeOnly: _, ...rest } = t
+        return rest
+      })
+      const decoded = yield* Workflow.decode(json)
+      assert.isFalse(Option.getOrThrow(decoded.transition("accept", "dispatched")).assigneeOnly)
+      assert.isTrue(Option.getOrThrow(decoded.transition("reply", "accepted")).assigneeOnly)
+    })
+  )
 })
 
 describe("Workflow through the service", () => {
