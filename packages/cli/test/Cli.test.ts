@@ -1,66 +1,37 @@
 import * as Fs from "node:fs"
-import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Calendar from "@gongzhi/core/Calendar"
 import * as HolidayNotice from "@gongzhi/core/HolidayNotice"
 import { createGongzhi } from "@gongzhi/sdk/Gongzhi"
 import { Effect } from "effect"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { main } from "../src/Cli.js"
+import { INIT, KEY_VARS, useProjectDir } from "./fixtures.js"
 
-const REGIONS = [
-  "code,name,parentCode",
-  "440104,越秀区,",
-  "440104001,洪桥街道,440104",
-  "440104002,北京街道,440104",
-  "440104001001,洪桥社区居委会,440104001",
-  "440104001002,仓边社区居委会,440104001",
-  "440104002001,都府社区居委会,440104002",
-  ""
-].join("\n")
-
-const KEY_VARS = ["GONGZHI_PII_KEYS", "GONGZHI_PII_CURRENT_KEY_ID", "GONGZHI_PII_INDEX_KEY"]
-let dir: string
-let saved: Record<string, string | undefined>
-
-beforeEach(() => {
-  dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gongzhi-cli-"))
-  Fs.writeFileSync(Path.join(dir, "regions.csv"), REGIONS)
-  saved = Object.fromEntries(KEY_VARS.map((k) => [k, process.env[k]]))
-  for (const k of KEY_VARS) delete process.env[k]
-})
-afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
-  Fs.rmSync(dir, { recursive: true, force: true })
-})
+const project = useProjectDir("gongzhi-cli-")
 
 const gongzhi = async (...args: Array<string>) => {
   const lines: Array<string> = []
   const errors: Array<string> = []
-  const code = await main(["node", "gongzhi", ...args], { cwd: dir, lines, errors })
+  const code = await main(["node", "gongzhi", ...args], { cwd: project(), lines, errors })
   return { code, out: lines.join("\n"), err: errors.join("\n") }
 }
-
-const INIT = ["init", "--district", "440104", "--name", "越秀区", "--regions", "regions.csv", "--as-of", "2024"]
 
 describe("gongzhi init", () => {
   it("writes the config and a 0600 key file, migrates, and says what it made", async () => {
     const result = await gongzhi(...INIT)
     expect(result.err).toBe("")
     expect(result.code).toBe(0)
-    const config = JSON.parse(Fs.readFileSync(Path.join(dir, "gongzhi.config.json"), "utf8"))
+    const config = JSON.parse(Fs.readFileSync(Path.join(project(), "gongzhi.config.json"), "utf8"))
     expect(config.district).toEqual({ code: "440104", name: "越秀区" })
     expect(config.regions).toEqual({ file: "regions.csv", asOf: "2024" })
     expect(Object.keys(config.modules).sort()).toEqual(["opinion", "volunteers"])
     // secrets never in the config
     expect(JSON.stringify(config)).not.toMatch(/GONGZHI_PII|[A-Za-z0-9+/]{43}=/)
-    const env = Path.join(dir, ".env")
+    const env = Path.join(project(), ".env")
     expect(Fs.statSync(env).mode & 0o777).toBe(0o600)
     expect(Fs.readFileSync(env, "utf8")).toMatch(/^GONGZHI_PII_KEYS=k1:/m)
-    expect(Fs.existsSync(Path.join(dir, "gongzhi.db"))).toBe(true)
+    expect(Fs.existsSync(Path.join(project(), "gongzhi.db"))).toBe(true)
     expect(result.out).toContain("2 个街道，3 个社区")
     expect(result.out).toMatch(/执行迁移 [1-9]\d* 项/)
   })
@@ -79,7 +50,7 @@ describe("gongzhi init", () => {
     const result = await gongzhi("init", "--district", "440103", "--name", "荔湾区", "--regions", "regions.csv")
     expect(result.code).toBe(1)
     expect(result.err).toContain("440104")
-    expect(Fs.existsSync(Path.join(dir, "gongzhi.config.json"))).toBe(false)
+    expect(Fs.existsSync(Path.join(project(), "gongzhi.config.json"))).toBe(false)
   })
 
   it("refuses an unknown module and a missing region file", async () => {
@@ -118,7 +89,7 @@ describe("gongzhi migrate and doctor", () => {
 
   it("lists pending migrations of a module enabled later, and migrate applies them", async () => {
     expect((await gongzhi(...INIT, "--modules", "opinion")).code).toBe(0)
-    const configPath = Path.join(dir, "gongzhi.config.json")
+    const configPath = Path.join(project(), "gongzhi.config.json")
     const config = JSON.parse(Fs.readFileSync(configPath, "utf8"))
     config.modules.projects = {}
     Fs.writeFileSync(configPath, JSON.stringify(config))
@@ -133,7 +104,7 @@ describe("gongzhi migrate and doctor", () => {
 
   it("doctor fails on missing keys and names them", async () => {
     expect((await gongzhi(...INIT)).code).toBe(0)
-    Fs.rmSync(Path.join(dir, ".env"))
+    Fs.rmSync(Path.join(project(), ".env"))
     for (const k of KEY_VARS) delete process.env[k]
     const doctor = await gongzhi("doctor")
     expect(doctor.code).toBe(1)
@@ -155,8 +126,8 @@ describe("gongzhi calendar", () => {
 
   it("loads a notice once, refuses a different one without --replace, and the district's calendar uses it", async () => {
     expect((await gongzhi(...INIT, "--modules", "opinion")).code).toBe(0)
-    Fs.writeFileSync(Path.join(dir, "2026.json"), JSON.stringify(amended2026))
-    Fs.writeFileSync(Path.join(dir, "2026-official.json"), JSON.stringify(HolidayNotice.china2026Data))
+    Fs.writeFileSync(Path.join(project(), "2026.json"), JSON.stringify(amended2026))
+    Fs.writeFileSync(Path.join(project(), "2026-official.json"), JSON.stringify(HolidayNotice.china2026Data))
     const added = await gongzhi("calendar", "add-notice", "2026.json")
     expect(added.err).toBe("")
     expect(added.out).toBe("2026 年放假安排已载入")
@@ -166,8 +137,8 @@ describe("gongzhi calendar", () => {
     expect(refused.err).toContain("已载入且内容不同")
     expect((await gongzhi("calendar", "list")).out).toContain("本区载入：2026 年")
 
-    const config = JSON.parse(Fs.readFileSync(Path.join(dir, "gongzhi.config.json"), "utf8"))
-    const gz = await createGongzhi(config, { baseDir: dir })
+    const config = JSON.parse(Fs.readFileSync(Path.join(project(), "gongzhi.config.json"), "utf8"))
+    const gz = await createGongzhi(config, { baseDir: project() })
     try {
       const working = await gz.run(Effect.flatMap(Calendar.WorkingCalendar, (c) => c.isWorkingDay("2026-02-28")))
       expect(working).toBe(false)
@@ -182,7 +153,7 @@ describe("gongzhi calendar", () => {
   it("refuses an invalid notice and says why", async () => {
     expect((await gongzhi(...INIT, "--modules", "opinion")).code).toBe(0)
     Fs.writeFileSync(
-      Path.join(dir, "bad.json"),
+      Path.join(project(), "bad.json"),
       JSON.stringify({ ...HolidayNotice.china2026Data, makeupWorkdays: [{ date: "2026-03-04", holiday: "春节" }] })
     )
     const result = await gongzhi("calendar", "add-notice", "bad.json")

@@ -1,38 +1,13 @@
 import * as Fs from "node:fs"
-import * as Os from "node:os"
 import * as Path from "node:path"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { main } from "../src/Cli.js"
+import { INIT, useProjectDir } from "./fixtures.js"
 
-const REGIONS = [
-  "code,name,parentCode",
-  "440104,越秀区,",
-  "440104001,洪桥街道,440104",
-  "440104001001,洪桥社区居委会,440104001",
-  ""
-].join("\n")
+const project = useProjectDir("gongzhi-cli-serve-")
 
-const KEY_VARS = ["GONGZHI_PII_KEYS", "GONGZHI_PII_CURRENT_KEY_ID", "GONGZHI_PII_INDEX_KEY"]
-let dir: string
-let saved: Record<string, string | undefined>
-
-beforeEach(() => {
-  dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gongzhi-cli-serve-"))
-  Fs.writeFileSync(Path.join(dir, "regions.csv"), REGIONS)
-  saved = Object.fromEntries(KEY_VARS.map((k) => [k, process.env[k]]))
-  for (const k of KEY_VARS) delete process.env[k]
-})
-afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
-  Fs.rmSync(dir, { recursive: true, force: true })
-})
-
-const INIT = ["init", "--district", "440104", "--name", "越秀区", "--regions", "regions.csv", "--as-of", "2024"]
 const run = (args: Array<string>, lines: Array<string>, errors: Array<string>, stop?: Promise<void>) =>
-  main(["node", "gongzhi", ...args], { cwd: dir, lines, errors, stop })
+  main(["node", "gongzhi", ...args], { cwd: project(), lines, errors, stop })
 
 /** Runs `gongzhi serve` until `use` is done; gives `use` the base URL. */
 const serving = async (args: Array<string>, use: (url: string) => Promise<void>) => {
@@ -97,7 +72,7 @@ describe("gongzhi token", () => {
   it("issues a token shown once (only its hash in a 0600 file) that serve accepts, and revokes it", async () => {
     expect(await run([...INIT, "--modules", "opinion"], [], [])).toBe(0)
     Fs.writeFileSync(
-      Path.join(dir, "clerk.json"),
+      Path.join(project(), "clerk.json"),
       JSON.stringify({
         _tag: "Staff",
         staffId: "S100",
@@ -110,7 +85,7 @@ describe("gongzhi token", () => {
     expect(await run(["token", "issue", "--actor", "clerk.json", "--label", "前台"], lines, [])).toBe(0)
     const token = lines.find((l) => /^[A-Za-z0-9_-]{43}$/.test(l)) as string
     expect(token).toBeDefined()
-    const file = Path.join(dir, "tokens.json")
+    const file = Path.join(project(), "tokens.json")
     const text = Fs.readFileSync(file, "utf8")
     expect(text).not.toContain(token)
     expect(Fs.statSync(file).mode & 0o777).toBe(0o600)
@@ -135,10 +110,10 @@ describe("gongzhi token", () => {
   })
 
   it("refuses an invalid actor, naming the problem in one line", async () => {
-    Fs.writeFileSync(Path.join(dir, "bad.json"), JSON.stringify({ _tag: "Staff", staffId: "" }))
+    Fs.writeFileSync(Path.join(project(), "bad.json"), JSON.stringify({ _tag: "Staff", staffId: "" }))
     const errors: Array<string> = []
     expect(await run(["token", "issue", "--actor", "bad.json"], [], errors)).toBe(1)
     expect(errors.join("\n")).toMatch(/签发令牌/)
-    expect(Fs.existsSync(Path.join(dir, "tokens.json"))).toBe(false)
+    expect(Fs.existsSync(Path.join(project(), "tokens.json"))).toBe(false)
   })
 })

@@ -7,9 +7,12 @@
  * @since 0.1.0
  */
 
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import * as Region from "@gongzhi/core/Region"
 import * as SourceUnit from "@gongzhi/credit/SourceUnit"
 import * as Routing from "@gongzhi/opinion/Routing"
-import { Either, ParseResult, Schema } from "effect"
+import { Effect, Either, ParseResult, Schema } from "effect"
 
 /**
  * Where the data lives: `sqlite:<path>` (the embedded default), or a server URL read from the environment
@@ -184,3 +187,48 @@ export const decode = (input: unknown): Either.Either<GongzhiConfig, InvalidConf
       }))
     })
   })
+
+const problem = (path: string, message: string) => new InvalidConfig({ problems: [{ path, message }] })
+
+/**
+ * Reads the region tree a configuration points at: inline CSV or JSON, or a file (`.csv` needs `asOf`)
+ * resolved against `baseDir`. The SDK, `gongzhi init` and `gongzhi doctor` all read regions through this.
+ *
+ * @since 0.1.0
+ * @category decoding
+ * @example
+ * import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
+ * import { Effect } from "effect"
+ *
+ * const tree = await Effect.runPromise(
+ *   GongzhiConfig.loadRegions({ csv: "code,name,parentCode\n440310,坪山区,", asOf: "2024" }, process.cwd())
+ * )
+ * // tree.root.name === "坪山区"
+ */
+export const loadRegions = (
+  regions: Regions,
+  baseDir: string
+): Effect.Effect<Region.RegionTree, InvalidConfig | Region.InvalidRegionTree> => {
+  if ("csv" in regions) return Region.fromCsv(regions.csv, { asOf: regions.asOf })
+  if ("json" in regions) return Region.fromJson(regions.json, regions.asOf === undefined ? {} : { asOf: regions.asOf })
+  const file = Path.resolve(baseDir, regions.file)
+  return Effect.tryPromise({
+    try: () => Fs.readFile(file, "utf8"),
+    catch: () => problem("regions.file", `无法读取区划文件 ${regions.file}`)
+  }).pipe(
+    Effect.flatMap((text) => {
+      if (file.toLowerCase().endsWith(".csv")) {
+        if (regions.asOf === undefined) return Effect.fail(problem("regions.asOf", "CSV 区划文件需要 asOf（版本年份）"))
+        return Region.fromCsv(text, { asOf: regions.asOf, source: regions.file })
+      }
+      return Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: () => problem("regions.file", `区划文件 ${regions.file} 不是有效的 JSON`)
+      }).pipe(
+        Effect.flatMap((json) =>
+          Region.fromJson(json, { source: regions.file, ...(regions.asOf === undefined ? {} : { asOf: regions.asOf }) })
+        )
+      )
+    })
+  )
+}

@@ -1,4 +1,7 @@
-import { Either } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { Effect, Either } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as GongzhiConfig from "../src/GongzhiConfig.js"
@@ -91,5 +94,34 @@ describe("GongzhiConfig.decode", () => {
     })
     expect(Either.isLeft(leaked)).toBe(true)
     if (Either.isLeft(leaked)) expect(leaked.left.message).not.toContain("hunter2")
+  })
+})
+
+describe("GongzhiConfig.loadRegions", () => {
+  const csv = "code,name,parentCode\n440310,坪山区,\n440310001,坑梓街道,440310\n"
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gongzhi-regions-"))
+
+  it("reads inline CSV, a CSV file with asOf, and a JSON file", async () => {
+    Fs.writeFileSync(Path.join(dir, "r.csv"), csv)
+    const inline = await Effect.runPromise(GongzhiConfig.loadRegions({ csv, asOf: "2024" }, dir))
+    const file = await Effect.runPromise(GongzhiConfig.loadRegions({ file: "r.csv", asOf: "2024" }, dir))
+    expect(inline.root.name).toBe("坪山区")
+    expect(file.regions.map((r) => r.code)).toEqual(inline.regions.map((r) => r.code))
+  })
+
+  it("refuses a CSV file without asOf, naming regions.asOf", async () => {
+    Fs.writeFileSync(Path.join(dir, "r.csv"), csv)
+    const error = await Effect.runPromise(Effect.flip(GongzhiConfig.loadRegions({ file: "r.csv" }, dir)))
+    expect(error._tag).toBe("InvalidConfig")
+    expect(error.message).toContain("regions.asOf")
+  })
+
+  it("refuses a missing file and a file that is not JSON, without echoing its content", async () => {
+    const missing = await Effect.runPromise(Effect.flip(GongzhiConfig.loadRegions({ file: "none.json" }, dir)))
+    expect(missing.message).toContain("无法读取区划文件")
+    Fs.writeFileSync(Path.join(dir, "bad.json"), "{secret-token")
+    const bad = await Effect.runPromise(Effect.flip(GongzhiConfig.loadRegions({ file: "bad.json" }, dir)))
+    expect(bad.message).toContain("不是有效的 JSON")
+    expect(bad.message).not.toContain("secret-token")
   })
 })

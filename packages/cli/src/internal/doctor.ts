@@ -1,8 +1,5 @@
-import * as Fs from "node:fs"
-import * as Path from "node:path"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as HolidayNotice from "@gongzhi/core/HolidayNotice"
-import * as Region from "@gongzhi/core/Region"
 import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
 import * as HolidayNotices from "@gongzhi/sdk/HolidayNotices"
 import * as Migrate from "@gongzhi/sdk/Migrate"
@@ -41,20 +38,7 @@ export const doctor = (project: Project) =>
       ? report("ok", "个人信息加密密钥齐全、有效")
       : report("error", `个人信息加密密钥：${keys.left.message}（见 .env 或环境变量 GONGZHI_PII_*）`)
 
-    const regionsOk = yield* Effect.either(
-      Effect.suspend(() => {
-        const regions = config.regions
-        if ("csv" in regions) return Region.fromCsv(regions.csv, { asOf: regions.asOf })
-        if ("json" in regions)
-          return Region.fromJson(regions.json, regions.asOf === undefined ? {} : { asOf: regions.asOf })
-        const file = Path.resolve(project.dir, regions.file)
-        if (!Fs.existsSync(file)) return Effect.fail(new Error(`找不到 ${file}`))
-        const text = Fs.readFileSync(file, "utf8")
-        return file.toLowerCase().endsWith(".csv")
-          ? Region.fromCsv(text, { asOf: regions.asOf ?? "" })
-          : Region.fromJson(JSON.parse(text) as unknown, regions.asOf === undefined ? {} : { asOf: regions.asOf })
-      })
-    )
+    const regionsOk = yield* Effect.either(GongzhiConfig.loadRegions(config.regions, project.dir))
     if (Either.isLeft(regionsOk)) yield* report("error", `区划数据：${regionsOk.left.message}`)
     else if (regionsOk.right.root.code !== config.district.code)
       yield* report("error", `区划数据的根 ${regionsOk.right.root.code} 与 district.code 不一致`)

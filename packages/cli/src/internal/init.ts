@@ -1,7 +1,6 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
-import * as Region from "@gongzhi/core/Region"
 import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
 import * as Migrate from "@gongzhi/sdk/Migrate"
 import { Clock, Effect, Either, Redacted } from "effect"
@@ -56,32 +55,20 @@ export const init = (options: InitOptions) =>
         en: `${CONFIG_FILE} exists already; pass --force to overwrite`
       })
     const regionsPath = Path.resolve(options.cwd, options.regions)
-    const regionsText = yield* attempt(`无法读取区划文件 ${regionsPath}`, `cannot read the region file`, () =>
-      Fs.readFileSync(regionsPath, "utf8")
-    )
     const year = String(new Date(yield* Clock.currentTimeMillis).getUTCFullYear())
     const asOf = options.asOf ?? year
-    const isCsv = regionsPath.toLowerCase().endsWith(".csv")
-    const tree = yield* (
-      isCsv
-        ? Region.fromCsv(regionsText, { asOf, source: Path.basename(regionsPath) })
-        : Effect.flatMap(
-            attempt(`区划文件 ${regionsPath} 不是有效的 JSON`, "the region file is not valid JSON", () =>
-              JSON.parse(regionsText)
-            ),
-            (json) => Region.fromJson(json, { asOf, source: Path.basename(regionsPath) })
-          )
-    ).pipe(
-      Effect.mapError((e) =>
-        e instanceof CliError
-          ? e
-          : new CliError({
-              zh: `区划文件有误：${e.problems
-                .slice(0, 3)
-                .map((p) => p.message)
-                .join("；")}`,
-              en: "invalid region file"
-            })
+    if (!Fs.existsSync(regionsPath))
+      return yield* new CliError({ zh: `无法读取区划文件 ${regionsPath}`, en: "cannot read the region file" })
+    const tree = yield* GongzhiConfig.loadRegions({ file: regionsPath, asOf }, options.cwd).pipe(
+      Effect.mapError(
+        (e) =>
+          new CliError({
+            zh: `区划文件有误：${e.problems
+              .slice(0, 3)
+              .map((p) => p.message)
+              .join("；")}`,
+            en: "invalid region file"
+          })
       )
     )
     const relativeRegions = Path.relative(dir, regionsPath)

@@ -1,4 +1,3 @@
-import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
@@ -11,7 +10,6 @@ import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
 import type * as Migrations from "@gongzhi/core/Migrations"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Outbox from "@gongzhi/core/Outbox"
-import * as Region from "@gongzhi/core/Region"
 import { configProblem, StoreConfigError } from "@gongzhi/core/StoreConfig"
 import { TenantId } from "@gongzhi/core/Tenant"
 import type * as Transactor from "@gongzhi/core/Transactor"
@@ -33,7 +31,7 @@ import * as VolunteerMigrations from "@gongzhi/volunteers/VolunteerMigrations"
 import * as Volunteers from "@gongzhi/volunteers/Volunteers"
 import { Config, ConfigError, Effect, Layer, Redacted } from "effect"
 import type { GongzhiConfig } from "../GongzhiConfig.js"
-import { InvalidConfig } from "../GongzhiConfig.js"
+import { InvalidConfig, loadRegions } from "../GongzhiConfig.js"
 
 /** Layers a program may supply instead of the configured defaults. */
 export interface Overrides {
@@ -48,35 +46,6 @@ export interface Overrides {
 type Store = Layer.Layer<SqlClient.SqlClient | Transactor.Transactor, unknown>
 
 const problem = (path: string, message: string) => new InvalidConfig({ problems: [{ path, message }] })
-
-/** Reads the region tree the config points at. */
-export const loadRegions = (
-  regions: GongzhiConfig["regions"],
-  baseDir: string
-): Effect.Effect<Region.RegionTree, InvalidConfig | Region.InvalidRegionTree> => {
-  if ("csv" in regions) return Region.fromCsv(regions.csv, { asOf: regions.asOf })
-  if ("json" in regions) return Region.fromJson(regions.json, regions.asOf === undefined ? {} : { asOf: regions.asOf })
-  const file = Path.resolve(baseDir, regions.file)
-  return Effect.tryPromise({
-    try: () => Fs.readFile(file, "utf8"),
-    catch: () => problem("regions.file", `无法读取区划文件 ${regions.file}`)
-  }).pipe(
-    Effect.flatMap((text) => {
-      if (file.toLowerCase().endsWith(".csv")) {
-        if (regions.asOf === undefined) return Effect.fail(problem("regions.asOf", "CSV 区划文件需要 asOf（版本年份）"))
-        return Region.fromCsv(text, { asOf: regions.asOf, source: regions.file })
-      }
-      return Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: () => problem("regions.file", `区划文件 ${regions.file} 不是有效的 JSON`)
-      }).pipe(
-        Effect.flatMap((json) =>
-          Region.fromJson(json, { source: regions.file, ...(regions.asOf === undefined ? {} : { asOf: regions.asOf }) })
-        )
-      )
-    })
-  )
-}
 
 /** The migrations of the kernel, the notifications and every module in use. */
 export const migrationsFor = (modules: GongzhiConfig["modules"]): ReadonlyArray<Migrations.ModuleMigrations> => [
