@@ -32,7 +32,7 @@ describe("gongzhi init", () => {
     expect(Fs.statSync(env).mode & 0o777).toBe(0o600)
     expect(Fs.readFileSync(env, "utf8")).toMatch(/^GONGZHI_PII_KEYS=k1:/m)
     expect(Fs.existsSync(Path.join(project(), "gongzhi.db"))).toBe(true)
-    expect(result.out).toContain("2 个街道，3 个社区")
+    expect(result.out).toContain("2 个街道；3 个居委会")
     expect(result.out).toMatch(/执行迁移 [1-9]\d* 项/)
   })
 
@@ -83,7 +83,7 @@ describe("gongzhi migrate and doctor", () => {
     expect(doctor.code).toBe(0)
     expect(doctor.out).toContain("✓ 配置")
     expect(doctor.out).toContain("✓ 个人信息加密密钥齐全")
-    expect(doctor.out).toContain("✓ 区划数据：2 个街道，3 个社区")
+    expect(doctor.out).toContain("✓ 区划数据：2 个街道；3 个居委会")
     expect(doctor.out).toContain("迁移均已执行")
   })
 

@@ -23,7 +23,7 @@ import {
   DivisionsDocument,
   type InvalidRegionTree,
   type Region,
-  type RegionKind,
+  RegionKind,
   RegionLevel,
   RegionProblem,
   RegionTreeDocument
@@ -318,6 +318,51 @@ const kindLabels: Record<RegionKind, string> = {
 export const kindLabel = (kind: RegionKind): string => kindLabels[kind]
 
 /**
+ * How many regions of each kind a tree holds below its root (the root itself is not counted), kinds in
+ * the order of {@link RegionKind}; kinds with none are left out.
+ *
+ * @since 0.1.0
+ * @category accessors
+ * @example
+ * import * as Region from "@gongzhi/core/Region"
+ *
+ * // a district with two 街道, one 镇, five 社区 and three 村:
+ * // Region.countsByKind(tree) → [["subdistrict", 2], ["town", 1], ["residents-committee", 5], ["villagers-committee", 3]]
+ */
+export const countsByKind = (tree: RegionTree): ReadonlyArray<readonly [RegionKind, number]> => {
+  const counts = new Map<RegionKind, number>()
+  for (const region of tree.regions) {
+    if (region.code === tree.root.code) continue
+    counts.set(region.kind, (counts.get(region.kind) ?? 0) + 1)
+  }
+  return RegionKind.literals.flatMap((kind) => {
+    const n = counts.get(kind)
+    return n === undefined ? [] : [[kind, n] as const]
+  })
+}
+
+/**
+ * A one-line Chinese summary of what a tree holds below its root, township level first, e.g.
+ * "2 个街道、1 个镇；5 个居委会、3 个村委会" — towns, townships and villages are named like streets and
+ * communities, so a district with villages sees them counted.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const describeCounts = (tree: RegionTree): string => {
+  const levelOfKind = new Map<RegionKind, RegionLevel>()
+  for (const region of tree.regions) levelOfKind.set(region.kind, region.level)
+  return (["street", "community", "grid"] as const)
+    .flatMap((level) => {
+      const parts = countsByKind(tree)
+        .filter(([kind]) => levelOfKind.get(kind) === level)
+        .map(([kind, n]) => `${n} 个${kindLabels[kind]}`)
+      return parts.length === 0 ? [] : [parts.join("、")]
+    })
+    .join("；")
+}
+
+/**
  * The everyday name of a region: drops 居委会 / 居民委员会 after 社区 ("沙坣社区居委会" → "沙坣社区"),
  * turns a bare "XX居委会" into "XX社区" and "XX村委会" / "XX村民委员会" into "XX村"; other names are
  * returned unchanged.
@@ -437,8 +482,9 @@ export const descendants: {
 )
 
 /**
- * The district's township-level units of kind 街道 (`subdistrict`), in code order; with
- * `{ all: true }` every township-level unit (镇, 乡, and units such as bonded zones too).
+ * The district's township-level units that govern residents — 街道 (`subdistrict`), 镇 (`town`) and 乡
+ * (`township`) alike — in code order; with `{ all: true }` also the units similar to a township
+ * (`township-like`: development and bonded zones such as 深圳坪山综合保税区).
  *
  * @since 0.1.0
  * @category accessors
@@ -449,7 +495,7 @@ export const streets: {
 } = dual(
   (args) => isRegionTree(args[0]),
   (tree: RegionTree, options?: { readonly all?: boolean }): ReadonlyArray<Region> =>
-    children(tree, tree.root.code).filter((region) => options?.all === true || region.kind === "subdistrict")
+    children(tree, tree.root.code).filter((region) => options?.all === true || region.kind !== "township-like")
 )
 
 /**

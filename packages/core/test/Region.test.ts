@@ -380,7 +380,7 @@ describe("Region", () => {
       })
     )
 
-    it.effect("streets: 街道 only unless asked for all; communities by street", () =>
+    it.effect("streets: 街道, 镇 and 乡 unless asked for all; communities by street", () =>
       Effect.gen(function* () {
         const tree = yield* load
         assert.deepStrictEqual(codes(Region.streets(tree)), ["440310001", "440310002"])
@@ -497,4 +497,39 @@ describe("Region", () => {
       { fastCheck: { numRuns: 50 } }
     )
   })
+})
+
+describe("Region: a district with 街道, 镇 and 乡", () => {
+  // codes follow the statistical rules: 001–099 街道, 100–199 镇, 200–399 乡; 001–199 居委会, 200–399 村委会
+  const mixed = [
+    "code,name,parentCode",
+    "440117,从化区,",
+    "440117001,街口街道,440117",
+    "440117002,城郊街道,440117",
+    "440117101,温泉镇,440117",
+    "440117201,吕田乡,440117",
+    "440117001001,新村社区居委会,440117001",
+    "440117002001,西宁社区居委会,440117002",
+    "440117101201,石坑村委会,440117101",
+    "440117101202,南平村委会,440117101",
+    "440117201201,莲麻村委会,440117201",
+    ""
+  ].join("\n")
+
+  it.effect("streets holds the towns and townships; communities their villages; the counts name every kind", () =>
+    Effect.gen(function* () {
+      const tree = yield* Region.fromCsv(mixed, { asOf: "2024" })
+      assert.deepStrictEqual(codes(Region.streets(tree)), ["440117001", "440117002", "440117101", "440117201"])
+      assert.deepStrictEqual(codes(Region.communities(tree, "440117101")), ["440117101201", "440117101202"])
+      assert.strictEqual(Region.communities(tree).length, 5)
+      assert.deepStrictEqual(Region.countsByKind(tree), [
+        ["subdistrict", 2],
+        ["town", 1],
+        ["township", 1],
+        ["residents-committee", 2],
+        ["villagers-committee", 3]
+      ])
+      assert.strictEqual(Region.describeCounts(tree), "2 个街道、1 个镇、1 个乡；2 个居委会、3 个村委会")
+    })
+  )
 })

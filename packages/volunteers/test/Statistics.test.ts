@@ -484,3 +484,53 @@ describe("ServiceRecordRepo.sumMinutesByPeriod", () => {
     { fastCheck: { numRuns: 60 } }
   )
 })
+
+describe("Statistics.coverage in a district with towns and villages", () => {
+  const mixed = [
+    "code,name,parentCode",
+    "440117,从化区,",
+    "440117001,街口街道,440117",
+    "440117101,温泉镇,440117",
+    "440117201,吕田乡,440117",
+    "440117001001,新村社区居委会,440117001",
+    "440117101201,石坑村委会,440117101",
+    "440117101202,南平村委会,440117101",
+    "440117201201,莲麻村委会,440117201",
+    ""
+  ].join("\n")
+  const conghua = Effect.runSync(Region.fromCsv(mixed, { asOf: "2024" }))
+  const staff = decodeActor({
+    _tag: "Staff",
+    staffId: "HQ117",
+    name: "陈专职",
+    roles: ["volunteers-hq-staff"],
+    scope: { tenantId: "440117", regionCode: "440117" }
+  })
+
+  it.effect("every village of a town or township is counted, and a gap when no one serves there", () =>
+    Effect.gen(function* () {
+      const statistics = yield* Statistics.Statistics
+      const result = yield* statistics.coverage(staff, { tenantId: "440117" as TenantId })
+      assert.deepStrictEqual(
+        result.communities.map((c) => [c.communityCode, c.streetName]),
+        [
+          ["440117001001", "街口街道"],
+          ["440117101201", "温泉镇"],
+          ["440117101202", "温泉镇"],
+          ["440117201201", "吕田乡"]
+        ]
+      )
+      assert.deepStrictEqual(
+        result.gaps.map((c) => c.communityName),
+        ["新村社区", "石坑村", "南平村", "莲麻村"]
+      )
+    }).pipe(
+      Effect.provide(
+        Statistics.layer({ regions: conghua }).pipe(
+          Layer.provideMerge(Layer.merge(Volunteers.layerStoreMemory, Transactor.layerMemory)),
+          Layer.orDie
+        )
+      )
+    )
+  )
+})

@@ -1,5 +1,6 @@
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as HolidayNotice from "@gongzhi/core/HolidayNotice"
+import * as Region from "@gongzhi/core/Region"
 import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
 import * as HolidayNotices from "@gongzhi/sdk/HolidayNotices"
 import * as Migrate from "@gongzhi/sdk/Migrate"
@@ -43,9 +44,7 @@ export const doctor = (project: Project) =>
     else if (regionsOk.right.root.code !== config.district.code)
       yield* report("error", `区划数据的根 ${regionsOk.right.root.code} 与 district.code 不一致`)
     else {
-      const streets = regionsOk.right.regions.filter((r) => r.level === "street").length
-      const communities = regionsOk.right.regions.filter((r) => r.level === "community").length
-      yield* report("ok", `区划数据：${streets} 个街道，${communities} 个社区`)
+      yield* report("ok", `区划数据：${Region.describeCounts(regionsOk.right)}`)
     }
 
     const states = yield* Effect.either(

@@ -1,6 +1,7 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
+import * as Region from "@gongzhi/core/Region"
 import * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
 import * as Migrate from "@gongzhi/sdk/Migrate"
 import { Clock, Effect, Either, Redacted } from "effect"
@@ -118,9 +119,7 @@ export const init = (options: InitOptions) =>
     }
     yield* loadEnv(dir)
 
-    const streets = tree.regions.filter((r) => r.level === "street").length
-    const communities = tree.regions.filter((r) => r.level === "community").length
-    yield* line(`区划：${tree.root.name}（${tree.root.code}），${streets} 个街道，${communities} 个社区（${asOf} 版）`)
+    yield* line(`区划：${tree.root.name}（${tree.root.code}），${Region.describeCounts(tree)}（${asOf} 版）`)
 
     const result = yield* Effect.tryPromise({
       try: () => Migrate.apply(config, { baseDir: dir }),
