@@ -41,6 +41,7 @@ const data = (): Data => {
   if (cached !== undefined) return cached
   const reports = Effect.runSync(
     Generator.generate({
+      places: Generator.pingshanPlaces,
       seed: 20250301,
       count: COUNT,
       from: FROM,

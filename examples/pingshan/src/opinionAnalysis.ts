@@ -171,7 +171,7 @@ export const analyse = (opinion: Opinions.Opinions, options: AnalyseOptions) =>
 
     const segmenter = yield* Segmenter.make({
       dictionary: [...Segmenter.pingshanDictionary, ...topicStopWords],
-      stopWords: [...Segmenter.defaultStopWords, ...topicStopWords]
+      stopWords: [...Segmenter.defaultStopWords, ...Segmenter.pingshanStopWords, ...topicStopWords]
     })
     const documents = items.map((item) => ({ id: item.id, text: item.text, receivedAt: item.receivedAt }))
     const hot = yield* Topics.hot(documents, segmenter, { from: new Date(from), to: asOf, top: 10, examples: 1 })

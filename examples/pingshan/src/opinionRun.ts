@@ -127,6 +127,7 @@ export const run = (options: OpinionRunOptions) =>
     )
     const lastMonth = new Date(to - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7)
     const generated = yield* Generator.generate({
+      places: Generator.pingshanPlaces,
       seed: options.seed,
       count: options.reports ?? 800,
       from: new Date(from),

@@ -84,6 +84,16 @@ export interface Places extends Schema.Schema.Type<typeof Places> {}
 export const pingshanCommunities: ReadonlyArray<Community> = data.pingshanCommunities
 
 /**
+ * Neutral places, the default of {@link generate}: invented estates and road, landmark, park and school
+ * names found in almost any Chinese city (人民路, 市民广场, 实验小学 …), so generated reports name no real
+ * district's places.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const neutralPlaces: Places = data.neutralPlaces as Places
+
+/**
  * Pingshan places: real roads and landmarks (坪山河, 马峦山, 燕子湖 …) and invented, plausible
  * estates, parks and schools.
  *
@@ -119,7 +129,8 @@ export const Surge = Schema.Struct({
 /**
  * Generator settings. `count` reports received in `[from, to)`, about `duplicateRate` (default
  * 0.1) of them near-duplicates of an earlier report received at most `duplicateWindowDays`
- * (default 7) before; `communities` to place them in, `places` (default {@link pingshanPlaces}),
+ * (default 7) before; `communities` to place them in, `places` (default {@link neutralPlaces}; the Pingshan
+ * example passes {@link pingshanPlaces}),
  * `keyPrefix` (default `"SYN-"`), `surges` (default none).
  *
  * @since 0.1.0
@@ -179,7 +190,7 @@ export const generate = (
         duplicateWindow: (decoded.duplicateWindowDays ?? 7) * DAY,
         distinctWindow: 30 * DAY,
         communities: decoded.communities,
-        places: decoded.places ?? data.pingshanPlaces,
+        places: decoded.places ?? data.neutralPlaces,
         keyPrefix: decoded.keyPrefix ?? "SYN-",
         surges: decoded.surges ?? []
       })

@@ -306,6 +306,7 @@ describe("Analysis", () => {
       const from = cst("2025-03-01T00:00:00")
       const to = cst("2025-04-01T00:00:00")
       const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
         seed: 9,
         count: 600,
         from,

@@ -12,6 +12,7 @@ describe("Dedupe", () => {
       // ~270 reports a day, as in a district of Pingshan's size
       const from = cst("2025-03-01T00:00:00")
       const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
         seed: 31,
         count: 2000,
         from,
@@ -113,6 +114,7 @@ describe("Dedupe", () => {
   it.effect("is deterministic and handles empty and tiny texts", () =>
     Effect.gen(function* () {
       const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
         seed: 5,
         count: 400,
         from: cst("2025-03-01T00:00:00"),

@@ -40,7 +40,7 @@ describe("Generator", () => {
   it.effect("is deterministic by seed", () =>
     Effect.gen(function* () {
       const communities = yield* loadCommunities
-      const options = { seed: 7, count: 300, from, to, communities }
+      const options = { seed: 7, count: 300, from, to, communities, places: Generator.pingshanPlaces }
       const a = yield* Generator.generate(options)
       const b = yield* Generator.generate(options)
       assert.deepStrictEqual(a, b)
@@ -56,7 +56,14 @@ describe("Generator", () => {
     Effect.gen(function* () {
       const tree = yield* Region.fromJson(divisionsJson, { asOf: "2023" })
       const communities = yield* loadCommunities
-      const reports = yield* Generator.generate({ seed: 1, count: 3000, from, to, communities })
+      const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
+        seed: 1,
+        count: 3000,
+        from,
+        to,
+        communities
+      })
       assert.strictEqual(reports.length, 3000)
       assert.strictEqual(new Set(reports.map((r) => r.key)).size, 3000)
       let previous = 0
@@ -91,7 +98,14 @@ describe("Generator", () => {
   it.effect("makes about duplicateRate near-duplicates of earlier originals, labelled with duplicateOf", () =>
     Effect.gen(function* () {
       const communities = yield* loadCommunities
-      const reports = yield* Generator.generate({ seed: 2, count: 4000, from, to, communities })
+      const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
+        seed: 2,
+        count: 4000,
+        from,
+        to,
+        communities
+      })
       const byKey = new Map(reports.map((r, i) => [r.key, { report: r, index: i }]))
       const duplicates = reports.filter((r) => r.duplicateOf !== undefined)
       const share = duplicates.length / reports.length
@@ -113,7 +127,15 @@ describe("Generator", () => {
       for (const d of duplicates) groups.set(d.duplicateOf!, (groups.get(d.duplicateOf!) ?? 0) + 1)
       const expected = [...groups.values()].reduce((sum, k) => sum + ((k + 1) * k) / 2, 0)
       assert.strictEqual(Generator.duplicatePairs(reports).size, expected)
-      const none = yield* Generator.generate({ seed: 2, count: 500, from, to, communities, duplicateRate: 0 })
+      const none = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
+        seed: 2,
+        count: 500,
+        from,
+        to,
+        communities,
+        duplicateRate: 0
+      })
       assert.isTrue(none.every((r) => r.duplicateOf === undefined))
     })
   )
@@ -123,6 +145,7 @@ describe("Generator", () => {
       assert.include(Generator.templateIds, "mosquito")
       const surgeFrom = new Date("2025-05-01T00:00:00+08:00")
       const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
         seed: 3,
         count: 3000,
         from,
@@ -142,6 +165,7 @@ describe("Generator", () => {
   it.effect("outcomes simulate handling deterministically", () =>
     Effect.gen(function* () {
       const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
         seed: 4,
         count: 800,
         from,
@@ -165,11 +189,19 @@ describe("Generator", () => {
   it.effect("rejects invalid options with InvalidAnalysisInput", () =>
     Effect.gen(function* () {
       const bad = yield* Effect.flip(
-        Generator.generate({ seed: 1, count: 10, from: to, to: from, communities: Generator.pingshanCommunities })
+        Generator.generate({
+          places: Generator.pingshanPlaces,
+          seed: 1,
+          count: 10,
+          from: to,
+          to: from,
+          communities: Generator.pingshanCommunities
+        })
       )
       assert.strictEqual(bad._tag, "InvalidAnalysisInput")
       const rate = yield* Effect.flip(
         Generator.generate({
+          places: Generator.pingshanPlaces,
           seed: 1,
           count: 10,
           from,
@@ -179,10 +211,13 @@ describe("Generator", () => {
         })
       )
       assert.strictEqual(rate.issues[0].path, "duplicateRate")
-      const empty = yield* Effect.flip(Generator.generate({ seed: 1, count: 10, from, to, communities: [] }))
+      const empty = yield* Effect.flip(
+        Generator.generate({ places: Generator.pingshanPlaces, seed: 1, count: 10, from, to, communities: [] })
+      )
       assert.strictEqual(empty.issues[0].path, "communities")
       const surge = yield* Effect.flip(
         Generator.generate({
+          places: Generator.pingshanPlaces,
           seed: 1,
           count: 10,
           from,
@@ -192,6 +227,23 @@ describe("Generator", () => {
         })
       )
       assert.strictEqual(surge.issues[0].path, "surges[0].template")
+    })
+  )
+})
+
+describe("Generator defaults", () => {
+  it.effect("name no real district's places unless given (the Pingshan example passes its own)", () =>
+    Effect.gen(function* () {
+      const communities = Generator.pingshanCommunities.slice(0, 2)
+      const from = new Date("2025-03-01T00:00:00+08:00")
+      const to = new Date("2025-04-01T00:00:00+08:00")
+      const neutral = yield* Generator.generate({ seed: 3, count: 400, from, to, communities, duplicateRate: 0 })
+      const text = neutral.map((r) => `${r.content} ${r.address}`).join("\n")
+      for (const place of [...Generator.pingshanPlaces.roads, ...Generator.pingshanPlaces.landmarks]) {
+        assert.notInclude(text, place)
+      }
+      const neutralNames = [...Generator.neutralPlaces.roads, ...Generator.neutralPlaces.landmarks]
+      assert.isTrue(neutralNames.some((place) => text.includes(place)))
     })
   )
 })

@@ -101,6 +101,7 @@ describe("ReportItems", () => {
         Effect.gen(function* () {
           const opinions = yield* Opinions.Opinions
           const synthetic = yield* Generator.generate({
+            places: Generator.pingshanPlaces,
             seed: 7,
             count: 60,
             from: new Date("2026-02-02T00:00:00+08:00"),

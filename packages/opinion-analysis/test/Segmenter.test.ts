@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Region from "@gongzhi/core/Region"
 import { Effect } from "effect"
 import * as Generator from "../src/Generator.js"
 import * as Segmenter from "../src/Segmenter.js"
+import { pingshan } from "./segmenterFixture.js"
 
 /**
  * A hand segmentation of 32 sentences in the style of residents' reports, written for this test
@@ -116,6 +118,7 @@ const quality = (segmenter: Segmenter.Segmenter, texts: ReadonlyArray<string>) =
 }
 
 const sentences = Generator.generate({
+  places: Generator.pingshanPlaces,
   seed: 2025,
   count: 200,
   from: new Date("2025-03-01T00:00:00+08:00"),
@@ -128,8 +131,8 @@ describe("Segmenter", () => {
   it.effect("both engines keep district words whole, drop punctuation, numbers and stop words", () =>
     Effect.gen(function* () {
       const text = "您好，沙坣社区坪山河边的路灯坏了3天，马峦山绿道入口垃圾堆积！希望尽快处理。"
-      const jieba = yield* Segmenter.jieba()
-      const intl = Segmenter.intl()
+      const jieba = yield* Segmenter.jieba(pingshan)
+      const intl = Segmenter.intl(pingshan)
       for (const segmenter of [jieba, intl]) {
         const words = segmenter.segment(text)
         for (const place of ["沙坣社区", "坪山河", "马峦山"]) assert.include(words, place, segmenter.name)
@@ -155,7 +158,7 @@ describe("Segmenter", () => {
         "堆积"
       ])
       // stopWords: false keeps function words, never punctuation or numbers
-      const all = Segmenter.intl({ stopWords: false }).segment(text)
+      const all = Segmenter.intl({ ...pingshan, stopWords: false }).segment(text)
       assert.include(all, "的")
       assert.notInclude(all, "3")
       assert.notInclude(all, "，")
@@ -175,6 +178,40 @@ describe("Segmenter", () => {
     })
   )
 
+  it.effect("defaults are neutral; a region tree gives any district its place names and backdrop", () =>
+    Effect.gen(function* () {
+      // no default dictionary: a Pingshan community is not kept whole, 坪山 is not a stop word
+      const neutral = Segmenter.intl().segment("坪山沙坣社区的路灯坏了")
+      assert.notInclude(neutral, "沙坣社区")
+      assert.notInclude(neutral, "社区") // a neutral stop word
+      assert.notInclude(Segmenter.defaultStopWords, "坪山")
+      assert.notInclude(Segmenter.defaultStopWords, "深圳")
+      const tree = yield* Region.fromCsv(
+        [
+          "code,name,parentCode",
+          "440117,从化区,",
+          "440117101,温泉镇,440117",
+          "440117101201,石坑村委会,440117101",
+          "440117001,街口街道,440117",
+          "440117001001,新村社区居委会,440117001"
+        ].join("\n"),
+        { asOf: "2024" }
+      )
+      const dictionary = Segmenter.regionDictionary(tree)
+      for (const word of ["温泉镇", "温泉", "石坑村", "石坑", "新村社区", "街口街道", "街口", "从化区", "从化"]) {
+        assert.include(dictionary, word)
+      }
+      assert.deepStrictEqual(Segmenter.regionStopWords(tree), ["从化区", "从化"])
+      const text = "从化区温泉镇石坑村的路灯坏了，街口街道新村社区也是"
+      for (const segmenter of [yield* Segmenter.jieba({ regions: tree }), Segmenter.intl({ regions: tree })]) {
+        const words = segmenter.segment(text)
+        for (const place of ["温泉镇", "石坑村", "街口街道", "新村社区"]) assert.include(words, place, segmenter.name)
+        assert.notInclude(words, "从化区", segmenter.name)
+        assert.include(words, "路灯", segmenter.name)
+      }
+    })
+  )
+
   it.effect("make() is jieba on this platform", () =>
     Effect.gen(function* () {
       const segmenter = yield* Segmenter.make()
@@ -186,9 +223,9 @@ describe("Segmenter", () => {
     Effect.gen(function* () {
       const texts = yield* sentences
       const engines: ReadonlyArray<Segmenter.Segmenter> = [
-        yield* Segmenter.jieba({ stopWords: false }),
-        yield* Segmenter.jieba({ stopWords: false, hmm: true }),
-        Segmenter.intl({ stopWords: false }),
+        yield* Segmenter.jieba({ ...pingshan, stopWords: false }),
+        yield* Segmenter.jieba({ ...pingshan, stopWords: false, hmm: true }),
+        Segmenter.intl({ ...pingshan, stopWords: false }),
         Segmenter.intl({ stopWords: false, dictionary: [] }),
         yield* Segmenter.jieba({ stopWords: false, dictionary: [] })
       ]

@@ -5,6 +5,7 @@ import * as Generator from "../src/Generator.js"
 import * as Segmenter from "../src/Segmenter.js"
 import * as SituationReport from "../src/SituationReport.js"
 import * as Topics from "../src/Topics.js"
+import { pingshan } from "./segmenterFixture.js"
 
 const cst = (text: string) => new Date(`${text}+08:00`)
 const from = cst("2025-03-01T00:00:00")
@@ -20,6 +21,7 @@ const HOSTILE = `<script>alert("x")</script>电梯坏了，回电13812345678或+
 /** Generated items for March plus one hostile report, topics and rising topics. */
 const fixture = Effect.gen(function* () {
   const reports = yield* Generator.generate({
+    places: Generator.pingshanPlaces,
     seed: 77,
     count: 900,
     from: cst("2025-02-01T00:00:00"),
@@ -42,7 +44,8 @@ const fixture = Effect.gen(function* () {
   }
   const items = [...generated, hostile]
   const segmenter = yield* Segmenter.jieba({
-    dictionary: [...Segmenter.pingshanDictionary, ...Generator.pingshanPlaces.estates]
+    ...pingshan,
+    dictionary: [...pingshan.dictionary, ...Generator.pingshanPlaces.estates]
   })
   const { hot, rising } = yield* Topics.analyze(items, segmenter, { current: { from, to }, top: 10 })
   const topics: ReadonlyArray<Topics.HotTopic> = [

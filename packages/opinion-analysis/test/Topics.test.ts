@@ -3,6 +3,7 @@ import { Effect, FastCheck as fc } from "effect"
 import * as Generator from "../src/Generator.js"
 import * as Segmenter from "../src/Segmenter.js"
 import * as Topics from "../src/Topics.js"
+import { pingshan } from "./segmenterFixture.js"
 
 const cst = (text: string) => new Date(`${text}+08:00`)
 
@@ -32,7 +33,7 @@ const period = { from: cst("2025-03-01T00:00:00"), to: cst("2025-03-20T00:00:00"
 describe("Topics", () => {
   it.effect("hot topics rank frequent terms of the period, with counts and example ids", () =>
     Effect.gen(function* () {
-      const segmenter = yield* Segmenter.jieba()
+      const segmenter = yield* Segmenter.jieba(pingshan)
       const hot = yield* Topics.hot(corpus, segmenter, { ...period, top: 8, examples: 2 })
       assert.strictEqual(hot[0].term, "电梯")
       assert.strictEqual(hot[0].count, 5)
@@ -56,7 +57,7 @@ describe("Topics", () => {
 
   it.effect("idf over a reference period changes scores, not counts", () =>
     Effect.gen(function* () {
-      const segmenter = Segmenter.intl()
+      const segmenter = Segmenter.intl(pingshan)
       const own = yield* Topics.hot(corpus, segmenter, { ...period, top: 20 })
       const withReference = yield* Topics.hot(corpus, segmenter, {
         ...period,
@@ -80,6 +81,7 @@ describe("Topics", () => {
       const middle = cst("2025-04-01T00:00:00")
       const to = cst("2025-05-01T00:00:00")
       const reports = yield* Generator.generate({
+        places: Generator.pingshanPlaces,
         seed: 12,
         count: 3000,
         from,
@@ -89,7 +91,8 @@ describe("Topics", () => {
       })
       const documents = reports.map((r) => ({ id: r.key, text: r.content, receivedAt: r.receivedAt }))
       const segmenter = yield* Segmenter.jieba({
-        dictionary: [...Segmenter.pingshanDictionary, ...Generator.pingshanPlaces.estates]
+        ...pingshan,
+        dictionary: [...pingshan.dictionary, ...Generator.pingshanPlaces.estates]
       })
       const { hot, rising } = yield* Topics.analyze(documents, segmenter, { current: { from: middle, to }, top: 10 })
       const risingTerms = rising.slice(0, 8).map((r) => r.term)
@@ -118,7 +121,7 @@ describe("Topics", () => {
 
   it.effect("rejects invalid input with InvalidAnalysisInput", () =>
     Effect.gen(function* () {
-      const segmenter = Segmenter.intl()
+      const segmenter = Segmenter.intl(pingshan)
       const badTop = yield* Effect.flip(Topics.hot(corpus, segmenter, { top: 0 }))
       assert.strictEqual(badTop._tag, "InvalidAnalysisInput")
       assert.strictEqual(badTop.issues[0].path, "top")
@@ -225,6 +228,7 @@ describe("Topics", () => {
     it.effect("the issue's case: counts in order, distinct examples, 晚上/意见/申请 left out", () =>
       Effect.gen(function* () {
         const reports = yield* Generator.generate({
+          places: Generator.pingshanPlaces,
           seed: 77,
           count: 900,
           from: cst("2025-02-01T00:00:00"),
@@ -234,7 +238,11 @@ describe("Topics", () => {
         const documents = reports.map((r) => ({ id: r.key, text: r.content, receivedAt: r.receivedAt }))
         const from = cst("2025-03-01T00:00:00")
         const to = cst("2025-04-01T00:00:00")
-        for (const segmenter of [yield* Segmenter.jieba(), Segmenter.intl(), Segmenter.intl({ stopWords: [] })]) {
+        for (const segmenter of [
+          yield* Segmenter.jieba(pingshan),
+          Segmenter.intl(pingshan),
+          Segmenter.intl({ dictionary: pingshan.dictionary, stopWords: [] })
+        ]) {
           const hot = yield* Topics.hot(documents, segmenter, { from, to, top: 30 })
           const terms = hot.map((t) => t.term)
           for (const word of ["晚上", "意见", "申请", "问题", "反映", "情况", "现在", "凌晨", "九点", "十多个"]) {

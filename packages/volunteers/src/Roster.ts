@@ -277,7 +277,8 @@ export type ImportReport = Model.ImportReport
 export const summary: (report: ImportReport) => string = Model.summary
 
 /**
- * The import template: the headers of every field and one example row (synthetic data).
+ * The import template: the headers of every field and one example row (synthetic data naming no real
+ * district: 示例街道分队, 示例社区; replace it with your own rows).
  *
  * @since 0.1.0
  * @category constructors
@@ -302,11 +303,11 @@ export const template = (): Table => ({
       "张三",
       "990101198001010014",
       "13800138000",
-      "坪山街道分队",
-      "六联社区",
+      "示例街道分队",
+      "示例社区",
       "民情走访、政策宣讲",
       "义工团体",
-      "坪山义工联",
+      "示例义工联合会",
       "",
       "2026-03-01",
       "2026-03"

@@ -471,3 +471,11 @@ describe("Roster in memory", () => {
     }).pipe(Effect.provide(live()))
   )
 })
+
+describe("Roster.template", () => {
+  it("names no real district in its example row", () => {
+    const row = Roster.template().rows[0].map(String).join(" ")
+    for (const name of ["坪山", "深圳", "马峦", "六联"]) assert.notInclude(row, name)
+    assert.strictEqual(Roster.template().rows[0].length, Roster.template().columns.length)
+  })
+})

@@ -173,6 +173,31 @@ export const pingshanPlaces: PlaceData = {
   ]
 }
 
+/**
+ * Neutral places, the default: invented estates and the road, landmark, park and school names found in
+ * almost any Chinese city, so that generated reports name no real district's places.
+ */
+export const neutralPlaces: PlaceData = {
+  estates: pingshanPlaces.estates,
+  roads: [
+    "人民路",
+    "建设路",
+    "解放路",
+    "中山路",
+    "文化路",
+    "新华路",
+    "和平路",
+    "工业大道",
+    "滨河路",
+    "环城路",
+    "东风路",
+    "青年路"
+  ],
+  landmarks: ["市民广场", "文化中心", "图书馆", "体育中心", "人民医院", "汽车站", "滨河绿道", "农贸市场"],
+  parks: ["社区公园", "街心公园", "人民公园", "滨河公园", "儿童公园", "湿地公园"],
+  schools: ["第一小学", "第二小学", "实验小学", "中心小学", "第一中学", "实验中学", "中心幼儿园", "阳光幼儿园"]
+}
+
 /** A report template: category (taxonomy code), kind, urgency weights and clauses with slots. */
 export interface Template {
   readonly id: string
@@ -275,11 +300,11 @@ export const templates: ReadonlyArray<Template> = [
     kind: "complaint",
     place: "landmark",
     bodies: [
-      "坪山河{community}段河面有漂浮垃圾，还有异味",
+      "{community}段河面有漂浮垃圾，还有异味",
       "{landmark}附近的河道有人偷排污水，水面发黑发臭",
-      "坪山河靠近{estate}的河段最近死鱼很多，味道很大"
+      "靠近{estate}的河段最近死鱼很多，味道很大"
     ],
-    impacts: ["在河边散步的居民意见很大", "影响坪山河的治理成果", "夏天味道更重"]
+    impacts: ["在河边散步的居民意见很大", "影响河道的治理成果", "夏天味道更重"]
   },
   {
     id: "water-outage",
@@ -441,7 +466,7 @@ export const templates: ReadonlyArray<Template> = [
     place: "road",
     bodies: [
       "{estate}附近的{bus}路公交班次太少，早高峰要等{minutes}分钟",
-      "建议开通从{community}到坪山站的公交线路",
+      "建议开通从{community}到高铁站的公交线路",
       "{bus}路公交车经常不进{estate}站，直接开过去",
       "{estate}附近的公交站没有候车亭，下雨天只能淋雨"
     ],
@@ -518,9 +543,9 @@ export const templates: ReadonlyArray<Template> = [
     kind: "enquiry",
     place: "community",
     bodies: [
-      "想咨询失业保险金怎么在网上申领，我在坪山参保{n}年了",
+      "想咨询失业保险金怎么在网上申领，我在本区参保{n}年了",
       "请问灵活就业人员在{street}怎么办理社保缴费",
-      "退休了想问养老金怎么认证，在坪山缴了{n}年社保",
+      "退休了想问养老金怎么认证，在本区缴了{n}年社保",
       "想参加{street}组织的技能培训，请问怎么报名"
     ],
     impacts: ["上个月刚被公司辞退", "网上看了说明还是不太懂", "家里还有房贷要还"]
@@ -592,8 +617,8 @@ export const templates: ReadonlyArray<Template> = [
     kind: "enquiry",
     place: "community",
     bodies: [
-      "咨询保障性住房的申请条件，我在坪山工作{n}年了",
-      "请问坪山人才住房轮候要等多久",
+      "咨询保障性住房的申请条件，我在本区工作{n}年了",
+      "请问区里的人才住房轮候要等多久",
       "公租房申请提交了{n}个月，一直显示审核中"
     ],
     impacts: ["一家人租房压力很大", "网上的政策看不太明白", "之前申请材料被退回"]

@@ -1,5 +1,5 @@
 /**
- * Segmenter data: the Pingshan district dictionary and the stop words.
+ * Segmenter data: the neutral stop words, and the Pingshan example's dictionary and stop words (opt-in).
  *
  * @internal
  */
@@ -300,10 +300,6 @@ export const chineseStopWords: ReadonlyArray<string> = [
  * intake and reply (greetings, requests, "please handle").
  */
 export const districtStopWords: ReadonlyArray<string> = [
-  "坪山",
-  "坪山区",
-  "深圳",
-  "深圳市",
   "社区",
   "街道",
   "居民",
@@ -359,3 +355,6 @@ export const districtStopWords: ReadonlyArray<string> = [
   "请问",
   "办理"
 ]
+
+/** Pingshan's backdrop: the district and the city, named in almost every report. */
+export const pingshanStopWords: ReadonlyArray<string> = ["坪山", "坪山区", "深圳", "深圳市"]
