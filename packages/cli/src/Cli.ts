@@ -2,7 +2,8 @@
  * `gongzhi`, the command line of a district: `init` writes `gongzhi.config.json` and the PII keys (`.env`,
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
  * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice;
- * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C; `token issue` / `token revoke`
+ * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C; `worker [--once] [--only]
+ * [--list]` runs the scheduled jobs of the modules in use (reminders, 督办, expiries); `token issue` / `token revoke`
  * manage its staff tokens (a file of SHA-256 hashes). Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).
@@ -19,6 +20,7 @@ import { migrate, status } from "./internal/migrate.js"
 import * as Output from "./internal/output.js"
 import { CliError, load } from "./internal/project.js"
 import { issueToken, revokeToken, serve } from "./internal/serve.js"
+import { worker } from "./internal/worker.js"
 
 /**
  * What `main` reads from and writes to; tests pass their own.
@@ -30,7 +32,7 @@ export interface Io {
   readonly cwd: string
   readonly lines?: Array<string> | undefined
   readonly errors?: Array<string> | undefined
-  /** `gongzhi serve` stops when this completes (default: on SIGINT or SIGTERM). */
+  /** `gongzhi serve` and `gongzhi worker` stop when this completes (default: on SIGINT or SIGTERM). */
   readonly stop?: Promise<void> | undefined
 }
 
@@ -161,6 +163,29 @@ const commands = (cwd: string, stop?: Promise<void>) => {
       )
   ).pipe(Command.withDescription("启动 HTTP 接口服务 / run the HTTP server"))
 
+  const workerCommand = Command.make(
+    "worker",
+    {
+      once: Options.boolean("once").pipe(Options.withDescription("只执行一轮（适合 cron）/ one tick, then exit")),
+      only: Options.text("only").pipe(
+        Options.withDescription("只执行这些任务，逗号分隔 / only these job ids, comma separated"),
+        Options.optional
+      ),
+      list: Options.boolean("list").pipe(Options.withDescription("列出定时任务 / list the jobs")),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        worker(project, {
+          once: o.once,
+          list: o.list,
+          only: Option.getOrUndefined(Option.map(o.only, (text) => text.split(",").map((id) => id.trim()))),
+          stop: stop === undefined ? undefined : Effect.promise(() => stop)
+        })
+      ).pipe(Effect.flatMap((failed) => (failed > 0 ? Effect.fail(new ExitCode(1)) : Effect.void)))
+  ).pipe(Command.withDescription("运行定时任务（提醒、督办、期满处理）/ run the scheduled jobs"))
+
   const tokensOption = Options.text("tokens").pipe(
     Options.withDescription("令牌摘要文件，默认 tokens.json / the token hashes file"),
     Options.withDefault("tokens.json")
@@ -187,7 +212,15 @@ const commands = (cwd: string, stop?: Promise<void>) => {
 
   return Command.make("gongzhi").pipe(
     Command.withDescription("共治 Gongzhi：区级社会治理 / district social governance"),
-    Command.withSubcommands([initCommand, migrateCommand, doctorCommand, calendarCommand, serveCommand, tokenCommand])
+    Command.withSubcommands([
+      initCommand,
+      migrateCommand,
+      doctorCommand,
+      calendarCommand,
+      serveCommand,
+      workerCommand,
+      tokenCommand
+    ])
   )
 }
 

@@ -132,6 +132,14 @@ export const migrations: { readonly module: "core"; readonly migrations: Readonl
     // the holiday notices a district loads itself (HolidayNoticeStore; `gongzhi calendar add-notice`)
     Migrations.migration(4, "create_holiday_notices", [
       Migrations.createTable({ table: "gongzhi_holiday_notices", columns: { year: { type: "integer" } } })
+    ]),
+    // the job ledger: one row per (scheduled job, slot), claimed by one worker at a time (JobLedger)
+    Migrations.migration(5, "create_job_runs", [
+      Migrations.createTable({
+        table: "gongzhi_job_runs",
+        columns: { job_id: { type: "text", length: 96 }, status: { type: "text", length: 16 } },
+        indexes: [["job_id"]]
+      })
     ])
   ]
 }

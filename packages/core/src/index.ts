@@ -233,6 +233,24 @@ export * as HolidayNoticeStore from "./HolidayNoticeStore.js"
 export * as IdentityVerifier from "./IdentityVerifier.js"
 
 /**
+ * The job ledger (定时任务台账): which scheduled job ran for which slot, so that a job runs once per slot however
+ * many workers are up. A slot is the period a run covers — a China date for a daily job, a month for a monthly
+ * one, a quarter-hour for a frequent one. A worker {@link JobLedgerShape.claim claims} `(job, slot)` before it
+ * runs the job and {@link JobLedgerShape.finish finishes} it after:
+ *
+ * - the first claim of a slot wins; a second worker (or a second run of the same worker) gets `false` and skips;
+ * - a claim is a lease: a worker that died mid-run leaves a `running` row whose lease runs out, and the next
+ *   claim after that takes the slot over (the jobs themselves are idempotent, so a re-run finishes the work);
+ * - a `failed` slot may be claimed again at once (the next tick retries it); a `done` slot never is.
+ *
+ * The ledger is core's repository (`gongzhi_job_runs`, core migration 5), so it lives in the district's database
+ * next to the data the jobs change: two workers on two machines agree through it.
+ *
+ * @since 0.1.0
+ */
+export * as JobLedger from "./JobLedger.js"
+
+/**
  * Calendar dates without a time or a time zone (日期), written `YYYY-MM-DD` in the proleptic Gregorian
  * calendar, years 0001–9999. Deadlines, holidays and working days are all counted in whole local days, so
  * the working-day calendar never touches `Date`, time zones or daylight-saving rules.

@@ -16,6 +16,7 @@ import { Context, Effect, Layer } from "effect"
 import * as AuditLog from "./AuditLog.js"
 import * as auditLogConformance from "./internal/conformance/auditLog.js"
 import * as deliveryPrivacy from "./internal/conformance/deliveryPrivacy.js"
+import * as jobLedgerConformance from "./internal/conformance/jobLedger.js"
 import * as kit from "./internal/conformance/kit.js"
 import * as migrationConformance from "./internal/conformance/migrations.js"
 import * as notifierConformance from "./internal/conformance/notifier.js"
@@ -302,3 +303,20 @@ export const deliveriesSuite = (backend: pipeline.PipelineBackend): void => {
  * @category testing
  */
 export const dispatcherSuite: typeof pipeline.dispatcherSuite = pipeline.dispatcherSuite
+
+/**
+ * A backend of the job-ledger suite: a fresh, migrated `JobLedger` each time it is provided.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export type JobLedgerBackend = jobLedgerConformance.JobLedgerBackend
+
+/**
+ * Runs the job-ledger suite: one claim wins a slot, `done` is final, `failed` and a run-out lease free it, a
+ * stale worker's finish is ignored, and concurrent claims of one slot let exactly one worker through.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const jobLedgerSuite: (backend: JobLedgerBackend) => void = jobLedgerConformance.jobLedgerSuite

@@ -137,6 +137,7 @@ describe("the kernel's migrations", () => {
         "core 2 create_audit_log",
         "core 3 audit_log_key_id",
         "core 4 create_holiday_notices",
+        "core 5 create_job_runs",
         "notifications 1 create_deliveries",
         "notifications 2 create_notification_preferences",
         "notifications 3 protect_delivery_addresses"

@@ -64,7 +64,7 @@ export * as ReportItems from "./ReportItems.js"
 
 /**
  * Chinese word segmentation (中文分词) for topic analysis, with a district dictionary (place names
- * that must come out whole: 坪山, 沙坣社区, 马峦山 …) and stop words. Two engines:
+ * that must come out whole: 沙坣社区, 马峦山 …) and stop words. Two engines:
  *
  * - `jieba` — `@node-rs/jieba` (jieba-rs, native), the dictionary added as user words. The default:
  *   on our measurements (docs/opinion-analysis.md) about 4× the speed of `intl` and closer to a
@@ -73,7 +73,12 @@ export * as ReportItems from "./ReportItems.js"
  *   longest-match pass that merges adjacent segments forming a dictionary word. No native code.
  *
  * Every engine drops punctuation, whitespace, symbols and numbers, and (unless `stopWords: false`)
- * stop words: a compact Chinese list plus district additions (坪山, 社区, 反映, 尽快处理 …).
+ * stop words: a compact Chinese list plus the formulas of intake (社区, 反映, 尽快处理 …).
+ *
+ * Nothing district-specific is a default. Pass `regions` (the district's region tree) and the
+ * dictionary gets every street, town, township, community and village name, bare and full, and the
+ * district's own name becomes a stop word; add landmarks and roads with `dictionary`. The Pingshan
+ * example's lists are exported as {@link pingshanDictionary} and {@link pingshanStopWords}.
  *
  * @since 0.1.0
  */

@@ -16,6 +16,7 @@ import type * as Calendar from "@gongzhi/core/Calendar"
 import * as Command from "@gongzhi/core/Command"
 import type * as FieldCipher from "@gongzhi/core/FieldCipher"
 import type * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
+import type * as JobLedger from "@gongzhi/core/JobLedger"
 import { Credits } from "@gongzhi/credit/Credits"
 import { Opinions } from "@gongzhi/opinion/Opinions"
 import type * as ApplicantCheck from "@gongzhi/projects/ApplicantCheck"
@@ -189,7 +190,14 @@ export const createGongzhi = async <const C extends GongzhiConfig.GongzhiConfigI
  * @since 0.1.0
  * @category models
  */
-export type Services = Opinions | Volunteers | Statistics | Credits | Projects | SqlClient.SqlClient
+export type Services =
+  | Opinions
+  | Volunteers
+  | Statistics
+  | Credits
+  | Projects
+  | JobLedger.JobLedger
+  | SqlClient.SqlClient
 
 /**
  * The same wiring as {@link createGongzhi} — config decoded, region tree loaded, store opened and migrated, keys

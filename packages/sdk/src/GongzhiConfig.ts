@@ -89,6 +89,32 @@ export const Modules = Schema.Struct({
 export type Modules = typeof Modules.Type
 
 /**
+ * How often a scheduled job runs: once per quarter-hour, hour, day or month of China time (the job's slot).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JobPeriod = Schema.Literal("quarter-hour", "hour", "day", "month").annotations({ identifier: "JobPeriod" })
+
+/**
+ * The worker (`gongzhi worker`): `jobs` turns a job off (`false`) or changes its period, by job id
+ * (`opinion.escalateOverdue`, …; `gongzhi worker --list` shows them); `tickSeconds` is how often the worker
+ * looks for due jobs (default 60).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WorkerSettings = Schema.Struct({
+  jobs: Schema.optional(
+    Schema.Record({
+      key: Schema.String,
+      value: Schema.Union(Schema.Literal(false), Schema.Struct({ period: JobPeriod }))
+    })
+  ),
+  tickSeconds: Schema.optional(Schema.Int.pipe(Schema.between(5, 3600)))
+}).annotations({ identifier: "WorkerSettings" })
+
+/**
  * The configuration of a district.
  *
  * @since 0.1.0
@@ -103,7 +129,9 @@ export const GongzhiConfig = Schema.Struct({
   storage: Schema.optionalWith(Storage, { default: () => "sqlite:./gongzhi.db" }),
   modules: Modules,
   /** The district's own roles, merged with the default role tables of the modules it runs. */
-  roles: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }))
+  roles: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })),
+  /** The scheduled jobs' settings (`gongzhi worker`). */
+  worker: Schema.optional(WorkerSettings)
 }).annotations({ identifier: "GongzhiConfig" })
 
 /**

@@ -51,3 +51,22 @@ export * as HolidayNotices from "./HolidayNotices.js"
  * @since 0.1.0
  */
 export * as Migrate from "./Migrate.js"
+
+/**
+ * The worker (定时任务): every scheduled job of the modules a district runs — the deadline reminders and 督办
+ * of 民情, shift reminders and the close of certificate publicity, list expiry and the 双公示 overdue sweep of
+ * credit, the overdue sweep of projects — each on its period (a quarter-hour, an hour, a day or a month of
+ * China time), run once per period however many workers are up.
+ *
+ * A tick looks at every job: it claims the job's current slot in core's `JobLedger` (in the district's
+ * database), runs the job when the claim succeeds and records the outcome; a job already done for its slot, or
+ * held by another worker, is skipped. A failed run is retried at the next tick; a worker that dies mid-run
+ * leaves a lease that runs out, and another worker takes the slot over. The jobs themselves are idempotent
+ * (the modules guarantee it), so a take-over never does the work twice.
+ *
+ * The jobs act as the district's worker account: a `Staff` actor `gongzhi-worker` with the role
+ * `gongzhi-worker`, which the SDK adds to the role table with exactly the job permissions of the modules in use.
+ *
+ * @since 0.1.0
+ */
+export * as Worker from "./Worker.js"

@@ -1,9 +1,10 @@
 import { describe } from "@effect/vitest"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
+import * as JobLedger from "@gongzhi/core/JobLedger"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Repository from "@gongzhi/core/Repository"
-import { kernelSuites, repositorySuite } from "@gongzhi/core/testing"
+import { jobLedgerSuite, kernelSuites, repositorySuite } from "@gongzhi/core/testing"
 import { Effect, Layer } from "effect"
 import { availability, layerTest } from "../src/testing.js"
 
@@ -25,5 +26,10 @@ describe.skipIf(server.skip)("MysqlStore conformance", () => {
     sql: true,
     layer: layerTest({ migrations: [], maxConnections: 8 }),
     make: (definition) => Effect.zipRight(Repository.migration(definition), Repository.makeSql(definition))
+  })
+  jobLedgerSuite({
+    name: "MysqlStore",
+    concurrentWriters: true,
+    layer: JobLedger.layerSql.pipe(Layer.provideMerge(layerTest({ migrations: [CoreMigrations.migrations] })))
   })
 })

@@ -1,8 +1,9 @@
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
+import * as JobLedger from "@gongzhi/core/JobLedger"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Repository from "@gongzhi/core/Repository"
-import { kernelSuites, repositorySuite } from "@gongzhi/core/testing"
+import { jobLedgerSuite, kernelSuites, repositorySuite } from "@gongzhi/core/testing"
 import { Effect, Layer } from "effect"
 import { layerTest } from "../src/testing.js"
 
@@ -22,4 +23,10 @@ repositorySuite({
   sql: true,
   layer: layerTest({ migrations: [] }),
   make: (definition) => Effect.zipRight(Repository.migration(definition), Repository.makeSql(definition))
+})
+
+jobLedgerSuite({
+  name: "SqliteStore",
+  concurrentWriters: false,
+  layer: JobLedger.layerSql.pipe(Layer.provideMerge(layerTest({ migrations: [CoreMigrations.migrations] })))
 })

@@ -7,6 +7,7 @@ import * as TokenStore from "@gongzhi/server/TokenStore"
 import { Effect, Layer, Redacted, Schema } from "effect"
 import { line } from "./output.js"
 import { CliError, type Project } from "./project.js"
+import { signal } from "./signal.js"
 
 export interface ServeOptions {
   readonly port: number
@@ -17,17 +18,6 @@ export interface ServeOptions {
   /** Completes when the server should stop (default: SIGINT or SIGTERM). */
   readonly stop?: Effect.Effect<void> | undefined
 }
-
-/** Waits for Ctrl-C or a termination signal. */
-const signal = Effect.async<void>((resume) => {
-  const done = () => resume(Effect.void)
-  process.once("SIGINT", done)
-  process.once("SIGTERM", done)
-  return Effect.sync(() => {
-    process.off("SIGINT", done)
-    process.off("SIGTERM", done)
-  })
-})
 
 const readTokens = (file: string, cwd: string) =>
   Effect.try({

@@ -7,6 +7,7 @@ import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as HolidayNoticeStore from "@gongzhi/core/HolidayNoticeStore"
 import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
+import * as JobLedger from "@gongzhi/core/JobLedger"
 import type * as Migrations from "@gongzhi/core/Migrations"
 import * as NotificationMigrations from "@gongzhi/core/NotificationMigrations"
 import * as Outbox from "@gongzhi/core/Outbox"
@@ -32,6 +33,7 @@ import * as Volunteers from "@gongzhi/volunteers/Volunteers"
 import { Config, ConfigError, Effect, Layer, Redacted } from "effect"
 import type { GongzhiConfig } from "../GongzhiConfig.js"
 import { InvalidConfig, loadRegions } from "../GongzhiConfig.js"
+import { ROLE as WORKER_ROLE, rolePermissions as workerPermissions } from "../Worker.js"
 
 /** Layers a program may supply instead of the configured defaults. */
 export interface Overrides {
@@ -124,14 +126,17 @@ export const roleTable = (
   Effect.map(
     Effect.all([
       Authorization.decodeRolePermissions(config.modules.opinion === undefined ? {} : OpinionPermissions.defaultRoles),
-      Authorization.decodeRolePermissions(config.roles ?? {})
+      Authorization.decodeRolePermissions(config.roles ?? {}),
+      // the worker account's role: the job permissions of the modules in use (see Worker.ts)
+      Authorization.decodeRolePermissions({ [WORKER_ROLE]: workerPermissions(config.modules) })
     ]),
-    ([opinion, own]) =>
+    ([opinion, own, worker]) =>
       VolunteerPermissions.mergeRoleTables(
         config.modules.volunteers === undefined ? {} : VolunteerPermissions.defaultRolePermissions,
         opinion,
         config.modules.credit === undefined ? {} : CreditPermissions.defaultRolePermissions,
         config.modules.projects === undefined ? {} : ProjectPermissions.defaultRolePermissions,
+        worker,
         own
       )
   )
@@ -189,7 +194,9 @@ export const layer = (config: GongzhiConfig, overrides: Overrides): Layer.Layer<
         Authorization.layer(roles),
         calendar
       )
-      const ports = Layer.mergeAll(Outbox.layerSql, AuditLog.layerSql).pipe(Layer.provideMerge(base))
+      const ports = Layer.mergeAll(Outbox.layerSql, AuditLog.layerSql, JobLedger.layerSql).pipe(
+        Layer.provideMerge(base)
+      )
       const services: Array<Layer.Layer<unknown, unknown, never>> = []
       const add = (service: Layer.Layer<any, any, any>) =>
         services.push(service.pipe(Layer.provide(ports)) as Layer.Layer<unknown, unknown, never>)
