@@ -49,6 +49,7 @@ const templatesOf = (name: "aliyun" | "tencent"): SmsOptions["templates"] => ({
 })
 
 export const serverTemplates = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Alibaba's template placeholders, not JavaScript
   aliyun: { [GENERIC.aliyun]: "${subject}：${text}", [ENROLLED.aliyun]: "您已报名「${course}」，${date}开课。" },
   tencent: { [GENERIC.tencent]: "{1}：{2}", [ENROLLED.tencent]: "您已报名「{1}」，{2}开课。" }
 }

@@ -9,6 +9,8 @@ export type Reservation =
   | { readonly ok: true; readonly release: () => void }
   | { readonly ok: false; readonly retryAfterMillis: number }
 
+const SWEEP_EVERY = 1024
+
 /**
  * Sliding-window limits per key (a mobile number), in memory. `reserve` is synchronous, so two
  * concurrent sends cannot both take the last slot; a send that fails releases its slot.
@@ -16,9 +18,19 @@ export type Reservation =
 export const makeLimiter = (windows: ReadonlyArray<Window>) => {
   const longest = windows.reduce((max, window) => Math.max(max, window.windowMillis), 0)
   const sent = new Map<string, Array<number>>()
+  let calls = 0
+
+  /** Every `SWEEP_EVERY` calls, numbers whose sends all left the longest window are forgotten. */
+  const sweep = (now: number) => {
+    for (const [key, times] of sent) {
+      if (times.every((time) => time <= now - longest)) sent.delete(key)
+    }
+  }
 
   const reserve = (key: string, now: number): Reservation => {
     if (windows.length === 0) return { ok: true, release: () => {} }
+    calls += 1
+    if (calls % SWEEP_EVERY === 0) sweep(now)
     const times = (sent.get(key) ?? []).filter((time) => time > now - longest)
     let wait = 0
     for (const window of windows) {
