@@ -21,11 +21,11 @@ import type { HttpClient } from "@effect/platform"
 import { HttpClientRequest } from "@effect/platform"
 import * as Notifier from "@gongzhi/core/Notifier"
 import type { ConfigError, Redacted } from "effect"
-import { Config, Effect, Layer, Option } from "effect"
+import { Config, Effect, Layer } from "effect"
 import { canonicalQuery, percentEncode, signature, timestamp } from "./internal/aliyun.js"
 import type { Answer, Vendor } from "./internal/sms.js"
-import { makeSms, redactedString, untilChinaMidnight } from "./internal/sms.js"
-import type { SmsConfigError, SmsOptions } from "./Sms.js"
+import { layerFromConfig, makeSms, redactedString, settingsConfig, untilChinaMidnight } from "./internal/sms.js"
+import type { SmsConfigError, SmsOptions, SmsSettings } from "./Sms.js"
 
 /**
  * Options of the Alibaba Cloud notifier: an AccessKey pair (a RAM user's, with `dysms:SendSms`
@@ -183,23 +183,15 @@ export const layer = (options: AliyunOptions): Layer.Layer<Notifier.Notifier, Sm
  * @since 0.1.0
  * @category constructors
  */
-export const config: Config.Config<
-  Pick<AliyunOptions, "accessKeyId" | "accessKeySecret" | "signName" | "endpoint" | "region" | "timeout">
-> = Config.all({
-  accessKeyId: Config.redacted("GONGZHI_ALIYUN_SMS_ACCESS_KEY_ID"),
-  accessKeySecret: Config.redacted("GONGZHI_ALIYUN_SMS_ACCESS_KEY_SECRET"),
-  signName: Config.string("GONGZHI_ALIYUN_SMS_SIGN_NAME"),
-  endpoint: Config.option(Config.string("GONGZHI_ALIYUN_SMS_ENDPOINT")),
-  region: Config.option(Config.string("GONGZHI_ALIYUN_SMS_REGION")),
-  timeout: Config.option(Config.duration("GONGZHI_ALIYUN_SMS_TIMEOUT"))
-}).pipe(
-  Config.map((settings) => ({
-    ...settings,
-    endpoint: Option.getOrUndefined(settings.endpoint),
-    region: Option.getOrUndefined(settings.region),
-    timeout: Option.getOrUndefined(settings.timeout)
-  }))
-)
+export const config: Config.Config<Pick<AliyunOptions, "accessKeyId" | "accessKeySecret" | "signName"> & SmsSettings> =
+  settingsConfig(
+    "ALIYUN_SMS",
+    Config.all({
+      accessKeyId: Config.redacted("GONGZHI_ALIYUN_SMS_ACCESS_KEY_ID"),
+      accessKeySecret: Config.redacted("GONGZHI_ALIYUN_SMS_ACCESS_KEY_SECRET"),
+      signName: Config.string("GONGZHI_ALIYUN_SMS_SIGN_NAME")
+    })
+  )
 
 /**
  * The Alibaba Cloud notifier with its credentials and sign name from {@link config} and the rest
@@ -211,15 +203,4 @@ export const config: Config.Config<
 export const layerConfig = (
   options: Omit<AliyunOptions, "accessKeyId" | "accessKeySecret" | "signName"> & Partial<AliyunOptions>
 ): Layer.Layer<Notifier.Notifier, SmsConfigError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    Notifier.Notifier,
-    Effect.flatMap(config, (settings) =>
-      make({
-        ...options,
-        ...settings,
-        endpoint: settings.endpoint ?? options.endpoint,
-        region: settings.region ?? options.region,
-        timeout: settings.timeout ?? options.timeout
-      })
-    )
-  )
+  layerFromConfig<AliyunOptions>(config, options, make)

@@ -83,6 +83,15 @@ export interface SmsOptions {
 }
 
 /**
+ * The settings both notifiers may also read from the environment (`GONGZHI_<VENDOR>_SMS_ENDPOINT`,
+ * `…_REGION`, `…_TIMEOUT`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SmsSettings = Pick<SmsOptions, "endpoint" | "region" | "timeout">
+
+/**
  * An SMS notifier could not start because an option is wrong. The message names the option, never
  * a credential.
  *

@@ -21,11 +21,18 @@ import type { HttpClient } from "@effect/platform"
 import { HttpClientRequest } from "@effect/platform"
 import * as Notifier from "@gongzhi/core/Notifier"
 import type { ConfigError, Redacted } from "effect"
-import { Config, Effect, Layer, Option } from "effect"
+import { Config, Effect, Layer } from "effect"
 import type { Answer, Vendor } from "./internal/sms.js"
-import { makeSms, plainString, redactedString, untilChinaMidnight } from "./internal/sms.js"
+import {
+  layerFromConfig,
+  makeSms,
+  plainString,
+  redactedString,
+  settingsConfig,
+  untilChinaMidnight
+} from "./internal/sms.js"
 import { tc3 } from "./internal/tencent.js"
-import type { SmsConfigError, SmsOptions } from "./Sms.js"
+import type { SmsConfigError, SmsOptions, SmsSettings } from "./Sms.js"
 
 /**
  * Options of the Tencent Cloud notifier: an API key pair (a CAM sub-user's, limited to
@@ -225,22 +232,15 @@ export const layer = (options: TencentOptions): Layer.Layer<Notifier.Notifier, S
  * @category constructors
  */
 export const config: Config.Config<
-  Pick<TencentOptions, "secretId" | "secretKey" | "sdkAppId" | "signName" | "endpoint" | "region" | "timeout">
-> = Config.all({
-  secretId: Config.redacted("GONGZHI_TENCENT_SMS_SECRET_ID"),
-  secretKey: Config.redacted("GONGZHI_TENCENT_SMS_SECRET_KEY"),
-  sdkAppId: Config.string("GONGZHI_TENCENT_SMS_SDK_APP_ID"),
-  signName: Config.string("GONGZHI_TENCENT_SMS_SIGN_NAME"),
-  endpoint: Config.option(Config.string("GONGZHI_TENCENT_SMS_ENDPOINT")),
-  region: Config.option(Config.string("GONGZHI_TENCENT_SMS_REGION")),
-  timeout: Config.option(Config.duration("GONGZHI_TENCENT_SMS_TIMEOUT"))
-}).pipe(
-  Config.map((settings) => ({
-    ...settings,
-    endpoint: Option.getOrUndefined(settings.endpoint),
-    region: Option.getOrUndefined(settings.region),
-    timeout: Option.getOrUndefined(settings.timeout)
-  }))
+  Pick<TencentOptions, "secretId" | "secretKey" | "sdkAppId" | "signName"> & SmsSettings
+> = settingsConfig(
+  "TENCENT_SMS",
+  Config.all({
+    secretId: Config.redacted("GONGZHI_TENCENT_SMS_SECRET_ID"),
+    secretKey: Config.redacted("GONGZHI_TENCENT_SMS_SECRET_KEY"),
+    sdkAppId: Config.string("GONGZHI_TENCENT_SMS_SDK_APP_ID"),
+    signName: Config.string("GONGZHI_TENCENT_SMS_SIGN_NAME")
+  })
 )
 
 /**
@@ -253,15 +253,4 @@ export const config: Config.Config<
 export const layerConfig = (
   options: Omit<TencentOptions, "secretId" | "secretKey" | "sdkAppId" | "signName"> & Partial<TencentOptions>
 ): Layer.Layer<Notifier.Notifier, SmsConfigError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    Notifier.Notifier,
-    Effect.flatMap(config, (settings) =>
-      make({
-        ...options,
-        ...settings,
-        endpoint: settings.endpoint ?? options.endpoint,
-        region: settings.region ?? options.region,
-        timeout: settings.timeout ?? options.timeout
-      })
-    )
-  )
+  layerFromConfig<TencentOptions>(config, options, make)

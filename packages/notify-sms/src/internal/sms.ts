@@ -12,8 +12,9 @@ import {
   parseHttpUrl,
   safeOrigin
 } from "@gongzhi/core/NotifierHttp"
-import { Clock, Duration, Effect, Either, Option, Redacted, Schema } from "effect"
-import type { RateLimit, SmsOptions, SmsTemplate } from "../Sms.js"
+import type { ConfigError } from "effect"
+import { Clock, Config, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import type { RateLimit, SmsOptions, SmsSettings, SmsTemplate } from "../Sms.js"
 import { defaultRateLimits, SmsConfigError } from "../Sms.js"
 import { makeLimiter, type Window } from "./rateLimit.js"
 
@@ -303,3 +304,42 @@ export const makeSms = (
 
     return { channel, send }
   })
+
+type Settings = SmsSettings
+
+/** `required` plus the optional `GONGZHI_${prefix}_ENDPOINT`, `…_REGION` and `…_TIMEOUT`. */
+export const settingsConfig = <A>(prefix: string, required: Config.Config<A>): Config.Config<A & Settings> =>
+  Config.all([
+    required,
+    Config.all({
+      endpoint: Config.option(Config.string(`GONGZHI_${prefix}_ENDPOINT`)),
+      region: Config.option(Config.string(`GONGZHI_${prefix}_REGION`)),
+      timeout: Config.option(Config.duration(`GONGZHI_${prefix}_TIMEOUT`))
+    })
+  ]).pipe(
+    Config.map(([settings, optional]) => ({
+      ...settings,
+      endpoint: Option.getOrUndefined(optional.endpoint),
+      region: Option.getOrUndefined(optional.region),
+      timeout: Option.getOrUndefined(optional.timeout)
+    }))
+  )
+
+/** The notifier built by `make` from `options` with the settings of `config` over them. */
+export const layerFromConfig = <O extends SmsOptions>(
+  config: Config.Config<Partial<O> & Settings>,
+  options: Partial<O>,
+  make: (options: O) => Effect.Effect<Notifier.NotifierShape, SmsConfigError, HttpClient.HttpClient>
+): Layer.Layer<Notifier.Notifier, SmsConfigError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    Notifier.Notifier,
+    Effect.flatMap(config, (settings) =>
+      make({
+        ...options,
+        ...settings,
+        endpoint: settings.endpoint ?? options.endpoint,
+        region: settings.region ?? options.region,
+        timeout: settings.timeout ?? options.timeout
+      } as O)
+    )
+  )
