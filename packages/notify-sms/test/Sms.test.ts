@@ -1,3 +1,5 @@
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Logger, LogLevel, TestClock } from "effect"
 import * as Aliyun from "../src/Aliyun.js"
@@ -11,6 +13,7 @@ import {
   ENROLLED,
   failureOf,
   notification,
+  OTHER_SIGN,
   PHONE,
   rendered,
   SIGN,
@@ -134,6 +137,24 @@ describe("wire formats", () => {
           ["数据里的标题", "9"],
           ["坪工学堂", "true"]
         ])
+      }).pipe(Effect.provide(client))
+    )
+
+    it.scopedLive(`${testCase.name}: a template's own sign name overrides the notifier's`, () =>
+      Effect.gen(function* () {
+        const server = yield* testCase.server()
+        const sms = yield* testCase.make(server.endpoint, {
+          templates: {
+            "courses.enrolled": { id: ENROLLED[testCase.name], params: ["course", "date"], signName: OTHER_SIGN }
+          }
+        })
+        yield* sms.send(notification())
+        yield* sms.send(notification({ templateId: "other.event" }))
+        assert.deepStrictEqual(
+          server.accepted().map((message) => message.signName),
+          [OTHER_SIGN, SIGN]
+        )
+        assert.match(server.accepted()[0].text ?? "", /^【坪山区人力资源局】您已报名/)
       }).pipe(Effect.provide(client))
     )
 
@@ -298,6 +319,49 @@ describe("vendor errors", () => {
         const error = failureOf(yield* Effect.exit(sms.send(notification())))
         assert.isTrue(error.retryable)
         assertClean(rendered(error), testCase.secrets)
+      }).pipe(Effect.provide(client))
+    )
+  }
+})
+
+/** A server that answers every request with `status` and `body` (a proxy, a wrong endpoint). */
+const answering = (status: number, body: string, contentType: string) =>
+  Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const server = Http.createServer((_, res) => {
+        res.writeHead(status, { "content-type": contentType })
+        res.end(body)
+      })
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  ).pipe(Effect.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`))
+
+describe("answers that are not the vendor's", () => {
+  for (const testCase of cases) {
+    it.scopedLive(`${testCase.name}: 5xx or an unknown JSON shape is retryable, a 4xx page is dead`, () =>
+      Effect.gen(function* () {
+        const outcomes: Array<[boolean, number | undefined]> = []
+        for (const [status, body, type] of [
+          [502, "<html>Bad Gateway</html>", "text/html"],
+          [200, JSON.stringify({ unexpected: true }), "application/json"],
+          [404, "<html>Not Found</html>", "text/html"]
+        ] as const) {
+          const endpoint = yield* answering(status, body, type)
+          const sms = yield* testCase.make(endpoint)
+          const error = failureOf(yield* Effect.exit(sms.send(notification())))
+          assert.include(error.reason, "应答无法识别")
+          outcomes.push([error.retryable, error.status])
+        }
+        assert.deepStrictEqual(outcomes, [
+          [true, 502],
+          [true, 200],
+          [false, 404]
+        ])
       }).pipe(Effect.provide(client))
     )
   }

@@ -24,6 +24,7 @@ export const SDK_APP_ID = "1400123456"
 
 export const PHONE = "13800138000"
 export const SIGN = "坪山区总工会"
+export const OTHER_SIGN = "坪山区人力资源局"
 
 /** Templates both stand-ins know: the generic one (subject + text) and an enrolment notice. */
 export const GENERIC = { aliyun: "SMS_000001", tencent: "100001" } as const
@@ -64,7 +65,7 @@ export const cases: ReadonlyArray<VendorCase> = [
         accessKeyId: ALIYUN_KEY_ID,
         accessKeySecret: ALIYUN_SECRET,
         templates: serverTemplates.aliyun,
-        signNames: [SIGN],
+        signNames: [SIGN, OTHER_SIGN],
         ...options
       }),
     make: (endpoint, options = {}) =>
@@ -91,7 +92,7 @@ export const cases: ReadonlyArray<VendorCase> = [
         secretKey: TENCENT_KEY,
         sdkAppId: SDK_APP_ID,
         templates: serverTemplates.tencent,
-        signNames: [SIGN],
+        signNames: [SIGN, OTHER_SIGN],
         ...options
       }),
     make: (endpoint, options = {}) =>
