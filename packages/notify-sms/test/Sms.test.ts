@@ -4,6 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Logger, LogLevel, TestClock } from "effect"
 import * as Aliyun from "../src/Aliyun.js"
 import { untilChinaMidnight } from "../src/internal/sms.js"
+import { tc3 } from "../src/internal/tencent.js"
 import * as Tencent from "../src/Tencent.js"
 import {
   ALIYUN_KEY_ID,
@@ -96,6 +97,33 @@ describe("wire formats", () => {
       Version: "2017-05-25"
     }
     assert.strictEqual(Aliyun.sign("testSecret", "GET", params), "zJDF+Lrzhj/ThnlvIToysFRq6t4=")
+  })
+
+  it("Tencent's canonical request and string to sign match the worked example of its documentation", () => {
+    // 签名方法 v3: the documented CVM DescribeInstances request (its secret key is not published in full)
+    const signed = tc3({
+      secretKey: "unpublished",
+      service: "cvm",
+      timestamp: 1_551_113_065,
+      method: "POST",
+      path: "/",
+      query: "",
+      headers: [
+        ["Content-Type", "application/json; charset=utf-8"],
+        ["Host", "cvm.tencentcloudapi.com"]
+      ],
+      payload: String.raw`{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}`
+    })
+    assert.strictEqual(
+      signed.canonicalRequest,
+      "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n" +
+        "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
+    )
+    assert.strictEqual(
+      signed.stringToSign,
+      "TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n" +
+        "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031"
+    )
   })
 
   it("Tencent's Authorization names the key, the day's scope and the signed headers", () => {
