@@ -1,8 +1,7 @@
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Logger, LogLevel, TestClock } from "effect"
 import * as Aliyun from "../src/Aliyun.js"
+import { serve } from "../src/internal/fakeServer.js"
 import { untilChinaMidnight } from "../src/internal/sms.js"
 import { tc3 } from "../src/internal/tencent.js"
 import * as Tencent from "../src/Tencent.js"
@@ -354,20 +353,7 @@ describe("vendor errors", () => {
 
 /** A server that answers every request with `status` and `body` (a proxy, a wrong endpoint). */
 const answering = (status: number, body: string, contentType: string) =>
-  Effect.acquireRelease(
-    Effect.async<Http.Server>((resume) => {
-      const server = Http.createServer((_, res) => {
-        res.writeHead(status, { "content-type": contentType })
-        res.end(body)
-      })
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-    }),
-    (server) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  ).pipe(Effect.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`))
+  serve(() => ({ status, raw: { body, contentType } }))
 
 describe("answers that are not the vendor's", () => {
   for (const testCase of cases) {

@@ -53,16 +53,18 @@ export interface FakeSmsServer {
   readonly reset: () => void
 }
 
-interface Incoming {
+export interface Incoming {
   readonly method: string
   readonly headers: Http.IncomingHttpHeaders
   readonly url: URL
   readonly body: string
 }
 
-interface Outgoing {
+export interface Outgoing {
   readonly status: number
-  readonly json: unknown
+  readonly json?: unknown
+  /** A body that is not the vendor's JSON (a proxy's error page), with its content type. */
+  readonly raw?: { readonly body: string; readonly contentType: string } | undefined
 }
 
 interface State {
@@ -87,7 +89,8 @@ const overLimit = (state: State, options: FakeOptions, phoneNumber: string, now:
       ).length >= limit.limit
   )
 
-const serve = (handle: (request: Incoming) => Outgoing): Effect.Effect<string, never, Scope.Scope> =>
+/** An HTTP server on 127.0.0.1 (port 0) answering with `handle`, closed with the scope; its base URL. */
+export const serve = (handle: (request: Incoming) => Outgoing): Effect.Effect<string, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.async<Http.Server>((resume) => {
       const server = Http.createServer((req, res) => {
@@ -105,8 +108,10 @@ const serve = (handle: (request: Incoming) => Outgoing): Effect.Effect<string, n
           } catch {
             outgoing = { status: 500, json: { message: "stand-in failure" } }
           }
-          res.writeHead(outgoing.status, { "content-type": "application/json;charset=utf-8" })
-          res.end(JSON.stringify(outgoing.json))
+          res.writeHead(outgoing.status, {
+            "content-type": outgoing.raw?.contentType ?? "application/json;charset=utf-8"
+          })
+          res.end(outgoing.raw?.body ?? JSON.stringify(outgoing.json))
         })
       })
       server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
