@@ -3,7 +3,8 @@
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
  * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice;
  * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C; `worker [--once] [--only]
- * [--list]` runs the scheduled jobs of the modules in use (reminders, 督办, expiries); `token issue` / `token revoke`
+ * [--list]` runs the scheduled jobs of the modules in use (reminders, 督办, expiries); `volunteers setup | import |
+ * export` sets up the corps and moves rosters in and out (XLSX/CSV, progress shown); `token issue` / `token revoke`
  * manage its staff tokens (a file of SHA-256 hashes). Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).
@@ -20,6 +21,7 @@ import { migrate, status } from "./internal/migrate.js"
 import * as Output from "./internal/output.js"
 import { CliError, load } from "./internal/project.js"
 import { issueToken, revokeToken, serve } from "./internal/serve.js"
+import { exportRoster, importRoster, setup } from "./internal/volunteers.js"
 import { worker } from "./internal/worker.js"
 
 /**
@@ -163,6 +165,56 @@ const commands = (cwd: string, stop?: Promise<void>) => {
       )
   ).pipe(Command.withDescription("启动 HTTP 接口服务 / run the HTTP server"))
 
+  const exitWith = (code: number) => (code > 0 ? Effect.fail(new ExitCode(code)) : Effect.void)
+  const setupCommand = Command.make(
+    "setup",
+    {
+      name: Options.text("name").pipe(
+        Options.withDescription("服务总队名称，默认「<区名>志愿服务总队」/ corps name"),
+        Options.optional
+      ),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        setup(project, { name: Option.getOrUndefined(o.name) })
+      )
+  ).pipe(Command.withDescription("建立服务总队和各街道（镇、乡）分队 / set up the corps and its sub-teams"))
+  const importCommand = Command.make(
+    "import",
+    {
+      file: Args.text({ name: "file" }).pipe(Args.withDescription("名单 .xlsx 或 .csv / the roster")),
+      dryRun: Options.boolean("dry-run").pipe(Options.withDescription("只校验，不写入 / validate only")),
+      report: Options.text("report").pipe(
+        Options.withDescription("未通过行的报告文件（CSV）/ where rejected rows go"),
+        Options.optional
+      ),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        importRoster(project, { file: o.file, dryRun: o.dryRun, report: Option.getOrUndefined(o.report) }, cwd)
+      ).pipe(Effect.flatMap(exitWith))
+  ).pipe(Command.withDescription("导入志愿者名单 / import a volunteer roster"))
+  const exportCommand = Command.make(
+    "export",
+    {
+      file: Args.text({ name: "file" }).pipe(Args.withDescription("写入 .xlsx 或 .csv / the file to write")),
+      config: configOption,
+      verbose
+    },
+    (o) =>
+      Effect.flatMap(load(Option.getOrUndefined(o.config), cwd), (project) =>
+        exportRoster(project, { file: o.file }, cwd)
+      )
+  ).pipe(Command.withDescription("导出志愿者名单（脱敏）/ export the roster, masked"))
+  const volunteersCommand = Command.make("volunteers").pipe(
+    Command.withDescription("志愿者：服务总队、名单导入导出 / volunteers"),
+    Command.withSubcommands([setupCommand, importCommand, exportCommand])
+  )
+
   const workerCommand = Command.make(
     "worker",
     {
@@ -217,6 +269,7 @@ const commands = (cwd: string, stop?: Promise<void>) => {
       migrateCommand,
       doctorCommand,
       calendarCommand,
+      volunteersCommand,
       serveCommand,
       workerCommand,
       tokenCommand

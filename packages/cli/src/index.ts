@@ -6,7 +6,8 @@
  * mode 0600) and migrates the database; `migrate` (and `migrate --status`); `doctor` checks config, keys,
  * region file, database, migrations and calendar coverage; `calendar add-notice` loads a year's holiday notice;
  * `serve [--port] [--host]` runs the HTTP server (`@gongzhi/server`) until Ctrl-C; `worker [--once] [--only]
- * [--list]` runs the scheduled jobs of the modules in use (reminders, 督办, expiries); `token issue` / `token revoke`
+ * [--list]` runs the scheduled jobs of the modules in use (reminders, 督办, expiries); `volunteers setup | import |
+ * export` sets up the corps and moves rosters in and out (XLSX/CSV, progress shown); `token issue` / `token revoke`
  * manage its staff tokens (a file of SHA-256 hashes). Every command reads the config from the working
  * directory (or `--config`) and loads the `.env` beside it; a failure is one line, Chinese then English, and a
  * non-zero exit code (the stack only with `--verbose`).

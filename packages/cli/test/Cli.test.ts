@@ -5,17 +5,11 @@ import * as HolidayNotice from "@gongzhi/core/HolidayNotice"
 import { createGongzhi } from "@gongzhi/sdk/Gongzhi"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { main } from "../src/Cli.js"
-import { INIT, KEY_VARS, useProjectDir } from "./fixtures.js"
+import { INIT, KEY_VARS, runIn, useProjectDir } from "./fixtures.js"
 
 const project = useProjectDir("gongzhi-cli-")
 
-const gongzhi = async (...args: Array<string>) => {
-  const lines: Array<string> = []
-  const errors: Array<string> = []
-  const code = await main(["node", "gongzhi", ...args], { cwd: project(), lines, errors })
-  return { code, out: lines.join("\n"), err: errors.join("\n") }
-}
+const gongzhi = runIn(project)
 
 describe("gongzhi init", () => {
   it("writes the config and a 0600 key file, migrates, and says what it made", async () => {

@@ -2,6 +2,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { afterEach, beforeEach } from "vitest"
+import { main } from "../src/Cli.js"
 
 /** A small district (越秀区) as core's region CSV: two streets, three communities. */
 export const REGIONS = [
@@ -42,3 +43,13 @@ export const useProjectDir = (prefix: string): (() => string) => {
   })
   return () => dir
 }
+
+/** Runs `gongzhi <args>` in the folder `dir()` gives; the exit code and what it printed. */
+export const runIn =
+  (dir: () => string) =>
+  async (...args: Array<string>) => {
+    const lines: Array<string> = []
+    const errors: Array<string> = []
+    const code = await main(["node", "gongzhi", ...args], { cwd: dir(), lines, errors })
+    return { code, out: lines.join("\n"), err: errors.join("\n") }
+  }

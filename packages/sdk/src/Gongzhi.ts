@@ -21,6 +21,7 @@ import { Credits } from "@gongzhi/credit/Credits"
 import { Opinions } from "@gongzhi/opinion/Opinions"
 import type * as ApplicantCheck from "@gongzhi/projects/ApplicantCheck"
 import { Projects } from "@gongzhi/projects/Projects"
+import { Roster } from "@gongzhi/volunteers/Roster"
 import { Statistics } from "@gongzhi/volunteers/Statistics"
 import { Volunteers } from "@gongzhi/volunteers/Volunteers"
 import { Cause, type Context, Effect, Either, Exit, Layer, ManagedRuntime } from "effect"
@@ -49,7 +50,12 @@ export type Facade<S> = {
  * @category models
  */
 export type ModuleFacades<M> = (M extends { readonly volunteers: object }
-  ? { readonly volunteers: Facade<Volunteers>; readonly volunteerStatistics: Facade<Statistics> }
+  ? {
+      readonly volunteers: Facade<Volunteers>
+      readonly volunteerStatistics: Facade<Statistics>
+      /** Roster import (XLSX/CSV, validated row by row, all or nothing) and export. */
+      readonly roster: Facade<Roster>
+    }
   : unknown) &
   (M extends { readonly opinion: object } ? { readonly opinion: Facade<Opinions> } : unknown) &
   (M extends { readonly credit: object } ? { readonly credit: Facade<Credits> } : unknown) &
@@ -166,6 +172,7 @@ export const createGongzhi = async <const C extends GongzhiConfig.GongzhiConfigI
     if (settings.modules.volunteers !== undefined) {
       await take("volunteers", Volunteers)
       await take("volunteerStatistics", Statistics)
+      await take("roster", Roster)
     }
     if (settings.modules.opinion !== undefined) await take("opinion", Opinions)
     if (settings.modules.credit !== undefined) await take("credit", Credits)

@@ -27,6 +27,7 @@ import * as ProjectMigrations from "@gongzhi/projects/ProjectMigrations"
 import * as Projects from "@gongzhi/projects/Projects"
 import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
 import * as VolunteerPermissions from "@gongzhi/volunteers/Permissions"
+import * as Roster from "@gongzhi/volunteers/Roster"
 import * as Statistics from "@gongzhi/volunteers/Statistics"
 import * as VolunteerMigrations from "@gongzhi/volunteers/VolunteerMigrations"
 import * as Volunteers from "@gongzhi/volunteers/Volunteers"
@@ -208,7 +209,7 @@ export const layer = (config: GongzhiConfig, overrides: Overrides): Layer.Layer<
             : { checkCodeDigits: modules.volunteers.checkCodeDigits })
         })
         add(
-          Layer.mergeAll(Volunteers.Volunteers.Default, Statistics.Statistics.Default).pipe(
+          Layer.mergeAll(Volunteers.Volunteers.Default, Statistics.Statistics.Default, Roster.Roster.Default).pipe(
             Layer.provide(Layer.mergeAll(Volunteers.layerStoreSql, settings, identityLayer(config, overrides)))
           )
         )
