@@ -1,95 +1,36 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
 import * as Calendar from "@gongzhi/core/Calendar"
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
-import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import { StorageError } from "@gongzhi/core/StorageError"
-import type { TenantId } from "@gongzhi/core/Tenant"
 import * as Transactor from "@gongzhi/core/Transactor"
 import * as MysqlTesting from "@gongzhi/store-mysql/testing"
 import * as PgTesting from "@gongzhi/store-postgres/testing"
 import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
-import { Effect, Layer, Option, Schema, TestClock } from "effect"
+import { Effect, Layer, Option, TestClock } from "effect"
 import * as CreditEvents from "../src/CreditEvents.js"
 import * as CreditMigrations from "../src/CreditMigrations.js"
 import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
-import { defaultRolePermissions, Role } from "../src/Permissions.js"
-import * as Repair from "../src/Repair.js"
-import { SourceUnit } from "../src/SourceUnit.js"
-import { csvOf } from "./fixtures.js"
-
-const TENANT = "440310" as TenantId
-const decodeActor = Schema.decodeUnknownSync(Actor.Actor)
-const staff = (id: string, roles: Array<string>) =>
-  decodeActor({ _tag: "Staff", staffId: id, name: "李经办", roles, scope: { tenantId: TENANT, regionCode: TENANT } })
-const admin = staff("A001", [Role.admin])
-const admin2 = staff("A002", [Role.admin])
-const clerk = staff("C001", [Role.unitClerk])
-const otherClerk = staff("C002", [Role.unitClerk])
-const reviewer = staff("R001", [Role.reviewer])
-const resident = staff("Z001", [Role.public])
-
-const units = [
-  new SourceUnit({
-    id: "SCJG",
-    tenantId: TENANT,
-    name: "坪山区市场监督管理局",
-    kind: "bureau",
-    recordTypes: ["ADMIN_PENALTY"],
-    accounts: ["C001"],
-    active: true
-  }),
-  new SourceUnit({
-    id: "YJGL",
-    tenantId: TENANT,
-    name: "坪山区应急管理局",
-    kind: "bureau",
-    recordTypes: ["ADMIN_PENALTY"],
-    accounts: ["C002"],
-    active: true
-  })
-]
-const options: Credits.CreditsOptions = { sourceUnits: units, conflictRetries: 20 }
-
-let seed = 29
-const random = () => {
-  seed = (seed * 16807) % 2147483647
-  return seed / 2147483647
-}
-const companyCode = () => {
-  for (;;) {
-    const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
-    const check = SocialCreditCode.computeCheckCharacter(first17)
-    if (check._tag === "Some") return first17 + check.value
-  }
-}
-const codeA = companyCode()
-
-const header = ["信息类型代码", "来源记录编号", "主体标识", "主体名称", "决定文书号", "决定日期", "失信程度"]
-const extra = ["处罚类别", "罚款金额（元）", "违法行为类型", "决定机关"]
-const penalty = (id: string, date: string, tier = "一般") => [
-  "ADMIN_PENALTY",
-  id,
+import { defaultRolePermissions } from "../src/Permissions.js"
+import {
+  admin,
+  admin2,
+  batch,
+  claim,
+  clerk,
   codeA,
-  "坪山乙公司",
-  `深坪罚〔2026〕${id}号`,
-  date,
-  tier
-]
-const batch = (rows: ReadonlyArray<ReadonlyArray<string>>, unit = "SCJG") => ({
-  tenantId: TENANT,
-  sourceUnitId: unit,
-  format: "csv" as const,
-  content: csvOf(
-    [...header, ...extra],
-    rows.map((r) => [...r, "罚款", "1000", "无证经营", "坪山区市场监督管理局"])
-  )
-})
+  decision,
+  options,
+  otherClerk,
+  penalty,
+  resident,
+  reviewer,
+  TENANT
+} from "./repairFixtures.js"
 
 const pg = await PgTesting.availability()
 const mysql = await MysqlTesting.availability()
@@ -178,25 +119,6 @@ const events = Effect.gen(function* () {
     (yield* outbox.list(TENANT, { limit: 500 })).items.map((e) => e.event),
     CreditEvents.fromOutbox
   )
-})
-
-const claim = {
-  evidence: [{ kind: "obligation" as const, reference: "罚款缴纳凭证 PS-2026-0088" }],
-  commitmentText: Repair.defaultCommitmentText
-}
-
-const decision = (subject: string) => ({
-  tenantId: TENANT,
-  subjectId: subject,
-  list: "seriousDishonesty",
-  decidingUnit: "坪山区市场监督管理局",
-  documentNumber: "深坪市监认〔2026〕9号",
-  decisionDate: "2026-06-10",
-  legalBasis: "《市场监督管理严重违法失信名单管理办法》第九条",
-  reasons: ["无证经营，拒不改正"],
-  from: "2026-06-10",
-  until: "2029-06-10",
-  exit: "期满或信用修复后移出"
 })
 
 /** A subject on the serious-dishonesty list by decision, with a repairable penalty P1 and a recent one P2. */
