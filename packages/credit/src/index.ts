@@ -58,7 +58,8 @@ export * as CreditMigrations from "./CreditMigrations.js"
  * Default notifications of public credit (公共信用通知): Chinese templates (with English) and subscriptions for
  * the notification dispatcher of `@gongzhi/core` — 双公示 publications overdue to the source unit, a batch with
  * rejected rows back to the unit that sent it, a subject entering or leaving a list to the credit office, and
- * a grade dropping to a watched level to the credit office.
+ * a grade dropping to a watched level to the credit office; the outcome of an objection (异议) and the decision
+ * on a credit repair (信用修复) to the subject, an overdue objection step to the credit office.
  *
  * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a source unit's
  * contacts and the credit office (信用办). Events never carry personal data: a natural person's subject is
