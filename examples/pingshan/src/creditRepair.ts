@@ -5,34 +5,18 @@
  * (谁认定、谁修复) grants a repair that takes the company off the serious-dishonesty list and lifts the
  * measures that list carried. A few readable lines; the events go to the outbox.
  */
-import * as Actor from "@gongzhi/core/Actor"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { CreditStore, Credits, Measure, Repair, SourceUnit } from "@gongzhi/credit"
-import { Clock, Effect, Layer, Schema } from "effect"
+import { Effect, Layer } from "effect"
+import { actor, fixedClock } from "./creditRun.js"
 
 const TENANT = "440310" as TenantId
 const TODAY = Date.parse("2026-12-01T02:00:00Z")
 
-const staff = (staffId: string, roles: Array<string>) =>
-  Schema.decodeUnknownSync(Actor.Actor)({
-    _tag: "Staff",
-    staffId,
-    name: "信用办",
-    roles,
-    scope: { tenantId: TENANT, regionCode: TENANT }
-  })
-
-const fixedClock = (ms: number): Clock.Clock => ({
-  [Clock.ClockTypeId]: Clock.ClockTypeId,
-  unsafeCurrentTimeMillis: () => ms,
-  unsafeCurrentTimeNanos: () => BigInt(ms) * 1_000_000n,
-  currentTimeMillis: Effect.succeed(ms),
-  currentTimeNanos: Effect.succeed(BigInt(ms) * 1_000_000n),
-  sleep: () => Effect.void
-})
+const staff = (staffId: string, roles: Array<string>) => actor(roles, staffId)
 
 const company = (() => {
   let seed = 20261201

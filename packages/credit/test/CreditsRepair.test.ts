@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
 import * as Calendar from "@gongzhi/core/Calendar"
@@ -121,6 +122,10 @@ const events = Effect.gen(function* () {
   )
 })
 
+/** The subject objects to a record (registered at the counter by `actor`). */
+const object = (credits: Credits.Credits, actor: Actor.Actor, recordId: string, reason: string) =>
+  credits.fileObjection(actor, { tenantId: TENANT, recordId, filer: { _tag: "Subject" }, reason })
+
 /** A subject on the serious-dishonesty list by decision, with a repairable penalty P1 and a recent one P2. */
 const listed = Effect.gen(function* () {
   const credits = yield* setUp
@@ -164,14 +169,7 @@ for (const [name, layer, skip] of backends) {
           yield* credits.ingest(clerk, batch([penalty("P1", "2026-06-01"), penalty("P3", "2026-07-01")]))
           const subject = yield* subjectId
           const p1 = yield* recordOf("P1")
-          const denied = yield* Effect.flip(
-            credits.fileObjection(resident, {
-              tenantId: TENANT,
-              recordId: p1.id,
-              filer: { _tag: "Subject" },
-              reason: "x"
-            })
-          )
+          const denied = yield* Effect.flip(object(credits, resident, p1.id, "x"))
           expect(denied._tag).toBe("Forbidden")
           const filed = yield* credits.fileObjection(reviewer, {
             tenantId: TENANT,
@@ -182,14 +180,7 @@ for (const [name, layer, skip] of backends) {
           expect([filed.state, filed.due, filed.previousState]).toEqual(["submitted", "2026-12-03", "active"])
           const shown = yield* credits.listRecords(resident, { tenantId: TENANT, subjectId: subject })
           expect(shown.find((r) => r.id === p1.id)?.state).toBe("objectionPending")
-          const twice = yield* Effect.flip(
-            credits.fileObjection(reviewer, {
-              tenantId: TENANT,
-              recordId: p1.id,
-              filer: { _tag: "Subject" },
-              reason: "再次"
-            })
-          )
+          const twice = yield* Effect.flip(object(credits, reviewer, p1.id, "再次"))
           expect([twice._tag, twice.message]).toEqual([
             "ObjectionNotAllowed",
             expect.stringContaining("已有异议正在处理")
@@ -243,12 +234,7 @@ for (const [name, layer, skip] of backends) {
 
           // a refused objection restores the record; a revoked record leaves use and the grade
           const p3 = yield* recordOf("P3")
-          const second = yield* credits.fileObjection(reviewer, {
-            tenantId: TENANT,
-            recordId: p3.id,
-            filer: { _tag: "Subject" },
-            reason: "不是本企业"
-          })
+          const second = yield* object(credits, reviewer, p3.id, "不是本企业")
           yield* credits.acceptObjection(reviewer, { tenantId: TENANT, objectionId: second.id })
           yield* credits.forwardObjection(reviewer, { tenantId: TENANT, objectionId: second.id })
           yield* credits.answerObjection(clerk, {
@@ -262,14 +248,7 @@ for (const [name, layer, skip] of backends) {
             yield* credits.getEvaluation(reviewer, { tenantId: TENANT, subjectId: subject })
           )
           expect(grade.lines.map((l) => l.recordId)).toEqual([p1.id])
-          const late = yield* Effect.flip(
-            credits.fileObjection(reviewer, {
-              tenantId: TENANT,
-              recordId: p3.id,
-              filer: { _tag: "Subject" },
-              reason: "x"
-            })
-          )
+          const late = yield* Effect.flip(object(credits, reviewer, p3.id, "x"))
           expect([late._tag, late.message]).toEqual(["ObjectionNotAllowed", expect.stringContaining("已撤销")])
           const listed = yield* credits.listObjections(reviewer, { tenantId: TENANT, subjectId: subject })
           expect(listed.map((o) => o.state).sort()).toEqual(["closed", "closed"])
@@ -375,14 +354,7 @@ for (const [name, layer, skip] of backends) {
           expect(all.filter((e) => e._tag === "SubjectLeftList").map((e) => e.reason)).toEqual(["removed"])
           const again = yield* Effect.flip(credits.decideRepair(clerk, grant))
           expect(again._tag).toBe("InvalidTransition")
-          const repairedObjection = yield* Effect.flip(
-            credits.fileObjection(reviewer, {
-              tenantId: TENANT,
-              recordId: p1.id,
-              filer: { _tag: "Subject" },
-              reason: "x"
-            })
-          )
+          const repairedObjection = yield* Effect.flip(object(credits, reviewer, p1.id, "x"))
           expect(repairedObjection.message).toContain("已修复")
         }).pipe(Effect.provide(layer())),
       120_000

@@ -1,12 +1,11 @@
 import * as Actor from "@gongzhi/core/Actor"
-import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Schema } from "effect"
 import type * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import * as Repair from "../src/Repair.js"
 import { SourceUnit } from "../src/SourceUnit.js"
-import { csvOf } from "./fixtures.js"
+import { companyCodes, csvOf } from "./fixtures.js"
 
 /** Shared by the objection and repair tests: one district, two units, one company with penalties. */
 export const TENANT = "440310" as TenantId
@@ -42,18 +41,7 @@ const units = [
 ]
 export const options: Credits.CreditsOptions = { sourceUnits: units, conflictRetries: 20 }
 
-let seed = 29
-const random = () => {
-  seed = (seed * 16807) % 2147483647
-  return seed / 2147483647
-}
-const companyCode = () => {
-  for (;;) {
-    const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
-    const check = SocialCreditCode.computeCheckCharacter(first17)
-    if (check._tag === "Some") return first17 + check.value
-  }
-}
+const companyCode = companyCodes(29)
 export const codeA = companyCode()
 
 const header = ["信息类型代码", "来源记录编号", "主体标识", "主体名称", "决定文书号", "决定日期", "失信程度"]

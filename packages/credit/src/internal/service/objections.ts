@@ -6,13 +6,13 @@ import { TenantId } from "@gongzhi/core/Tenant"
 import * as Uuid from "@gongzhi/core/Uuid"
 import { Effect, type Either, Option, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
-import type { InvalidTransition } from "../../CreditErrors.js"
-import { type EntityNotFound, ObjectionNotAllowed } from "../../CreditErrors.js"
+import { type EntityNotFound, type InvalidTransition, ObjectionNotAllowed } from "../../CreditErrors.js"
 import type * as CreditEvents from "../../CreditEvents.js"
 import { CreditRecord, stateLabel } from "../../CreditRecord.js"
 import * as Objection from "../../Objection.js"
 import { Permission } from "../../Permissions.js"
-import { audit, type Deps, emit, load, today } from "./context.js"
+import { bySubject } from "./bySubject.js"
+import { type Deps, emit, load, today } from "./context.js"
 import { reevaluate } from "./evaluation.js"
 import { requireUnitAccount } from "./units.js"
 
@@ -36,7 +36,6 @@ const AnswerInput = Schema.Struct({
   outcome: Objection.Outcome,
   reason: Text(500)
 })
-const SubjectInput = Schema.Struct({ tenantId: TenantId, subjectId: Schema.NonEmptyTrimmedString })
 const JobInput = Schema.Struct({ tenantId: TenantId })
 
 const outcomeOf = (o: Objection.Objection): CreditEvents.CreditEvent & { _tag: "ObjectionDecided" } => ({
@@ -252,23 +251,12 @@ export const make = (deps: Deps) => {
       })
   })
 
-  const listObjections = (actor: Actor.Actor, raw: unknown) =>
-    deps.runner.query({
-      name: "listObjections",
-      title: "查询异议",
-      input: SubjectInput,
-      raw,
-      actor,
-      body: (input, ctx) =>
-        Effect.gen(function* () {
-          yield* ctx.authorize(Permission.read, { tenantId: input.tenantId })
-          const subject = yield* load("Subject", input.subjectId, store.subjects.get(input.tenantId, input.subjectId))
-          const rows = yield* store.objections.find(input.tenantId, { subject_id: input.subjectId }, 10_000)
-          if (subject.value.kind === "naturalPerson")
-            yield* audit(deps, actor, input.tenantId, "read.objections", "Subject", input.subjectId)
-          return rows.map((r) => r.value)
-        })
-    })
+  const listObjections = bySubject(deps, {
+    name: "listObjections",
+    title: "查询异议",
+    what: "objections",
+    repository: store.objections
+  })
 
   /** The job: every open objection whose current step is past due gets one `ObjectionOverdue` (idempotent). */
   const escalateOverdueObjections = (actor: Actor.Actor, raw: unknown) =>

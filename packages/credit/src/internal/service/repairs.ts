@@ -12,6 +12,7 @@ import * as ListDecision from "../../ListDecision.js"
 import * as Measure from "../../Measure.js"
 import { Permission } from "../../Permissions.js"
 import * as Repair from "../../Repair.js"
+import { bySubject } from "./bySubject.js"
 import { audit, type Deps, emit, load, today, transact } from "./context.js"
 import { MAX_RECORDS_PER_SUBJECT, reevaluate, reevaluateMany } from "./evaluation.js"
 import { requireUnitAccount } from "./units.js"
@@ -39,7 +40,6 @@ const DecideInput = Schema.Struct({
   decision: Schema.Literal("grant", "refuse"),
   reasons: Schema.NonEmptyArray(Text(500)).pipe(Schema.maxItems(20))
 })
-const SubjectInput = Schema.Struct({ tenantId: TenantId, subjectId: Schema.NonEmptyTrimmedString })
 const JobInput = Schema.Struct({
   tenantId: TenantId,
   pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000)))
@@ -277,23 +277,12 @@ export const make = (deps: Deps) => {
         })
     })
 
-  const listRepairs = (actor: Actor.Actor, raw: unknown) =>
-    deps.runner.query({
-      name: "listRepairs",
-      title: "查询信用修复申请",
-      input: SubjectInput,
-      raw,
-      actor,
-      body: (input, ctx) =>
-        Effect.gen(function* () {
-          yield* ctx.authorize(Permission.read, { tenantId: input.tenantId })
-          const subject = yield* load("Subject", input.subjectId, store.subjects.get(input.tenantId, input.subjectId))
-          const rows = yield* store.repairs.find(input.tenantId, { subject_id: input.subjectId }, 10_000)
-          if (subject.value.kind === "naturalPerson")
-            yield* audit(deps, actor, input.tenantId, "read.repairs", "Subject", input.subjectId)
-          return rows.map((r) => r.value)
-        })
-    })
+  const listRepairs = bySubject(deps, {
+    name: "listRepairs",
+    title: "查询信用修复申请",
+    what: "repairs",
+    repository: store.repairs
+  })
 
   /** The shortest maximum display period of any displayed tier (bounds the records the job reads). */
   const shortestMaximum = Math.min(
@@ -335,14 +324,14 @@ export const make = (deps: Deps) => {
             actor
           )(
             Effect.gen(function* () {
-              const bySubject = new Map<string, Array<string>>()
+              const perSubject = new Map<string, Array<string>>()
               for (const { value, version } of due) {
                 yield* store.records.update(input.tenantId, new CreditRecord({ ...value, state: "expired" }), version)
-                bySubject.set(value.subjectId, [...(bySubject.get(value.subjectId) ?? []), value.id])
+                perSubject.set(value.subjectId, [...(perSubject.get(value.subjectId) ?? []), value.id])
               }
-              const graded = yield* reevaluateMany(deps, input.tenantId, [...bySubject.keys()], day)
+              const graded = yield* reevaluateMany(deps, input.tenantId, [...perSubject.keys()], day)
               yield* emit(deps, input.tenantId, [
-                ...[...bySubject].map(
+                ...[...perSubject].map(
                   ([subjectId, recordIds]): CreditEvents.CreditEvent => ({
                     _tag: "RecordDisplayEnded",
                     subjectId,
