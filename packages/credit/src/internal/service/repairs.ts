@@ -314,9 +314,13 @@ export const make = (deps: Deps) => {
           limit: input.pageSize ?? 500,
           cursor
         })
-        const due = page.items.filter(
-          ({ value }) => value.displayed && value.displayEnds !== undefined && value.displayEnds <= day
-        )
+        const ended = (r: CreditRecord) =>
+          (r.state === "active" || r.state === "corrected") &&
+          r.displayed &&
+          r.displayEnds !== undefined &&
+          r.displayEnds <= day
+        const due = page.items.filter(({ value }) => ended(value))
+        let done = 0
         if (due.length > 0)
           yield* transact(
             deps,
@@ -325,10 +329,16 @@ export const make = (deps: Deps) => {
           )(
             Effect.gen(function* () {
               const perSubject = new Map<string, Array<string>>()
-              for (const { value, version } of due) {
+              // read again inside the transaction: an objection or a repair may have come in between
+              for (const { value: read } of due) {
+                const fresh = yield* store.records.get(input.tenantId, read.id)
+                if (Option.isNone(fresh) || !ended(fresh.value.value)) continue
+                const { value, version } = fresh.value
                 yield* store.records.update(input.tenantId, new CreditRecord({ ...value, state: "expired" }), version)
                 perSubject.set(value.subjectId, [...(perSubject.get(value.subjectId) ?? []), value.id])
               }
+              done = [...perSubject.values()].reduce((n, ids) => n + ids.length, 0)
+              if (done === 0) return
               const graded = yield* reevaluateMany(deps, input.tenantId, [...perSubject.keys()], day)
               yield* emit(deps, input.tenantId, [
                 ...[...perSubject].map(
@@ -342,11 +352,11 @@ export const make = (deps: Deps) => {
                 ...graded
               ])
               yield* audit(deps, actor, input.tenantId, "record.displayEnded", "CreditRecord", "*", {
-                recordIds: due.map((d) => d.value.id)
+                recordIds: [...perSubject.values()].flat()
               })
             })
           )
-        expired += due.length
+        expired += done
         cursor = page.nextCursor
       } while (cursor !== undefined)
       return { expired }
