@@ -214,7 +214,7 @@ const make = Effect.gen(function* () {
     repairEligibility: repairs.repairEligibility,
     /** Registers a credit repair application (信用修复申请); refused at once when not eligible. */
     applyForRepair: repairs.applyForRepair,
-    /** The finding unit decides (谁认定、谁修复); granted: in one transaction, see the README. */
+    /** The finding unit decides (谁认定、谁修复); granted, in one transaction: records repaired, list entries removed, re-graded, `RepairGranted`. */
     decideRepair: repairs.decideRepair,
     listRepairs: repairs.listRepairs,
     /** The job: records past their maximum display period are marked expired (idempotent). */

@@ -250,8 +250,26 @@ for (const [name, layer, skip] of backends) {
           expect(grade.lines.map((l) => l.recordId)).toEqual([p1.id])
           const late = yield* Effect.flip(object(credits, reviewer, p3.id, "x"))
           expect([late._tag, late.message]).toEqual(["ObjectionNotAllowed", expect.stringContaining("已撤销")])
+          // a corrected record is still valid: a new objection may be refused (不予受理), which restores it
+          const third = yield* object(credits, reviewer, p1.id, "仍有异议")
+          expect((yield* recordOf("P1")).state).toBe("objectionPending")
+          const refused = yield* credits.refuseObjection(reviewer, {
+            tenantId: TENANT,
+            objectionId: third.id,
+            reason: "与已办结异议事由相同"
+          })
+          expect([refused.state, refused.refused?.note, (yield* recordOf("P1")).state]).toEqual([
+            "refused",
+            "与已办结异议事由相同",
+            "corrected"
+          ])
+          expect((yield* events).filter((e) => e._tag === "ObjectionDecided").map((e) => e.outcome)).toEqual([
+            "corrected",
+            "revoked",
+            "refused"
+          ])
           const listed = yield* credits.listObjections(reviewer, { tenantId: TENANT, subjectId: subject })
-          expect(listed.map((o) => o.state).sort()).toEqual(["closed", "closed"])
+          expect(listed.map((o) => o.state).sort()).toEqual(["closed", "closed", "refused"])
         }).pipe(Effect.provide(layer())),
       120_000
     )
