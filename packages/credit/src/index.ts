@@ -26,7 +26,8 @@ export * as CreditErrors from "./CreditErrors.js"
 /**
  * The domain events of public credit, appended to the outbox in the transaction that caused them:
  * a batch accepted (with its rejections), a grade changed, a subject entered or left a list by
- * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken.
+ * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken; an objection
+ * filed, decided or overdue, a repair granted or refused, records whose display ended at the maximum.
  *
  * @since 0.1.0
  */
