@@ -128,7 +128,8 @@ const encode = (format: string, rows: ReadonlyArray<ReadonlyArray<string>>): Eff
   return Effect.succeed(new TextEncoder().encode([header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n")))
 }
 
-const actor = (roles: Array<string>, staffId: string) =>
+/** A staff member of the district (信用办 or a unit) with these roles. */
+export const actor = (roles: Array<string>, staffId: string) =>
   Schema.decodeUnknownSync(Actor.Actor)({
     _tag: "Staff",
     staffId,
@@ -138,7 +139,7 @@ const actor = (roles: Array<string>, staffId: string) =>
   })
 
 /** A clock fixed at a time (each batch is received on its own day). */
-const fixedClock = (ms: number): Clock.Clock => ({
+export const fixedClock = (ms: number): Clock.Clock => ({
   [Clock.ClockTypeId]: Clock.ClockTypeId,
   unsafeCurrentTimeMillis: () => ms,
   unsafeCurrentTimeNanos: () => BigInt(ms) * 1_000_000n,

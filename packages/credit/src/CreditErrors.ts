@@ -21,7 +21,9 @@ export const EntityKind = Schema.Literal(
   "CreditRecord",
   "ListEntry",
   "Measure",
-  "Scorecard"
+  "Scorecard",
+  "Objection",
+  "RepairApplication"
 )
 
 /**
@@ -38,7 +40,9 @@ const entityLabels: Record<EntityKind, string> = {
   CreditRecord: "信用记录",
   ListEntry: "名单记录",
   Measure: "奖惩措施",
-  Scorecard: "评价模型"
+  Scorecard: "评价模型",
+  Objection: "异议申请",
+  RepairApplication: "信用修复申请"
 }
 
 /**
@@ -155,5 +159,56 @@ export class UnreadableBatch extends Schema.TaggedError<UnreadableBatch>("@gongz
 ) {
   override get message(): string {
     return `报送文件无法读取（${this.format}）：${this.reason} / the batch file cannot be read`
+  }
+}
+
+/**
+ * An objection cannot be filed against this record: it is not valid any more (repaired, expired,
+ * revoked, past its display period), or another objection on it is still open.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ObjectionNotAllowed extends Schema.TaggedError<ObjectionNotAllowed>("@gongzhi/credit/ObjectionNotAllowed")(
+  "ObjectionNotAllowed",
+  { recordId: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `不能对信用记录「${this.recordId}」提出异议：${this.reason} / no objection possible on record ${this.recordId}`
+  }
+}
+
+/**
+ * A record may not be repaired yet (or at all): the reasons say why, `earliest` the first day the
+ * minimum display period is reached when time is what is missing.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotEligibleForRepair extends Schema.TaggedError<NotEligibleForRepair>(
+  "@gongzhi/credit/NotEligibleForRepair"
+)("NotEligibleForRepair", {
+  recordId: Schema.String,
+  reasons: Schema.Array(Schema.String),
+  earliest: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    return `信用记录「${this.recordId}」暂不符合修复条件：${this.reasons.join("；")} / record ${this.recordId} is not eligible for repair${this.earliest === undefined ? "" : ` before ${this.earliest}`}`
+  }
+}
+
+/**
+ * Only the unit that made the finding decides on it (谁认定、谁修复; also: the provider verifies an
+ * objection to its own record).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotDecidingUnit extends Schema.TaggedError<NotDecidingUnit>("@gongzhi/credit/NotDecidingUnit")(
+  "NotDecidingUnit",
+  { sourceUnitId: Schema.String, action: Schema.String }
+) {
+  override get message(): string {
+    return `只有作出认定的单位「${this.sourceUnitId}」可以${this.action}（谁认定、谁修复） / only the finding unit ${this.sourceUnitId} may do this`
   }
 }

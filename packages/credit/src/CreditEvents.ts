@@ -1,7 +1,8 @@
 /**
  * The domain events of public credit, appended to the outbox in the transaction that caused them:
  * a batch accepted (with its rejections), a grade changed, a subject entered or left a list by
- * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken.
+ * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken; an objection
+ * filed, decided or overdue, a repair granted or refused, records whose display ended at the maximum.
  *
  * @since 0.1.0
  */
@@ -112,6 +113,92 @@ export const MeasureTaken = Schema.TaggedStruct("MeasureTaken", {
 })
 
 /**
+ * A subject (or its agent) filed an objection against a record; the record shows 异议处理中.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const ObjectionFiled = Schema.TaggedStruct("ObjectionFiled", {
+  objectionId: Schema.String,
+  subjectId: Schema.String,
+  recordId: Schema.String,
+  sourceUnitId: Schema.String,
+  due: Schema.String
+})
+
+/**
+ * An objection ended: refused (不予受理) or closed with its outcome; the subject is notified.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const ObjectionDecided = Schema.TaggedStruct("ObjectionDecided", {
+  objectionId: Schema.String,
+  subjectId: Schema.String,
+  recordId: Schema.String,
+  outcome: Schema.Literal("refused", "corrected", "revoked", "kept"),
+  note: Schema.optional(Schema.String)
+})
+
+/**
+ * A step of an objection is past its time limit (each step once).
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const ObjectionOverdue = Schema.TaggedStruct("ObjectionOverdue", {
+  objectionId: Schema.String,
+  subjectId: Schema.String,
+  sourceUnitId: Schema.String,
+  step: Schema.Literal("accept", "platformCheck", "provider"),
+  due: Schema.String
+})
+
+/**
+ * A repair was granted: the records are no longer shown, shared or used. `sourceUnitId` decided;
+ * the units that received the records are to be told (the sharing side knows them).
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const RepairGranted = Schema.TaggedStruct("RepairGranted", {
+  applicationId: Schema.String,
+  subjectId: Schema.String,
+  recordIds: Schema.Array(Schema.String),
+  sourceUnitId: Schema.String,
+  on: Schema.String,
+  /** The list entries by decision removed with the repair. */
+  removedDecisionIds: Schema.Array(Schema.String),
+  /** The joint measures (code and purpose) that applied before and no longer do. */
+  liftedMeasures: Schema.Array(Schema.Struct({ measure: Schema.String, purpose: Schema.String }))
+})
+
+/**
+ * A repair was refused, with the reasons.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const RepairRefused = Schema.TaggedStruct("RepairRefused", {
+  applicationId: Schema.String,
+  subjectId: Schema.String,
+  recordIds: Schema.Array(Schema.String),
+  reasons: Schema.Array(Schema.String)
+})
+
+/**
+ * Records reached their maximum display period and were marked expired (公示期满).
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export const RecordDisplayEnded = Schema.TaggedStruct("RecordDisplayEnded", {
+  subjectId: Schema.String,
+  recordIds: Schema.Array(Schema.String),
+  on: Schema.String
+})
+
+/**
  * Every credit event.
  *
  * @since 0.1.0
@@ -124,7 +211,13 @@ export const CreditEvent = Schema.Union(
   SubjectLeftList,
   SubjectsMerged,
   PublicationOverdue,
-  MeasureTaken
+  MeasureTaken,
+  ObjectionFiled,
+  ObjectionDecided,
+  ObjectionOverdue,
+  RepairGranted,
+  RepairRefused,
+  RecordDisplayEnded
 )
 
 /**
@@ -154,6 +247,13 @@ const aggregateOf = (event: CreditEvent): { readonly aggregateType: string; read
         : { aggregateType: "ListDecision", aggregateId: event.decisionId }
     case "MeasureTaken":
       return { aggregateType: "MeasureFeedback", aggregateId: event.feedbackId }
+    case "ObjectionFiled":
+    case "ObjectionDecided":
+    case "ObjectionOverdue":
+      return { aggregateType: "Objection", aggregateId: event.objectionId }
+    case "RepairGranted":
+    case "RepairRefused":
+      return { aggregateType: "RepairApplication", aggregateId: event.applicationId }
     default:
       return { aggregateType: "Subject", aggregateId: event.subjectId }
   }

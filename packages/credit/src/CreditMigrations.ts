@@ -3,7 +3,8 @@
  * (the first release) create `credit_subjects`, `credit_records`, `credit_evaluations` and
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
- * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken).
+ * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken),
+ * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请).
  *
  * @since 0.1.0
  */
@@ -44,6 +45,29 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
         taken_on: { type: "text", length: 10 }
       },
       indexes: [["subject_id"], ["measure", "taken_on"]]
+    })
+  ]),
+  Migrations.migration(9, "create_credit_objections", [
+    Migrations.createTable({
+      table: "credit_objections",
+      columns: {
+        subject_id: { type: "text", length: 64 },
+        record_id: { type: "text", length: 64 },
+        state: { type: "text", length: 16 },
+        due_day: { type: "text", length: 10 }
+      },
+      indexes: [["subject_id"], ["record_id"], ["state", "due_day"]]
+    })
+  ]),
+  Migrations.migration(10, "create_credit_repairs", [
+    Migrations.createTable({
+      table: "credit_repairs",
+      columns: {
+        subject_id: { type: "text", length: 64 },
+        source_unit_id: { type: "text", length: 48 },
+        state: { type: "text", length: 16 }
+      },
+      indexes: [["subject_id"], ["source_unit_id", "state"]]
     })
   ])
 ])

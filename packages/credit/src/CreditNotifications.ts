@@ -2,7 +2,8 @@
  * Default notifications of public credit (公共信用通知): Chinese templates (with English) and subscriptions for
  * the notification dispatcher of `@gongzhi/core` — 双公示 publications overdue to the source unit, a batch with
  * rejected rows back to the unit that sent it, a subject entering or leaving a list to the credit office, and
- * a grade dropping to a watched level to the credit office.
+ * a grade dropping to a watched level to the credit office; the outcome of an objection (异议) and the decision
+ * on a credit repair (信用修复) to the subject, an overdue objection step to the credit office.
  *
  * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a source unit's
  * contacts and the credit office (信用办). Events never carry personal data: a natural person's subject is
@@ -16,6 +17,7 @@ import * as Template from "@gongzhi/core/Template"
 import { Effect, Schema } from "effect"
 import * as CreditEvents from "./CreditEvents.js"
 import { listLabel } from "./CreditList.js"
+import { stepLabel } from "./Objection.js"
 
 const text = Schema.String
 
@@ -73,6 +75,42 @@ export const templates = {
       subject: "Subject {{subjectId}} dropped to grade {{to}}",
       text: "Subject {{subjectId}} went from {{from}} to {{to}} ({{score}} points)."
     }
+  }),
+  objectionDecided: Template.make({
+    id: "credit.objectionDecided",
+    data: Schema.Struct({ objectionId: text, recordId: text, result: text, note: text }),
+    zh: {
+      subject: "【异议处理结果】您对信用记录 {{recordId}} 的异议已办结：{{result}}",
+      text: "您对信用记录 {{recordId}} 提出的异议（编号 {{objectionId}}）已办结，结果：{{result}}。{{note}}"
+    },
+    en: {
+      subject: "Your objection to record {{recordId}}: {{result}}",
+      text: "Your objection {{objectionId}} to record {{recordId}} was decided: {{result}}. {{note}}"
+    }
+  }),
+  objectionOverdue: Template.make({
+    id: "credit.objectionOverdue",
+    data: Schema.Struct({ objectionId: text, step: text, due: text }),
+    zh: {
+      subject: "【异议超期督办】异议 {{objectionId}} 的{{step}}环节已超时",
+      text: "异议 {{objectionId}} 的{{step}}环节应于 {{due}} 前完成，现已超时，请督促办理。"
+    },
+    en: {
+      subject: "Objection {{objectionId}}: a step is overdue",
+      text: "Objection {{objectionId}}: the step was due on {{due}}."
+    }
+  }),
+  repairDecided: Template.make({
+    id: "credit.repairDecided",
+    data: Schema.Struct({ applicationId: text, result: text, details: text }),
+    zh: {
+      subject: "【信用修复】您的信用修复申请 {{applicationId}} {{result}}",
+      text: "您的信用修复申请（编号 {{applicationId}}）{{result}}。{{details}}"
+    },
+    en: {
+      subject: "Credit repair {{applicationId}}: {{result}}",
+      text: "Your credit repair application {{applicationId}}: {{result}}. {{details}}"
+    }
   })
 } as const
 
@@ -89,6 +127,11 @@ export interface RecipientDirectory<R> {
   readonly sourceUnit: (sourceUnitId: string) => Recipients<R>
   /** The credit office (信用办) of the district. */
   readonly creditOffice: () => Recipients<R>
+  /**
+   * The contact of a subject (for objection outcomes and repair decisions); without it the subject is
+   * not notified by these defaults.
+   */
+  readonly subject?: ((subjectId: string) => Recipients<R>) | undefined
 }
 
 /**
@@ -111,7 +154,10 @@ export interface Options<R> {
  * - `credit.batchRejected` — `BatchAccepted` with rejected rows to the unit that sent it (none when all rows
  *   passed);
  * - `credit.listEntered` / `credit.listLeft` — `SubjectEnteredList` / `SubjectLeftList` to the credit office;
- * - `credit.gradeDropped` — `GradeChanged` to a watched grade, to the credit office.
+ * - `credit.gradeDropped` — `GradeChanged` to a watched grade, to the credit office;
+ * - `credit.objectionDecided` — `ObjectionDecided` to the subject (when the directory knows subjects);
+ * - `credit.objectionOverdue` — `ObjectionOverdue` to the credit office, high priority;
+ * - `credit.repairGranted` / `credit.repairRefused` — the decision on a repair to the subject.
  *
  * @since 0.1.0
  * @category constructors
@@ -131,6 +177,7 @@ export const defaultSubscriptions = <R>(options: Options<R>): ReadonlyArray<Subs
   const { recipients, channels } = options
   const watched = options.watchedGrades ?? ["C", "D"]
   const none: Recipients<never> = Effect.succeed([])
+  const toSubject = (subjectId: string) => (recipients.subject === undefined ? none : recipients.subject(subjectId))
   return [
     Subscription.make({
       id: "credit.publicationOverdue",
@@ -205,6 +252,63 @@ export const defaultSubscriptions = <R>(options: Options<R>): ReadonlyArray<Subs
         score: payload.score
       }),
       channels
+    }),
+    Subscription.make({
+      id: "credit.objectionDecided",
+      event: CreditEvents.eventType("ObjectionDecided"),
+      payload: CreditEvents.ObjectionDecided,
+      recipients: ({ payload }) => toSubject(payload.subjectId),
+      template: templates.objectionDecided,
+      data: ({ payload }) => ({
+        objectionId: payload.objectionId,
+        recordId: payload.recordId,
+        result: objectionResults[payload.outcome],
+        note: payload.note === undefined ? "" : `说明：${payload.note}`
+      }),
+      channels
+    }),
+    Subscription.make({
+      id: "credit.objectionOverdue",
+      event: CreditEvents.eventType("ObjectionOverdue"),
+      payload: CreditEvents.ObjectionOverdue,
+      recipients: () => recipients.creditOffice(),
+      template: templates.objectionOverdue,
+      data: ({ payload }) => ({ objectionId: payload.objectionId, step: stepLabel(payload.step), due: payload.due }),
+      channels,
+      priority: "high"
+    }),
+    Subscription.make({
+      id: "credit.repairGranted",
+      event: CreditEvents.eventType("RepairGranted"),
+      payload: CreditEvents.RepairGranted,
+      recipients: ({ payload }) => toSubject(payload.subjectId),
+      template: templates.repairDecided,
+      data: ({ payload }) => ({
+        applicationId: payload.applicationId,
+        result: "已准予修复",
+        details: `自 ${payload.on} 起，${payload.recordIds.length} 条信用记录停止公示、共享和使用${payload.removedDecisionIds.length > 0 ? "，相关名单已移出" : ""}。`
+      }),
+      channels
+    }),
+    Subscription.make({
+      id: "credit.repairRefused",
+      event: CreditEvents.eventType("RepairRefused"),
+      payload: CreditEvents.RepairRefused,
+      recipients: ({ payload }) => toSubject(payload.subjectId),
+      template: templates.repairDecided,
+      data: ({ payload }) => ({
+        applicationId: payload.applicationId,
+        result: "不予修复",
+        details: `理由：${payload.reasons.join("；")}`
+      }),
+      channels
     })
   ]
 }
+
+const objectionResults = {
+  refused: "不予受理",
+  corrected: "已更正",
+  revoked: "已撤销该记录",
+  kept: "维持原记录"
+} as const

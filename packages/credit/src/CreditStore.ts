@@ -13,6 +13,8 @@ import type { CreditRecord } from "./CreditRecord.js"
 import * as Tables from "./internal/tables.js"
 import type { ListDecision } from "./ListDecision.js"
 import type { MeasureFeedback } from "./MeasureFeedback.js"
+import type { Objection } from "./Objection.js"
+import type { RepairApplication } from "./Repair.js"
 import type { Subject } from "./Subject.js"
 
 /**
@@ -58,6 +60,10 @@ export interface CreditStoreShape {
   readonly listDecisions: Repository.Repository<ListDecision>
   /** Measures taken, as reported by the units that took them. */
   readonly measureFeedback: Repository.Repository<MeasureFeedback>
+  /** Objections (异议) and their handling. */
+  readonly objections: Repository.Repository<Objection>
+  /** Credit repair applications (信用修复申请) and their decisions. */
+  readonly repairs: Repository.Repository<RepairApplication>
 }
 
 /**
@@ -83,7 +89,9 @@ export const make = <R>(
     evaluations: build(Tables.evaluations),
     batches: build(Tables.batches),
     listDecisions: build(Tables.listDecisions),
-    measureFeedback: build(Tables.measureFeedback)
+    measureFeedback: build(Tables.measureFeedback),
+    objections: build(Tables.objections),
+    repairs: build(Tables.repairs)
   })
 
 /**

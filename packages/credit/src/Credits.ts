@@ -24,12 +24,16 @@ import * as CreditStore from "./CreditStore.js"
 import * as FeedbackService from "./internal/service/feedback.js"
 import * as IngestService from "./internal/service/ingest.js"
 import * as ListsService from "./internal/service/lists.js"
+import * as ObjectionsService from "./internal/service/objections.js"
 import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
+import * as RepairsService from "./internal/service/repairs.js"
 import * as SubjectsService from "./internal/service/subjects.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
+import * as Objection from "./Objection.js"
 import { defaultRolePermissions } from "./Permissions.js"
+import * as Repair from "./Repair.js"
 import * as Scorecard from "./Scorecard.js"
 import type { SourceUnit } from "./SourceUnit.js"
 
@@ -55,6 +59,12 @@ export interface CreditsOptions {
   /** The measure catalogue and its rules (default the samples of `Measure`). */
   readonly measures?: ReadonlyArray<Measure.Measure> | undefined
   readonly measureRules?: ReadonlyArray<Measure.MeasureRule> | undefined
+  /** Objection time limits in working days (default accept 2, platform check 2, provider 10). */
+  readonly objectionSlas?: Objection.Slas | undefined
+  /** Sector conditions of credit repair (default `Repair.sampleConditions`). */
+  readonly repairConditions?: ReadonlyArray<Repair.RepairCondition> | undefined
+  /** The credit commitment (信用承诺书) text an applicant accepts (default `Repair.defaultCommitmentText`). */
+  readonly commitmentText?: string | undefined
 }
 
 /**
@@ -76,6 +86,9 @@ export class CreditsConfig extends Context.Tag("@gongzhi/credit/CreditsConfig")<
     readonly listRules: ReadonlyArray<CreditList.ListRule>
     readonly measures: ReadonlyArray<Measure.Measure>
     readonly measureRules: ReadonlyArray<Measure.MeasureRule>
+    readonly objectionSlas: Objection.Slas
+    readonly repairConditions: ReadonlyArray<Repair.RepairCondition>
+    readonly commitmentText: string
   }
 >() {}
 
@@ -96,7 +109,10 @@ export const layerConfig = (options: CreditsOptions): Layer.Layer<CreditsConfig>
     conflictRetries: options.conflictRetries ?? 3,
     listRules: options.listRules ?? CreditList.sampleRules,
     measures: options.measures ?? Measure.sampleMeasures,
-    measureRules: options.measureRules ?? Measure.sampleRules
+    measureRules: options.measureRules ?? Measure.sampleRules,
+    objectionSlas: options.objectionSlas ?? Objection.defaultSlas,
+    repairConditions: options.repairConditions ?? Repair.sampleConditions,
+    commitmentText: options.commitmentText ?? Repair.defaultCommitmentText
   })
 
 const make = Effect.gen(function* () {
@@ -132,7 +148,14 @@ const make = Effect.gen(function* () {
         from: "列入日期",
         until: "移出日期",
         measure: "奖惩措施",
-        takenOn: "实施日期"
+        takenOn: "实施日期",
+        objectionId: "异议申请",
+        applicationId: "修复申请",
+        recordIds: "信用记录",
+        listDecisionIds: "名单认定",
+        evidence: "证明材料",
+        commitmentText: "信用承诺书",
+        outcome: "核实结论"
       },
       // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
       ...services
@@ -144,6 +167,8 @@ const make = Effect.gen(function* () {
   const subjects = SubjectsService.make(deps)
   const lists = ListsService.make(deps)
   const feedback = FeedbackService.make(deps)
+  const objections = ObjectionsService.make(deps)
+  const repairs = RepairsService.make(deps)
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -171,7 +196,29 @@ const make = Effect.gen(function* () {
     expireListDecisions: lists.expireListDecisions,
     /** A unit reports a joint measure it took. */
     reportMeasureTaken: feedback.reportMeasureTaken,
-    listMeasureFeedback: feedback.listMeasureFeedback
+    listMeasureFeedback: feedback.listMeasureFeedback,
+    /** Files an objection (异议) against a record within its validity; the record shows 异议处理中. */
+    fileObjection: objections.fileObjection,
+    /** The platform accepts an objection (within 2 working days by default). */
+    acceptObjection: objections.acceptObjection,
+    /** The platform refuses an objection (不予受理); the record's state is restored. */
+    refuseObjection: objections.refuseObjection,
+    /** The platform has checked and forwards to the provider. */
+    forwardObjection: objections.forwardObjection,
+    /** The provider answers: correct the record's fields, revoke it or keep it; re-evaluates and notifies. */
+    answerObjection: objections.answerObjection,
+    listObjections: objections.listObjections,
+    /** The job: one `ObjectionOverdue` per step past its time limit (idempotent). */
+    escalateOverdueObjections: objections.escalateOverdueObjections,
+    /** Whether records may be repaired today and, if not, why (the date the minimum is reached). */
+    repairEligibility: repairs.repairEligibility,
+    /** Registers a credit repair application (信用修复申请); refused at once when not eligible. */
+    applyForRepair: repairs.applyForRepair,
+    /** The finding unit decides (谁认定、谁修复); granted, in one transaction: records repaired, list entries removed, re-graded, `RepairGranted`. */
+    decideRepair: repairs.decideRepair,
+    listRepairs: repairs.listRepairs,
+    /** The job: records past their maximum display period are marked expired (idempotent). */
+    endDisplayAtMaximum: repairs.endDisplayAtMaximum
   }
 })
 

@@ -39,7 +39,17 @@ export const Permission = {
   /** Check which joint measures apply to a subject (units that apply them, e.g. a projects call). */
   check: "credit.measures.check",
   /** Read public information only (public records, masked). */
-  publicRead: "credit.public.read"
+  publicRead: "credit.public.read",
+  /** Register an objection for a subject or its agent (异议受理窗口). */
+  objectionFile: "credit.objections.file",
+  /** Accept, refuse and check objections, forward them to the provider (platform). */
+  objectionHandle: "credit.objections.handle",
+  /** Answer an objection to the actor's own unit's record (the provider; also needs to be a unit account). */
+  objectionVerify: "credit.objections.verify",
+  /** Register a repair application for a subject. */
+  repairApply: "credit.repair.apply",
+  /** Decide a repair of the actor's own unit's findings (谁认定、谁修复; also needs to be a unit account). */
+  repairDecide: "credit.repair.decide"
 } as const
 
 /**
@@ -72,8 +82,17 @@ export const Role = {
  */
 export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> = {
   [Role.admin]: ["credit.*"],
-  [Role.unitClerk]: [Permission.submit, Permission.publicRead],
-  [Role.reviewer]: [Permission.read, Permission.review, Permission.check, Permission.decide, Permission.publicRead],
+  [Role.unitClerk]: [Permission.submit, Permission.publicRead, Permission.objectionVerify, Permission.repairDecide],
+  [Role.reviewer]: [
+    Permission.read,
+    Permission.review,
+    Permission.check,
+    Permission.decide,
+    Permission.publicRead,
+    Permission.objectionFile,
+    Permission.objectionHandle,
+    Permission.repairApply
+  ],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
   [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead],
   [Role.public]: [Permission.publicRead]

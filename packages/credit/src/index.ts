@@ -26,7 +26,8 @@ export * as CreditErrors from "./CreditErrors.js"
 /**
  * The domain events of public credit, appended to the outbox in the transaction that caused them:
  * a batch accepted (with its rejections), a grade changed, a subject entered or left a list by
- * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken.
+ * decision, two subjects merged, a unit's 双公示 publications overdue, a measure taken; an objection
+ * filed, decided or overdue, a repair granted or refused, records whose display ended at the maximum.
  *
  * @since 0.1.0
  */
@@ -47,7 +48,8 @@ export * as CreditList from "./CreditList.js"
  * (the first release) create `credit_subjects`, `credit_records`, `credit_evaluations` and
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
- * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken).
+ * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken),
+ * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请).
  *
  * @since 0.1.0
  */
@@ -57,7 +59,8 @@ export * as CreditMigrations from "./CreditMigrations.js"
  * Default notifications of public credit (公共信用通知): Chinese templates (with English) and subscriptions for
  * the notification dispatcher of `@gongzhi/core` — 双公示 publications overdue to the source unit, a batch with
  * rejected rows back to the unit that sent it, a subject entering or leaving a list to the credit office, and
- * a grade dropping to a watched level to the credit office.
+ * a grade dropping to a watched level to the credit office; the outcome of an objection (异议) and the decision
+ * on a credit repair (信用修复) to the subject, an overdue objection step to the credit office.
  *
  * Who receives them is the district's business: pass a {@link RecipientDirectory} that finds a source unit's
  * contacts and the credit office (信用办). Events never carry personal data: a natural person's subject is
@@ -182,6 +185,23 @@ export * as MeasureFeedback from "./MeasureFeedback.js"
 export * as NationalCatalogue from "./NationalCatalogue.js"
 
 /**
+ * Objections (异议): a subject, or an agent it authorised, disputes one of its credit records while
+ * the record is valid. The handling runs in steps with time limits (SLAs) in working days, as data:
+ * the platform accepts or refuses (`accept`, default 2), the platform checks its own processing and
+ * forwards to the data provider (`platformCheck`, default 2), the provider verifies and answers
+ * (`provider`, default 10). The answer corrects the record's fields, revokes it, or keeps it. While
+ * the objection is open the record is `objectionPending` (异议处理中) wherever it is shown.
+ *
+ * The lifecycle is a pure state machine: `submitted` 待受理 → `accepted` 平台核查中 → `forwarded`
+ * 提供单位核实中 → `closed` 已办结 (with the outcome); a submitted objection may be `refused` 不予受理
+ * with the reason. {@link escalate} marks a step past its due date escalated once (idempotent).
+ * Every transition returns the objection or a typed {@link InvalidTransition} with a Chinese message.
+ *
+ * @since 0.2.0
+ */
+export * as Objection from "./Objection.js"
+
+/**
  * Permissions and default roles of public credit: platform admin (平台管理员), source-unit clerk
  * (数据报送员: own unit's records only), reviewer (审核员: also records list decisions), auditor (审计员), a
  * unit applying joint measures (联合奖惩实施单位: checks and reports back) and the public (公众). Only the
@@ -190,6 +210,25 @@ export * as NationalCatalogue from "./NationalCatalogue.js"
  * @since 0.1.0
  */
 export * as Permissions from "./Permissions.js"
+
+/**
+ * Credit repair (信用修复) per 国家发展改革委令2025年第36号 (Order 36; findings before 2026-04-01 keep
+ * Order 58's periods, earlier ones 发改办财金〔2019〕527号, all from `CreditRules.periods`).
+ *
+ * {@link eligibility} is a pure function of the record, the day and the application: the record is a
+ * failing record in use (not under objection), its minimum display period is reached (a minor finding
+ * under Order 36 needs no waiting time), the obligations are fulfilled (evidence), the public credit
+ * commitment (信用承诺书) text in force was accepted, and every sector condition (data:
+ * {@link RepairCondition}) that applies has its evidence. The application is reviewed and decided by
+ * the unit that made the finding (谁认定、谁修复); a granted repair stops public display, sharing and use
+ * of the records at once (state `repaired`), re-grades the subject, removes the list entries that
+ * depended on them and lifts the joint measures that no longer apply.
+ *
+ * Lifecycle: `applied` 待审查 → `granted` 准予修复 or `refused` 不予修复, each with reasons.
+ *
+ * @since 0.2.0
+ */
+export * as Repair from "./Repair.js"
 
 /**
  * Evaluation as data (信用评价): a scorecard (base score, additions and deductions per record type,

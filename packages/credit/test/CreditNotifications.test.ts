@@ -13,7 +13,8 @@ const subscriptions = CreditNotifications.defaultSubscriptions({
   channels: ["wecom"],
   recipients: {
     sourceUnit: (unit) => Effect.succeed([{ id: `unit-${unit}`, addresses: { wecom: unit } }]),
-    creditOffice: () => Effect.succeed([{ id: "xyb", addresses: { wecom: "xyb" } }])
+    creditOffice: () => Effect.succeed([{ id: "xyb", addresses: { wecom: "xyb" } }]),
+    subject: (subjectId) => Effect.succeed([{ id: `subject-${subjectId}`, addresses: { wecom: subjectId } }])
   }
 })
 
@@ -80,5 +81,39 @@ describe("CreditNotifications", () => {
       expect(yield* grade(undefined, "D")).toEqual([])
       expect(yield* grade("A", "B")).toEqual([])
     })
+  )
+
+  it.effect(
+    "an objection's outcome and a repair decision go to the subject; an overdue step to the credit office",
+    () =>
+      Effect.gen(function* () {
+        const objection = { objectionId: "OB-1", subjectId: "S-1", recordId: "R-1" } as const
+        expect(
+          yield* deliver({ _tag: "ObjectionDecided", ...objection, outcome: "corrected", note: "金额已更正" })
+        ).toEqual([["subject-S-1", "【异议处理结果】您对信用记录 R-1 的异议已办结：已更正"]])
+        expect(
+          yield* deliver({
+            _tag: "ObjectionOverdue",
+            ...objection,
+            sourceUnitId: "SCJG",
+            step: "provider",
+            due: "2026-12-18"
+          })
+        ).toEqual([["xyb", "【异议超期督办】异议 OB-1 的提供单位核实环节已超时"]])
+        const repair = { applicationId: "RA-1", subjectId: "S-1", recordIds: ["R-1"] } as const
+        expect(
+          yield* deliver({
+            _tag: "RepairGranted",
+            ...repair,
+            sourceUnitId: "SCJG",
+            on: "2026-12-01",
+            removedDecisionIds: ["LD-1"],
+            liftedMeasures: []
+          })
+        ).toEqual([["subject-S-1", "【信用修复】您的信用修复申请 RA-1 已准予修复"]])
+        expect(yield* deliver({ _tag: "RepairRefused", ...repair, reasons: ["未履行"] })).toEqual([
+          ["subject-S-1", "【信用修复】您的信用修复申请 RA-1 不予修复"]
+        ])
+      })
   )
 })

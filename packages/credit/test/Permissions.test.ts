@@ -30,7 +30,12 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: true,
       [P.decide]: true,
       [P.approve]: true,
-      [P.feedback]: true
+      [P.feedback]: true,
+      [P.objectionFile]: true,
+      [P.objectionHandle]: true,
+      [P.objectionVerify]: true,
+      [P.repairApply]: true,
+      [P.repairDecide]: true
     }
   ],
   [
@@ -47,7 +52,12 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.objectionFile]: false,
+      [P.objectionHandle]: false,
+      [P.objectionVerify]: true,
+      [P.repairApply]: false,
+      [P.repairDecide]: true
     }
   ],
   [
@@ -64,7 +74,12 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: true,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.objectionFile]: true,
+      [P.objectionHandle]: true,
+      [P.objectionVerify]: false,
+      [P.repairApply]: true,
+      [P.repairDecide]: false
     }
   ],
   [
@@ -81,7 +96,12 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.objectionFile]: false,
+      [P.objectionHandle]: false,
+      [P.objectionVerify]: false,
+      [P.repairApply]: false,
+      [P.repairDecide]: false
     }
   ],
   [
@@ -98,7 +118,12 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: true
+      [P.feedback]: true,
+      [P.objectionFile]: false,
+      [P.objectionHandle]: false,
+      [P.objectionVerify]: false,
+      [P.repairApply]: false,
+      [P.repairDecide]: false
     }
   ],
   [
@@ -115,7 +140,12 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.objectionFile]: false,
+      [P.objectionHandle]: false,
+      [P.objectionVerify]: false,
+      [P.repairApply]: false,
+      [P.repairDecide]: false
     }
   ]
 ]

@@ -29,6 +29,7 @@ export const csvOf = (header: ReadonlyArray<string>, rows: ReadonlyArray<Readonl
   )
 
 import * as LocalDate from "@gongzhi/core/LocalDate"
+import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Schema } from "effect"
 import { CreditRecord, Provenance, type RecordState } from "../src/CreditRecord.js"
@@ -57,3 +58,19 @@ export const record = (
     provenance: new Provenance({ sourceUnitId: "U", batchId: "B", receivedAt: new Date(0), receivedBy: "test" }),
     contentHash: id
   })
+
+/** A seeded generator of valid company codes (category 91): the same codes on every run. */
+export const companyCodes = (seed: number) => {
+  let state = seed
+  const random = () => {
+    state = (state * 16807) % 2147483647
+    return state / 2147483647
+  }
+  return (): string => {
+    for (;;) {
+      const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
+      const check = SocialCreditCode.computeCheckCharacter(first17)
+      if (check._tag === "Some") return first17 + check.value
+    }
+  }
+}

@@ -4,6 +4,8 @@ import { ListKind } from "../CreditList.js"
 import { CreditRecord } from "../CreditRecord.js"
 import { ListDecision } from "../ListDecision.js"
 import { MeasureFeedback } from "../MeasureFeedback.js"
+import { Objection } from "../Objection.js"
+import { RepairApplication } from "../Repair.js"
 import { Subject } from "../Subject.js"
 
 /** A subject's stored evaluation (its id is the subject id). */
@@ -122,10 +124,42 @@ export const measureFeedback = Repository.define({
   indexes: [["subject_id"], ["measure", "taken_on"]]
 })
 
+export const objections = Repository.define({
+  entity: "Objection",
+  table: "credit_objections",
+  schema: Objection,
+  id: (o) => o.id,
+  columns: {
+    subject_id: { type: "text", get: (o) => o.subjectId, length: ID },
+    record_id: { type: "text", get: (o) => o.recordId, length: ID },
+    state: { type: "text", get: (o) => o.state, length: 16 },
+    due_day: { type: "text", get: (o) => o.due ?? null, length: 10 }
+  },
+  indexes: [["subject_id"], ["record_id"], ["state", "due_day"]]
+})
+
+export const repairs = Repository.define({
+  entity: "RepairApplication",
+  table: "credit_repairs",
+  schema: RepairApplication,
+  id: (a) => a.id,
+  columns: {
+    subject_id: { type: "text", get: (a) => a.subjectId, length: ID },
+    source_unit_id: { type: "text", get: (a) => a.sourceUnitId, length: 48 },
+    state: { type: "text", get: (a) => a.state, length: 16 }
+  },
+  indexes: [["subject_id"], ["source_unit_id", "state"]]
+})
+
 /** The tables of the first release (migrations 1–4, each created from its definition). */
 export const initial: ReadonlyArray<Repository.Definition<any, any>> = [subjects, records, evaluations, batches]
 
 /** The tables added later, each by a frozen migration of its own. */
-export const added: ReadonlyArray<Repository.Definition<any, any>> = [listDecisions, measureFeedback]
+export const added: ReadonlyArray<Repository.Definition<any, any>> = [
+  listDecisions,
+  measureFeedback,
+  objections,
+  repairs
+]
 
 export const all: ReadonlyArray<Repository.Definition<any, any>> = [...initial, ...added]

@@ -18,6 +18,8 @@ import type { ListRule } from "../../CreditList.js"
 import type { RuleSet } from "../../CreditRules.js"
 import type { CreditStoreShape } from "../../CreditStore.js"
 import type { Measure, MeasureRule } from "../../Measure.js"
+import type { Slas } from "../../Objection.js"
+import type { RepairCondition } from "../../Repair.js"
 import type { GradeScale, Scorecard } from "../../Scorecard.js"
 import type { SourceUnit } from "../../SourceUnit.js"
 
@@ -33,6 +35,9 @@ export interface Settings {
   readonly listRules: ReadonlyArray<ListRule>
   readonly measures: ReadonlyArray<Measure>
   readonly measureRules: ReadonlyArray<MeasureRule>
+  readonly objectionSlas: Slas
+  readonly repairConditions: ReadonlyArray<RepairCondition>
+  readonly commitmentText: string
 }
 
 /** Everything a command needs, resolved once when the service is built. */

@@ -8,7 +8,8 @@ import type * as CreditEvents from "../../CreditEvents.js"
 import { ListKind } from "../../CreditList.js"
 import * as ListDecision from "../../ListDecision.js"
 import { Permission } from "../../Permissions.js"
-import { audit, type Deps, emit, load, today } from "./context.js"
+import { bySubject } from "./bySubject.js"
+import { type Deps, emit, load, today } from "./context.js"
 
 const Text = (max: number) => Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(max))
 
@@ -36,7 +37,6 @@ const DecisionInput = Schema.Struct({ tenantId: TenantId, decisionId: Schema.Non
 const ApproveInput = Schema.Struct({ ...DecisionInput.fields, note: Schema.optional(Text(500)) })
 const ReasonInput = Schema.Struct({ ...DecisionInput.fields, reason: Text(500) })
 const RemoveInput = Schema.Struct({ ...ReasonInput.fields, on: Schema.optional(LocalDate.LocalDate) })
-const SubjectInput = Schema.Struct({ tenantId: TenantId, subjectId: Schema.NonEmptyTrimmedString })
 const JobInput = Schema.Struct({ tenantId: TenantId })
 
 export const make = (deps: Deps) => {
@@ -179,24 +179,12 @@ export const make = (deps: Deps) => {
   })
 
   /** The list decisions of a subject (every state). */
-  const listDecisions = (actor: Actor.Actor, raw: unknown) =>
-    deps.runner.query({
-      name: "listDecisions",
-      title: "查询名单认定",
-      input: SubjectInput,
-      raw,
-      actor,
-      body: (input, ctx) =>
-        Effect.gen(function* () {
-          yield* ctx.authorize(Permission.read, { tenantId: input.tenantId })
-          const subject = yield* load("Subject", input.subjectId, store.subjects.get(input.tenantId, input.subjectId))
-          const rows = yield* store.listDecisions.find(input.tenantId, { subject_id: input.subjectId }, 10_000)
-          // every read of a natural person's data is audited
-          if (subject.value.kind === "naturalPerson")
-            yield* audit(deps, actor, input.tenantId, "read.listDecisions", "Subject", input.subjectId)
-          return rows.map((r) => r.value)
-        })
-    })
+  const listDecisions = bySubject(deps, {
+    name: "listDecisions",
+    title: "查询名单认定",
+    what: "listDecisions",
+    repository: store.listDecisions
+  })
 
   /** The job: approved decisions whose `until` has come are marked expired, each with `SubjectLeftList`. */
   const expireListDecisions = (actor: Actor.Actor, raw: unknown) =>
