@@ -21,7 +21,7 @@ describe("gongzhi worker", () => {
     expect(listed.out).toContain("opinion.escalateOverdue  民情超期督办  每小时")
     expect(listed.out).toContain("credit.sweepOverduePublications  双公示超期提醒（上月）  每月（15 日起）")
     expect(listed.out).not.toContain("volunteers.")
-    expect(listed.out).toContain("共 4 项定时任务")
+    expect(listed.out).toContain("共 6 项定时任务")
 
     const configPath = Path.join(project(), "gongzhi.config.json")
     const config = JSON.parse(Fs.readFileSync(configPath, "utf8"))
@@ -29,7 +29,7 @@ describe("gongzhi worker", () => {
       configPath,
       JSON.stringify({ ...config, worker: { jobs: { "opinion.remindApproaching": false } } })
     )
-    expect((await gongzhi(["worker", "--list"])).out).toContain("共 3 项定时任务")
+    expect((await gongzhi(["worker", "--list"])).out).toContain("共 5 项定时任务")
   })
 
   it("--once runs each due job once; a second run skips them; an unknown job is named", async () => {

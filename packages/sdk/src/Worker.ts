@@ -221,6 +221,22 @@ const catalogue: ReadonlyArray<Job> = [
       Effect.flatMap(Credits, (c) => c.expireListDecisions(actor, { tenantId })).pipe(Effect.map(describe))
   },
   {
+    id: "credit.escalateOverdueObjections",
+    module: "credit",
+    title: "信用异议超期督办",
+    period: "day",
+    run: (actor, tenantId) =>
+      Effect.flatMap(Credits, (c) => c.escalateOverdueObjections(actor, { tenantId })).pipe(Effect.map(describe))
+  },
+  {
+    id: "credit.endDisplayAtMaximum",
+    module: "credit",
+    title: "失信信息公示期满",
+    period: "day",
+    run: (actor, tenantId) =>
+      Effect.flatMap(Credits, (c) => c.endDisplayAtMaximum(actor, { tenantId })).pipe(Effect.map(describe))
+  },
+  {
     id: "credit.sweepOverduePublications",
     module: "credit",
     title: "双公示超期提醒（上月）",
