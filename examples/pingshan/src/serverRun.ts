@@ -50,7 +50,10 @@ export const run = (
       const database = Path.join(options.outDir, "server.db")
       Fs.mkdirSync(options.outDir, { recursive: true })
       Fs.rmSync(database, { force: true })
-      const { key, stored } = ApiKeys.generate({ clientId: "sz-12345", label: "深圳市 12345 平台（演示）" })
+      const { key, stored } = yield* Effect.mapError(
+        ApiKeys.generate({ clientId: "sz-12345", label: "深圳市 12345 平台（演示）" }),
+        failed("服务端")
+      )
       const { url } = yield* Effect.mapError(
         Server.start({
           config: {

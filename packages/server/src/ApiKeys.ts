@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import * as Crypto from "node:crypto"
 import * as Actor from "@gongzhi/core/Actor"
-import { Redacted, Schema } from "effect"
+import * as Command from "@gongzhi/core/Command"
+import { Effect, Redacted, Schema } from "effect"
 import * as TokenStore from "./TokenStore.js"
 
 /**
@@ -30,12 +30,20 @@ export const ApiKey = Schema.Struct({
 export type ApiKey = typeof ApiKey.Type
 
 /**
- * The stored form of every key given (decoded: a bad entry names its field).
+ * The stored form of every key given (decoded: `InvalidInput` names each bad field).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const decode = Schema.decodeUnknown(Schema.Array(ApiKey))
+export const decode: (input: unknown) => Effect.Effect<ReadonlyArray<ApiKey>, Command.InvalidInput> = Command.decode(
+  "载入 Open311 密钥",
+  Schema.Array(ApiKey)
+)
+
+const decodeClient = Command.decode(
+  "生成 Open311 密钥",
+  Schema.Struct({ clientId: Actor.ClientId, label: ApiKey.fields.label })
+)
 
 /**
  * The SHA-256 of a key, lowercase hex (as stored).
@@ -46,25 +54,25 @@ export const decode = Schema.decodeUnknown(Schema.Array(ApiKey))
 export const hash: (key: string) => TokenStore.TokenHash = TokenStore.hash
 
 /**
- * A new key for a client: `key` (give it to the client, never store it) and `stored` (give it to the server).
+ * A new key for a client: `key` (give it to the client, never store it) and `stored` (give it to the server);
+ * a bad client id or label fails with `InvalidInput`.
  *
  * @since 0.1.0
  * @category constructors
  * @example
  * import * as ApiKeys from "@gongzhi/server/ApiKeys"
  *
- * const { key, stored } = ApiKeys.generate({ clientId: "city-12345", label: "市 12345 热线平台" })
- * // Server.layer({ ..., open311: { apiKeys: [stored] } }); the client posts with api_key = Redacted.value(key)
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.map(ApiKeys.generate({ clientId: "city-12345", label: "市 12345 热线平台" }), ({ key, stored }) => {
+ *   // Server.layer({ ..., open311: { apiKeys: [stored] } }); the client posts with api_key = Redacted.value(key)
+ * })
  */
 export const generate = (client: {
   readonly clientId: string
   readonly label?: string | undefined
-}): { readonly key: Redacted.Redacted<string>; readonly stored: ApiKey } => {
-  const key = Crypto.randomBytes(32).toString("base64url")
-  const stored = Schema.decodeUnknownSync(ApiKey)({
-    hash: hash(key),
-    clientId: client.clientId,
-    ...(client.label === undefined ? {} : { label: client.label })
+}): Effect.Effect<{ readonly key: Redacted.Redacted<string>; readonly stored: ApiKey }, Command.InvalidInput> =>
+  Effect.map(decodeClient(client), (decoded) => {
+    const key = TokenStore.generate()
+    return { key, stored: { ...decoded, hash: TokenStore.hash(Redacted.value(key)) } }
   })
-  return { key: Redacted.make(key), stored }
-}

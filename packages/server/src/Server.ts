@@ -13,9 +13,10 @@
 import { createServer } from "node:http"
 import { HttpApiBuilder, HttpApiSwagger, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import * as Command from "@gongzhi/core/Command"
 import * as Gongzhi from "@gongzhi/sdk/Gongzhi"
 import type * as GongzhiConfig from "@gongzhi/sdk/GongzhiConfig"
-import { type Context, Effect, Layer, Schema, type Scope } from "effect"
+import { type Context, Effect, Layer, type Scope } from "effect"
 import { Api } from "./Api.js"
 import * as ApiKeys from "./ApiKeys.js"
 import type * as Authentication from "./Authentication.js"
@@ -75,6 +76,8 @@ const districtOf = (config: GongzhiConfig.GongzhiConfigInput): string => {
   return typeof district?.code === "string" ? district.code : ""
 }
 
+const decodeLimits = Command.decode("服务限额", Limits.Limits)
+
 /**
  * The running server as a layer: provides the `HttpServer` (whose `address` has the bound port) and, with the
  * default authentication, the {@link TokenStore.TokenStore} to issue and revoke tokens.
@@ -87,10 +90,7 @@ export const layer = (
 ): Layer.Layer<HttpServer.HttpServer | TokenStore.TokenStore | Gongzhi.Services, unknown> =>
   Layer.unwrapEffect(
     Effect.map(
-      Effect.all([
-        Schema.decodeUnknown(Limits.Limits)(options.limits ?? {}),
-        ApiKeys.decode(options.open311?.apiKeys ?? [])
-      ]),
+      Effect.all([decodeLimits(options.limits ?? {}), ApiKeys.decode(options.open311?.apiKeys ?? [])]),
       ([limits, apiKeys]) => build(options, limits, apiKeys)
     )
   )

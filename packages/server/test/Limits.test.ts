@@ -33,7 +33,7 @@ const stalled = (url: string, path: string, contentType: string) =>
   })
 
 describe("rate limits", () => {
-  const { key, stored } = ApiKeys.generate({ clientId: "city-12345" })
+  const { key, stored } = Effect.runSync(ApiKeys.generate({ clientId: "city-12345" }))
   let server: Started
   beforeAll(async () => {
     server = await start({

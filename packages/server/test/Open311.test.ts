@@ -11,7 +11,7 @@ import { start, unlimited } from "./support.js"
 
 const PHONE = "13812345678"
 
-const { key, stored } = ApiKeys.generate({ clientId: "city-12345", label: "市 12345 平台" })
+const { key, stored } = Effect.runSync(ApiKeys.generate({ clientId: "city-12345", label: "市 12345 平台" }))
 const apiKey = Redacted.value(key)
 const xml = new XMLParser({
   parseTagValue: false,

@@ -45,12 +45,18 @@ export const start = async (options: Partial<Server.ServerOptions> = {}): Promis
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gongzhi-server-t-"))
   const scope = Effect.runSync(Scope.make())
   const started = await Effect.runPromise(
-    Server.start({
-      config: config(dir),
-      gongzhi: { cipher: FieldCipher.layer(FieldCipher.generateOptions({ keyIds: ["k1"] })) },
-      port: 0,
-      ...options
-    }).pipe(Scope.extend(scope), Effect.provide(Logger.minimumLogLevel(LogLevel.None)))
+    Effect.onExit(
+      Server.start({
+        config: config(dir),
+        gongzhi: { cipher: FieldCipher.layer(FieldCipher.generateOptions({ keyIds: ["k1"] })) },
+        port: 0,
+        ...options
+      }).pipe(Scope.extend(scope), Effect.provide(Logger.minimumLogLevel(LogLevel.None))),
+      (exit) =>
+        Exit.isSuccess(exit)
+          ? Effect.void
+          : Effect.andThen(Scope.close(scope, exit), () => Fs.rmSync(dir, { recursive: true, force: true }))
+    )
   )
   return {
     url: started.url,

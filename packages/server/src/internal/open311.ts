@@ -195,11 +195,13 @@ export const routes = (settings: Open311Settings) =>
           )
             return failure(format, error(400, "请求体无法解析：应为表单编码（或 JSON 对象） / malformed body"))
           const body = parsed.right as Record<string, unknown>
-          const given = body.api_key ?? queryOf(request).get("api_key") ?? undefined
+          // a key in the query was counted by the middleware already; one in the body is counted here
+          const inBody = typeof body.api_key === "string" && body.api_key !== ""
+          const given = inBody ? body.api_key : (queryOf(request).get("api_key") ?? undefined)
           if (typeof given !== "string" || given === "")
             return failure(format, error(400, "缺少 api_key / api_key is required"))
           const keyHash = TokenStore.hash(given)
-          const wait = settings.perKey?.(`key:${keyHash}`, yield* Clock.currentTimeMillis)
+          const wait = inBody ? settings.perKey?.(`key:${keyHash}`, yield* Clock.currentTimeMillis) : undefined
           if (wait !== undefined)
             return failure(format, error(429, `本密钥请求过于频繁，请 ${wait} 秒后再试 / too many requests`), {
               "retry-after": String(wait)
