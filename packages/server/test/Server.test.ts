@@ -283,6 +283,18 @@ describe("opinion", () => {
     expect(missing.headers.get("content-type")).toMatch(/^application\/problem\+json/)
   })
 
+  it("answers a cursor it did not issue with 400 (not the 500 of a storage failure)", async () => {
+    for (const cursor of ["", "abc", "eyJ4IjoxfQ"]) {
+      const response = await fetch(`${base}/api/v1/opinion/reports?cursor=${cursor}`, {
+        headers: { authorization: `Bearer ${clerkToken}` }
+      })
+      expect(response.status).toBe(400)
+      const problem = (await response.json()) as { _tag: string; problems: Array<{ path: string }> }
+      expect(problem._tag).toBe("InvalidInput")
+      expect(problem.problems.map((p) => p.path)).toEqual(["cursor"])
+    }
+  })
+
   it("echoes the caller's request id, or makes one; sets security headers", async () => {
     const response = await fetch(`${base}/health`, { headers: { "x-request-id": "req-123" } })
     expect(response.headers.get("x-request-id")).toBe("req-123")

@@ -13,6 +13,7 @@ import * as Actor from "@gongzhi/core/Actor"
 import * as Open311 from "@gongzhi/opinion/Open311"
 import { Opinions } from "@gongzhi/opinion/Opinions"
 import * as OpinionPermissions from "@gongzhi/opinion/Permissions"
+import type * as Report from "@gongzhi/opinion/Report"
 import { Cause, Clock, Effect, Either, Schema } from "effect"
 import type * as ApiKeys from "../ApiKeys.js"
 import * as TokenStore from "../TokenStore.js"
@@ -217,12 +218,13 @@ export const routes = (settings: Open311Settings) =>
           const submitted = yield* domainErrors(opinions.submit(client, input.right))
           if (Either.isLeft(submitted)) return failure(format, submitted.left)
           const view = submitted.right
-          const full = view._tag === "Full" ? Either.right(view.report) : yield* report(view.report.id)
-          if (Either.isLeft(full)) return failure(format, full.left)
+          // the response needs the id and the due date, which the submitter's view (public or full) has
+          const dueDate = view._tag === "Full" ? view.report.deadline.dueDate : view.report.dueDate
           yield* Effect.logInfo("open311 request filed").pipe(
-            Effect.annotateLogs({ reportId: full.right.id, clientId: Actor.id(client) })
+            Effect.annotateLogs({ reportId: view.report.id, clientId: Actor.id(client) })
           )
-          return respond(format, "service_requests", Open311.toPostResponse(full.right))
+          const filed = { id: view.report.id, deadline: { dueDate } } as Pick<Report.Report, "id" | "deadline">
+          return respond(format, "service_requests", Open311.toPostResponse(filed as Report.Report))
         })
 
       yield* router.post(`${PREFIX}/requests.json`, post("json"))
