@@ -128,6 +128,9 @@ describe("Open311 requests", () => {
 
     const token = (await (await fetch(`${base}/tokens/${id}.json`)).json()) as Array<{ service_request_id: string }>
     expect(token).toEqual([{ service_request_id: id, token: id }])
+    // CORS is off by default here too: a browser on another origin gets no permission to read
+    const cross = await fetch(`${base}/requests/${id}.json`, { headers: { origin: "https://evil.example" } })
+    expect(cross.headers.get("access-control-allow-origin")).toBeNull()
   })
 
   it("shows the public reply as status_notes, never an internal note", async () => {
