@@ -8,6 +8,7 @@ import { runCreditRepair } from "./creditRepair.js"
 import * as CreditRun from "./creditRun.js"
 import { defaultOutDir, run } from "./district.js"
 import { runProjects } from "./projectsRun.js"
+import * as ServerRun from "./serverRun.js"
 
 const started = Date.now()
 
@@ -16,6 +17,7 @@ NodeRuntime.runMain(
     Effect.zipLeft(runProjects((line) => console.log(line), defaultOutDir)),
     Effect.zipLeft(CreditRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.zipLeft(runCreditRepair((line) => console.log(line))),
+    Effect.zipLeft(ServerRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.tap(() => Effect.sync(() => console.log(`\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`))),
     // the run prints what matters; the store's information logs (each migration applied) would drown it
     Logger.withMinimumLogLevel(LogLevel.Warning)

@@ -69,6 +69,11 @@ export const PayloadTooLarge = schemaOf(413, "PayloadTooLargeProblem")
  * @since 0.1.0
  * @category schemas
  */
+export const TooManyRequests = schemaOf(429, "TooManyRequestsProblem")
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
 export const Internal = schemaOf(500, "InternalProblem")
 /**
  * @since 0.1.0
@@ -89,6 +94,7 @@ export type Problem =
   | typeof NotFound.Type
   | typeof Conflict.Type
   | typeof PayloadTooLarge.Type
+  | typeof TooManyRequests.Type
   | typeof Internal.Type
   | typeof Unavailable.Type
 
@@ -115,6 +121,7 @@ const titles: Record<Status, string> = {
   404: "未找到 / Not Found",
   409: "冲突 / Conflict",
   413: "请求体过大 / Payload Too Large",
+  429: "请求过于频繁 / Too Many Requests",
   500: "服务器内部错误 / Internal Server Error",
   503: "服务不可用 / Service Unavailable"
 }

@@ -13,6 +13,16 @@
 export * as Api from "./Api.js"
 
 /**
+ * API keys of Open311 clients (a city's 12345 platform, a partner app): a key is 32 random bytes (base64url)
+ * shown once when generated; the server keeps only its SHA-256 hash with the client's id (the `ServiceAccount`
+ * the reports are filed as). Give the stored keys to the server (`ServerOptions.open311.apiKeys`), e.g. read from
+ * a file written when the keys were generated.
+ *
+ * @since 0.1.0
+ */
+export * as ApiKeys from "./ApiKeys.js"
+
+/**
  * Who calls: the `Authentication` port turns the bearer token of a request (`Authorization: Bearer <token>`)
  * into a core `Actor`, or refuses with `Unauthenticated`. The server asks it on every request but the
  * health checks and the docs; what the actor may do is still decided by each domain command.
@@ -22,6 +32,18 @@ export * as Api from "./Api.js"
  * @since 0.1.0
  */
 export * as Authentication from "./Authentication.js"
+
+/**
+ * The server's limits besides the body size: per-IP and per-key rate limits (token buckets: `burst` requests at
+ * once, refilled at `perSecond`; past them `429` with `Retry-After` and a problem document), the request timeout
+ * (past it the handler is interrupted and the answer is a `503` problem) and the nesting depth of a JSON body
+ * (deeper → `400` problem, before any handler parses it). A key is the caller's bearer token or Open311
+ * `api_key` (kept as its SHA-256 only); the IP is the socket's peer address (a proxy in front should limit per
+ * client itself). `false` turns a rate limit off.
+ *
+ * @since 0.1.0
+ */
+export * as Limits from "./Limits.js"
 
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`): `type`, `title`, `status`, `detail` (the
@@ -38,9 +60,11 @@ export * as Problem from "./Problem.js"
  * The server of a district: `layer(options)` starts the HTTP API (`Api.Api`) on Node's HTTP server over the
  * services the SDK builds from the config (`Gongzhi.layer`), with the OpenAPI document at `/openapi.json`, Swagger
  * UI at `/docs`, staff bearer tokens (`TokenStore`) unless another `Authentication` layer is given, a
- * request-body limit (default 1 MB → 413), security headers and no CORS unless asked. Releasing the layer's
- * scope stops accepting connections, lets in-flight requests finish and closes the store. `serve(options)`
- * runs it until interrupted (Ctrl-C).
+ * request-body limit (default 1 MB → 413), the `Limits` (per-IP and per-key rate limits, request timeout, JSON
+ * depth), security headers and no CORS unless asked, and Open311 GeoReport v2 for 民情 under `/open311/v2`
+ * (`POST requests` with one of `open311.apiKeys`). Releasing the layer's scope stops accepting connections, lets
+ * in-flight requests finish and closes the store. `serve(options)` runs it until interrupted (Ctrl-C); `start`
+ * gives the address (and the services) of a server that runs while a scope is open.
  *
  * @since 0.1.0
  */

@@ -61,6 +61,8 @@ const start = (options: Partial<Server.ServerOptions> = {}) =>
         },
         gongzhi: { cipher: FieldCipher.layer(FieldCipher.generateOptions({ keyIds: ["k1"] })) },
         port: 0,
+        // the rate limits have their own tests (Limits.test.ts); here they would only make the fuzz flaky
+        limits: { perIp: false, perKey: false },
         ...options
       }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.None))),
       s
@@ -135,6 +137,14 @@ const postStreamed = (parts: ReadonlyArray<string>, token: string) => {
     }
     pump()
   })
+}
+
+/** A 4xx carries a problem document (and the body is drained). */
+const expectProblemIfRefused = async (response: Response) => {
+  const text = await response.text()
+  if (response.status < 400) return
+  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/)
+  expect(JSON.parse(text)).toMatchObject({ status: response.status, _tag: expect.any(String) })
 }
 
 describe("health", () => {
@@ -273,6 +283,18 @@ describe("opinion", () => {
     expect(missing.headers.get("content-type")).toMatch(/^application\/problem\+json/)
   })
 
+  it("answers a cursor it did not issue with 400 (not the 500 of a storage failure)", async () => {
+    for (const cursor of ["", "abc", "eyJ4IjoxfQ"]) {
+      const response = await fetch(`${base}/api/v1/opinion/reports?cursor=${cursor}`, {
+        headers: { authorization: `Bearer ${clerkToken}` }
+      })
+      expect(response.status).toBe(400)
+      const problem = (await response.json()) as { _tag: string; problems: Array<{ path: string }> }
+      expect(problem._tag).toBe("InvalidInput")
+      expect(problem.problems.map((p) => p.path)).toEqual(["cursor"])
+    }
+  })
+
   it("echoes the caller's request id, or makes one; sets security headers", async () => {
     const response = await fetch(`${base}/health`, { headers: { "x-request-id": "req-123" } })
     expect(response.headers.get("x-request-id")).toBe("req-123")
@@ -305,9 +327,44 @@ describe("opinion", () => {
         async (body) => {
           const response = await post(body, clerkToken)
           expect(response.status).toBeLessThan(500)
-          await response.arrayBuffer()
+          await expectProblemIfRefused(response)
         }
       ),
+      { numRuns: 60 }
+    )
+  })
+
+  it("never answers random queries, ids, raw or deeply nested bodies with a 5xx; every refusal is a problem", async () => {
+    const query = fc.dictionary(
+      fc.constantFrom(
+        "limit",
+        "cursor",
+        "mine",
+        "status",
+        "bucket",
+        "streetCode",
+        "communityCode",
+        "category",
+        "orderBy",
+        "direction"
+      ),
+      fc.string()
+    )
+    const nested = fc.integer({ min: 1, max: 200 }).map((depth) => `${"[".repeat(depth)}${"]".repeat(depth)}`)
+    await fc.assert(
+      fc.asyncProperty(query, fc.string(), fc.oneof(fc.string(), nested), async (params, id, body) => {
+        const headers = { authorization: `Bearer ${clerkToken}` }
+        const list = await fetch(`${base}/api/v1/opinion/reports?${new URLSearchParams(params)}`, { headers })
+        expect(list.status).toBeLessThan(500)
+        await expectProblemIfRefused(list)
+        const one = await fetch(`${base}/api/v1/opinion/reports/${encodeURIComponent(id)}`, { headers })
+        expect(one.status).toBeLessThan(500)
+        await expectProblemIfRefused(one)
+        const raw = await post(body, clerkToken)
+        expect(raw.status).toBeGreaterThanOrEqual(400)
+        expect(raw.status).toBeLessThan(500)
+        await expectProblemIfRefused(raw)
+      }),
       { numRuns: 60 }
     )
   })

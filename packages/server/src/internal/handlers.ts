@@ -1,6 +1,7 @@
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import * as Actor from "@gongzhi/core/Actor"
+import * as Command from "@gongzhi/core/Command"
 import { Opinions } from "@gongzhi/opinion/Opinions"
 import { Cause, Effect, Layer, Schema } from "effect"
 import { Api, Authenticated, CurrentActor } from "../Api.js"
@@ -88,6 +89,22 @@ const withTenant = (body: unknown, district: string): unknown =>
 const definedOnly = (query: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined))
 
+// The repositories refuse a cursor they did not issue with a non-retryable `StorageError` (core's
+// `Repository`); it is the caller's mistake, so a 400 rather than the 500 of a storage failure.
+const isBadCursor = (error: unknown): boolean =>
+  typeof error === "object" &&
+  error !== null &&
+  (error as { _tag?: unknown })._tag === "StorageError" &&
+  String((error as { reason?: unknown }).reason).includes("invalid cursor")
+
+const badCursor = () =>
+  Effect.fail(
+    new Command.InvalidInput({
+      command: "查询",
+      problems: [{ path: "cursor", message: "分页游标无效：请使用上一页返回的 nextCursor" }]
+    })
+  )
+
 export const opinion = (settings: HandlerSettings) =>
   HttpApiBuilder.group(Api, "opinion", (handlers) =>
     handlers
@@ -117,7 +134,7 @@ export const opinion = (settings: HandlerSettings) =>
             ...(mine === undefined ? {} : { mine: mine === "true" ? true : mine === "false" ? false : mine }),
             ...(status === undefined ? {} : { status: status.includes(",") ? status.split(",") : status })
           }
-          const page = yield* opinions.list(actor, input as never)
+          const page = yield* opinions.list(actor, input as never).pipe(Effect.catchIf(isBadCursor, badCursor))
           return page as unknown as { items: ReadonlyArray<unknown>; nextCursor?: string }
         }).pipe(toProblem)
       )
