@@ -10,6 +10,7 @@ import type { SqlClient } from "@effect/sql"
 import * as Repository from "@gongzhi/core/Repository"
 import { Context, Effect, Layer } from "effect"
 import type { CreditRecord } from "./CreditRecord.js"
+import type { Authorisation, InquiryLog } from "./Inquiry.js"
 import * as Tables from "./internal/tables.js"
 import type { ListDecision } from "./ListDecision.js"
 import type { MeasureFeedback } from "./MeasureFeedback.js"
@@ -58,6 +59,9 @@ export interface CreditStoreShape {
   readonly listDecisions: Repository.Repository<ListDecision>
   /** Measures taken, as reported by the units that took them. */
   readonly measureFeedback: Repository.Repository<MeasureFeedback>
+  /** Inquiries (信用查询记录, with the number and hash of a report issued) and authorisations (查询授权). */
+  readonly inquiries: Repository.Repository<InquiryLog>
+  readonly authorisations: Repository.Repository<Authorisation>
 }
 
 /**
@@ -83,7 +87,9 @@ export const make = <R>(
     evaluations: build(Tables.evaluations),
     batches: build(Tables.batches),
     listDecisions: build(Tables.listDecisions),
-    measureFeedback: build(Tables.measureFeedback)
+    measureFeedback: build(Tables.measureFeedback),
+    inquiries: build(Tables.inquiries),
+    authorisations: build(Tables.authorisations)
   })
 
 /**

@@ -14,6 +14,8 @@ import * as Authorization from "@gongzhi/core/Authorization"
 import * as Calendar from "@gongzhi/core/Calendar"
 import * as Command from "@gongzhi/core/Command"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
+import * as IdentityAssertion from "@gongzhi/core/IdentityAssertion"
+import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
 import { Context, Effect, Layer } from "effect"
@@ -21,11 +23,14 @@ import type { Catalogue } from "./Catalogue.js"
 import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
 import * as CreditStore from "./CreditStore.js"
+import * as DisclosureService from "./internal/service/disclosure.js"
 import * as FeedbackService from "./internal/service/feedback.js"
 import * as IngestService from "./internal/service/ingest.js"
+import * as InquiryService from "./internal/service/inquiry.js"
 import * as ListsService from "./internal/service/lists.js"
 import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
+import * as ReportService from "./internal/service/report.js"
 import * as SubjectsService from "./internal/service/subjects.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
@@ -55,6 +60,8 @@ export interface CreditsOptions {
   /** The measure catalogue and its rules (default the samples of `Measure`). */
   readonly measures?: ReadonlyArray<Measure.Measure> | undefined
   readonly measureRules?: ReadonlyArray<Measure.MeasureRule> | undefined
+  /** The platform named on credit reports (default 公共信用信息平台). */
+  readonly reportIssuer?: string | undefined
 }
 
 /**
@@ -76,6 +83,7 @@ export class CreditsConfig extends Context.Tag("@gongzhi/credit/CreditsConfig")<
     readonly listRules: ReadonlyArray<CreditList.ListRule>
     readonly measures: ReadonlyArray<Measure.Measure>
     readonly measureRules: ReadonlyArray<Measure.MeasureRule>
+    readonly reportIssuer: string
   }
 >() {}
 
@@ -96,7 +104,8 @@ export const layerConfig = (options: CreditsOptions): Layer.Layer<CreditsConfig>
     conflictRetries: options.conflictRetries ?? 3,
     listRules: options.listRules ?? CreditList.sampleRules,
     measures: options.measures ?? Measure.sampleMeasures,
-    measureRules: options.measureRules ?? Measure.sampleRules
+    measureRules: options.measureRules ?? Measure.sampleRules,
+    reportIssuer: options.reportIssuer ?? "公共信用信息平台"
   })
 
 const make = Effect.gen(function* () {
@@ -144,6 +153,14 @@ const make = Effect.gen(function* () {
   const subjects = SubjectsService.make(deps)
   const lists = ListsService.make(deps)
   const feedback = FeedbackService.make(deps)
+  // inquiry, reports and disclosure. The verifiers are read from the caller's context on each call
+  // (optional: a proof method whose verifier is absent is refused with InquiryRefused "NoVerifier").
+  const inquiry = InquiryService.make(deps, {
+    assertions: Effect.serviceOption(IdentityAssertion.IdentityAssertionVerifier),
+    realName: Effect.serviceOption(IdentityVerifier.IdentityVerifier)
+  })
+  const reports = ReportService.make(deps, inquiry)
+  const disclosure = DisclosureService.make(deps)
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -171,7 +188,24 @@ const make = Effect.gen(function* () {
     expireListDecisions: lists.expireListDecisions,
     /** A unit reports a joint measure it took. */
     reportMeasureTaken: feedback.reportMeasureTaken,
-    listMeasureFeedback: feedback.listMeasureFeedback
+    listMeasureFeedback: feedback.listMeasureFeedback,
+    /** 个人信用查询: the person, verified (partner assertion or real name), sees their own record, masked. */
+    inquireSelf: inquiry.inquireSelf,
+    /** A subject authorises a third party (person) or an account (organisation) to look it up. */
+    grantAuthorisation: inquiry.grantAuthorisation,
+    revokeAuthorisation: inquiry.revokeAuthorisation,
+    /** A third party looks a person up under that person's authorisation. */
+    inquireAuthorised: inquiry.inquireAuthorised,
+    /** An enterprise looks itself up with its USCC and an authorised account. */
+    inquireEnterprise: inquiry.inquireEnterprise,
+    /** 信用报告 of a subject (staff), and a person's own report (after verification). */
+    issueReport: reports.issueReport,
+    reportSelf: reports.reportSelf,
+    /** Whether a report number and hash belong to a report the platform issued. */
+    verifyReport: reports.verifyReport,
+    /** 双公示 search by name or USCC, and the red and black lists, for the portal. */
+    searchPublicity: disclosure.searchPublicity,
+    publicLists: disclosure.publicLists
   }
 })
 

@@ -39,7 +39,13 @@ export const Permission = {
   /** Check which joint measures apply to a subject (units that apply them, e.g. a projects call). */
   check: "credit.measures.check",
   /** Read public information only (public records, masked). */
-  publicRead: "credit.public.read"
+  publicRead: "credit.public.read",
+  /** Look up one's own record (after real-name verification) or one's enterprise's (authorised account). */
+  inquireSelf: "credit.inquiry.self",
+  /** Look up a natural person under that person's recorded authorisation (a bank, an employer). */
+  inquireAuthorised: "credit.inquiry.authorised",
+  /** Issue a credit report (信用报告) of any subject. */
+  report: "credit.reports.issue"
 } as const
 
 /**
@@ -73,10 +79,17 @@ export const Role = {
 export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> = {
   [Role.admin]: ["credit.*"],
   [Role.unitClerk]: [Permission.submit, Permission.publicRead],
-  [Role.reviewer]: [Permission.read, Permission.review, Permission.check, Permission.decide, Permission.publicRead],
+  [Role.reviewer]: [
+    Permission.read,
+    Permission.review,
+    Permission.check,
+    Permission.decide,
+    Permission.publicRead,
+    Permission.report
+  ],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
-  [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead],
-  [Role.public]: [Permission.publicRead]
+  [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead, Permission.inquireAuthorised],
+  [Role.public]: [Permission.publicRead, Permission.inquireSelf]
 }
 
 /**

@@ -30,7 +30,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: true,
       [P.decide]: true,
       [P.approve]: true,
-      [P.feedback]: true
+      [P.feedback]: true,
+      // inquiry and reports
+      [P.inquireSelf]: true,
+      [P.inquireAuthorised]: true,
+      [P.report]: true
     }
   ],
   [
@@ -47,7 +51,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: false,
+      [P.report]: false
     }
   ],
   [
@@ -64,7 +72,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: true,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: false,
+      [P.report]: true
     }
   ],
   [
@@ -81,7 +93,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: false,
+      [P.report]: false
     }
   ],
   [
@@ -98,7 +114,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: true
+      [P.feedback]: true,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: true,
+      [P.report]: false
     }
   ],
   [
@@ -115,7 +135,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      // inquiry and reports
+      [P.inquireSelf]: true,
+      [P.inquireAuthorised]: false,
+      [P.report]: false
     }
   ]
 ]

@@ -5,9 +5,13 @@
  * @since 0.3.0
  */
 import * as Crypto from "node:crypto"
-import type { AssuranceLevel } from "@gongzhi/core/IdentityAssertion"
+import type { AuditLog } from "@gongzhi/core/AuditLog"
+import type { AssuranceLevel, IdentityAssertionVerifier } from "@gongzhi/core/IdentityAssertion"
+import { Layer } from "effect"
+import * as NonceStore from "./NonceStore.js"
 import * as PartnerAssertion from "./PartnerAssertion.js"
-import type { Partner, PartnerKey } from "./PartnerVerifier.js"
+import type { Partner, PartnerKey, PartnerVerifierOptions } from "./PartnerVerifier.js"
+import * as PartnerVerifier from "./PartnerVerifier.js"
 
 /**
  * What a test assertion says (defaults: level `L2`, issued now, a random nonce, the newest key).
@@ -98,3 +102,18 @@ export const makeTestPartner = (options: {
     }
   }
 }
+
+/**
+ * The verifier over test partners with an in-memory nonce store (needs core's `AuditLog`): for tests and
+ * demos of services that take a partner assertion.
+ *
+ * @since 0.3.0
+ * @category testing
+ */
+export const layerTestVerifier = (
+  options: Omit<PartnerVerifierOptions, "partners"> & { readonly partners: ReadonlyArray<TestPartner> }
+): Layer.Layer<IdentityAssertionVerifier, never, AuditLog> =>
+  PartnerVerifier.layer({ ...options, partners: options.partners.map((p) => p.partner()) }).pipe(
+    Layer.provide(NonceStore.layerMemory),
+    Layer.orDie
+  )

@@ -33,6 +33,7 @@ export interface Settings {
   readonly listRules: ReadonlyArray<ListRule>
   readonly measures: ReadonlyArray<Measure>
   readonly measureRules: ReadonlyArray<MeasureRule>
+  readonly reportIssuer: string
 }
 
 /** Everything a command needs, resolved once when the service is built. */
