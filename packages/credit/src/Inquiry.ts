@@ -242,8 +242,8 @@ export interface RecordView {
   readonly stateLabel: string
   /** `异议处理中` while the record is under objection. */
   readonly mark: string | undefined
-  /** The details sent by the source, every text masked (ID and mobile numbers). */
-  readonly details: Readonly<Record<string, unknown>>
+  /** The details sent by the source, labelled from the catalogue, every text masked (ID and mobile numbers). */
+  readonly details: ReadonlyArray<{ readonly name: string; readonly label: string; readonly value: string }>
 }
 
 /**

@@ -35,10 +35,8 @@ const e = escapeHtml
 const row = (cells: ReadonlyArray<string>, header = false) =>
   `<tr>${cells.map((c) => (header ? `<th scope="col">${c}</th>` : `<td>${c}</td>`)).join("")}</tr>`
 
-const detailText = (details: Readonly<Record<string, unknown>>): string =>
-  Object.entries(details)
-    .map(([k, v]) => `${k}：${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join("；")
+const detailText = (details: CreditReport["classes"][number]["records"][number]["details"]): string =>
+  details.map((d) => `${d.label}：${d.value}`).join("；")
 
 /** The report as a printable page. */
 export const render = (report: CreditReport): string => {

@@ -1,5 +1,4 @@
 import type * as Actor from "@gongzhi/core/Actor"
-import * as Mask from "@gongzhi/core/Mask"
 import { Effect, Option } from "effect"
 import * as CreditList from "../../CreditList.js"
 import { type PublicityHit, PublicitySearchInput, type PublicListEntry, PublicListsInput } from "../../Disclosure.js"
@@ -8,7 +7,7 @@ import { Permission } from "../../Permissions.js"
 import { identify, type Subject } from "../../Subject.js"
 import { authorize, type Deps, decode, today } from "./context.js"
 import { findByIdentifier } from "./subjects.js"
-import { recordView, subjectSummary, visible } from "./view.js"
+import { maskText, recordView, subjectSummary, visible } from "./view.js"
 
 /** At most this many pages of subjects are read for one page of a name search. */
 const MAX_SCAN_PAGES = 20
@@ -83,10 +82,10 @@ export const make = (deps: Deps) => {
           listLabel: CreditList.listLabel(decision.list),
           subject: subjectSummary(subject),
           decidingUnit: decision.decidingUnit,
-          documentNumber: Mask.freeText(decision.documentNumber),
+          documentNumber: maskText(decision.documentNumber),
           from: decision.from,
           until: decision.until,
-          reasons: decision.reasons.map(Mask.freeText)
+          reasons: decision.reasons.map(maskText)
         })
       }
       return { items, nextCursor: page.nextCursor }

@@ -3,7 +3,6 @@ import * as Actor from "@gongzhi/core/Actor"
 import type { IdentityAssertionRefused, IdentityAssertionVerifierShape } from "@gongzhi/core/IdentityAssertion"
 import type { IdentityRequestError, IdentityVerifierError, IdentityVerifierShape } from "@gongzhi/core/IdentityVerifier"
 import type * as LocalDate from "@gongzhi/core/LocalDate"
-import * as Mask from "@gongzhi/core/Mask"
 import type { StorageError } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Option, Redacted } from "effect"
@@ -27,7 +26,7 @@ import { Permission } from "../../Permissions.js"
 import { identify, type Subject } from "../../Subject.js"
 import { audit, type Deps, load, today } from "./context.js"
 import { findByIdentifier } from "./subjects.js"
-import { type Audience, gather, listView, recordView, subjectSummary, visible } from "./view.js"
+import { type Audience, gather, listView, maskText, recordView, subjectSummary, visible } from "./view.js"
 
 /** The verifiers in the caller's context (either may be absent). */
 export interface Verifiers {
@@ -156,7 +155,7 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
     Effect.gen(function* () {
       const stored = new InquiryLog({
         ...log,
-        purpose: Mask.freeText(log.purpose),
+        purpose: maskText(log.purpose),
         inquirer: Actor.label(actor),
         recordsShown: result.records.length
       })
@@ -237,7 +236,7 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
             subjectId: subject.id,
             kind: proven.subjectType === "residentId" ? "thirdParty" : "enterpriseAccount",
             grantee: input.grantee,
-            purposes: input.purposes.map(Mask.freeText),
+            purposes: input.purposes.map(maskText),
             expiresOn: input.expiresOn,
             state: "granted",
             grantedAt: ctx.now,

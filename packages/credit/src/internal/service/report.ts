@@ -1,6 +1,5 @@
 import type * as Actor from "@gongzhi/core/Actor"
 import type * as LocalDate from "@gongzhi/core/LocalDate"
-import * as Mask from "@gongzhi/core/Mask"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Option, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
@@ -11,6 +10,7 @@ import type { Subject } from "../../Subject.js"
 import { audit, authorize, type Deps, decode, load, today } from "./context.js"
 import type * as InquiryService from "./inquiry.js"
 import { newId } from "./inquiry.js"
+import { maskText } from "./view.js"
 
 const IssueInput = Schema.Struct({
   tenantId: TenantId,
@@ -48,10 +48,17 @@ export const make = (deps: Deps, inquiry: ReturnType<typeof InquiryService.make>
           : (yield* store.records.find(tenantId, { subject_id: subject.id }, 10_000)).map((r) => r.value)
       const evaluation =
         subject === undefined ? undefined : Option.getOrUndefined(yield* store.evaluations.get(tenantId, subject.id))
-      const explanation = (evaluation?.value.lines ?? []).map(
-        (line) =>
-          `${typeName(line.recordType)}：${Mask.freeText(line.reason)}（${line.points > 0 ? "+" : ""}${line.points}）`
-      )
+      // only the records the report shows are explained one by one; the others are counted
+      const shown = new Set(result.records.map((r) => r.id))
+      const lines = evaluation?.value.lines ?? []
+      const explanation = lines
+        .filter((line) => shown.has(line.recordId))
+        .map((line) => maskText(line.reason.replaceAll(line.recordType, typeName(line.recordType))))
+      const hidden = lines.filter((line) => !shown.has(line.recordId))
+      if (hidden.length > 0)
+        explanation.push(
+          `另有 ${hidden.length} 条不在公示期内或不予公示的记录计入评价（合计 ${hidden.reduce((n, l) => n + l.points, 0)} 分）`
+        )
       const repairs = all
         .filter((r) => r.state === "repaired")
         .map((r) => ({ typeName: typeName(r.recordType), findingDate: r.findingDate }))
@@ -59,7 +66,7 @@ export const make = (deps: Deps, inquiry: ReturnType<typeof InquiryService.make>
         number,
         issuer: settings.reportIssuer,
         issuedAt: now,
-        purpose: Mask.freeText(purpose),
+        purpose: maskText(purpose),
         result,
         explanation,
         repairs

@@ -27,14 +27,37 @@ export const visible = (deps: Deps, record: CreditRecord, day: LocalDate.LocalDa
   return record.displayEnds === undefined || day < record.displayEnds
 }
 
-/** Every string inside a value masked (ID and mobile numbers), structure kept. */
-export const maskDeep = (value: unknown): unknown => {
-  if (typeof value === "string") return Mask.freeText(value)
-  if (Array.isArray(value)) return value.map(maskDeep)
-  if (value !== null && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]))
-  return value
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const CHECK = "10X98765432"
+/** Runs of digits (and X) with single separators between them. */
+const RUN = /[0-9Xx](?:[ \t\-.]?[0-9Xx])*/g
+
+const idAt = (chars: ReadonlyArray<string>, i: number): boolean => {
+  if (chars[i] === "0") return false
+  let sum = 0
+  for (let k = 0; k < 17; k++) {
+    const c = chars[i + k] ?? ""
+    if (c < "0" || c > "9") return false
+    sum += (c.charCodeAt(0) - 48) * (WEIGHTS[k] ?? 0)
+  }
+  return CHECK[sum % 11] === chars[i + 17]?.toUpperCase()
 }
+
+/**
+ * Text masked for an inquirer: core's `Mask.freeText` (IDs and mobile numbers standing on their own), then
+ * any 18 digits with a valid GB 11643 check digit even inside a longer code (`A4403…`), which
+ * `Mask.freeText` leaves alone so as not to cut codes apart — an inquiry result errs on the side of masking.
+ */
+export const maskText = (text: string): string =>
+  Mask.freeText(text).replace(RUN, (run) => {
+    const positions: Array<number> = []
+    for (let i = 0; i < run.length; i++) if (/[0-9Xx]/.test(run[i] ?? "")) positions.push(i)
+    const chars = positions.map((i) => run[i] ?? "")
+    const hidden = new Set<number>()
+    for (let i = 0; i + 18 <= chars.length; i++)
+      if (idAt(chars, i)) for (let k = i + 1; k < i + 16; k++) hidden.add(positions[k] ?? -1)
+    return hidden.size === 0 ? run : Array.from(run, (c, i) => (hidden.has(i) ? "*" : c)).join("")
+  })
 
 export const recordView = (deps: Deps, record: CreditRecord): RecordView => {
   const type = Catalogue.recordType(deps.settings.catalogue, record.recordType)
@@ -46,14 +69,20 @@ export const recordView = (deps: Deps, record: CreditRecord): RecordView => {
     category: type?.category ?? "其他",
     polarity: record.polarity,
     failingClass: record.failingClass,
-    documentNumber: record.documentNumber === undefined ? undefined : Mask.freeText(record.documentNumber),
+    documentNumber: record.documentNumber === undefined ? undefined : maskText(record.documentNumber),
     findingDate: record.findingDate,
     displayEnds: record.displayEnds,
     sourceUnit: unit?.name ?? record.provenance.sourceUnitId,
     state: record.state,
     stateLabel: stateLabel(record.state),
     mark: record.state === "objectionPending" ? stateLabel("objectionPending") : undefined,
-    details: maskDeep(record.details) as Readonly<Record<string, unknown>>
+    details: Object.entries(record.details)
+      .filter(([, value]) => value !== undefined && value !== null && value !== "")
+      .map(([name, value]) => ({
+        name,
+        label: type?.fields.find((f) => f.name === name)?.label ?? name,
+        value: maskText(typeof value === "string" ? value : JSON.stringify(value))
+      }))
   }
 }
 
@@ -74,7 +103,7 @@ export const listView = (entry: CreditList.ListEntry): ListView => ({
   basis: entry.basis,
   from: entry.from,
   until: entry.until,
-  reasons: entry.reasons.map(Mask.freeText)
+  reasons: entry.reasons.map(maskText)
 })
 
 /** A subject's records, lists in force and stored grade, as of `day`. */
