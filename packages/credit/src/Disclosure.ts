@@ -18,6 +18,15 @@ import type { RecordView, SubjectSummary } from "./Inquiry.js"
  *
  * @since 0.3.0
  * @category models
+ * @example
+ * import { Effect } from "effect"
+ * import { Credits } from "@gongzhi/credit"
+ *
+ * declare const visitor: Parameters<Credits.Credits["searchPublicity"]>[0]
+ * const page = Effect.flatMap(Credits.Credits, (credits) =>
+ *   credits.searchPublicity(visitor, { tenantId: "440310", query: "坪山", pageSize: 20 })
+ * )
+ * // page.items[i].licences / .penalties; page.nextCursor for the next page
  */
 export const PublicitySearchInput = Schema.Struct({
   tenantId: TenantId,

@@ -60,6 +60,20 @@ export const Purpose = Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(10
  *
  * @since 0.3.0
  * @category models
+ * @example
+ * import { Effect } from "effect"
+ * import { Credits } from "@gongzhi/credit"
+ *
+ * declare const resident: Parameters<Credits.Credits["inquireSelf"]>[0]
+ * declare const token: string // signed by the bank wallet
+ * const mine = Effect.flatMap(Credits.Credits, (credits) =>
+ *   credits.inquireSelf(resident, {
+ *     tenantId: "440310",
+ *     proof: { method: "partnerAssertion", assertion: token },
+ *     purpose: "个人自查",
+ *     consent: true
+ *   })
+ * )
  */
 export const InquireSelfInput = Schema.Struct({
   tenantId: TenantId,
