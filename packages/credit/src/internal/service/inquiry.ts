@@ -57,6 +57,11 @@ const refusalReason = (error: ProofError): string | undefined =>
       ? `assertion.${error.reason}`
       : undefined
 
+/** What a command knows of an inquiry before it is recorded (`asOf`: the day the answer is as of). */
+export type LogInput = Omit<ConstructorParameters<typeof InquiryLog>[0], "inquirer" | "recordsShown"> & {
+  readonly asOf: LocalDate.LocalDate
+}
+
 export const newId = (prefix: string): Effect.Effect<string> =>
   Effect.sync(() => `${prefix}-${Crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`)
 
@@ -145,21 +150,16 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
     })
 
   /** Stores the inquiry and audits it (in the command's transaction). */
-  const record = (
-    actor: Actor.Actor,
-    log: Omit<ConstructorParameters<typeof InquiryLog>[0], "inquirer" | "recordsShown" | "purpose"> & {
-      readonly purpose: string
-    },
-    result: InquiryResult
-  ) =>
+  const record = (actor: Actor.Actor, log: LogInput, result: InquiryResult) =>
     Effect.gen(function* () {
+      const { asOf: _asOf, ...fields } = log
       const stored = new InquiryLog({
-        ...log,
+        ...fields,
         purpose: maskText(log.purpose),
         inquirer: Actor.label(actor),
         recordsShown: result.records.length
       })
-      yield* store.inquiries.insert(log.tenantId, stored).pipe(Effect.orDie)
+      yield* store.inquiries.insert(log.tenantId, stored).pipe(Effect.catchTag("DuplicateKey", Effect.die))
       yield* audit(deps, actor, log.tenantId, `inquiry.${log.channel}`, "Subject", log.subjectId ?? "none", {
         inquiryId: log.id,
         purpose: stored.purpose,
@@ -168,6 +168,60 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
       })
       return stored
     })
+
+  /** Answers an inquiry and records it (in the command's transaction). */
+  const respond = (actor: Actor.Actor, log: LogInput, subject: Subject | undefined, audience: Audience) =>
+    Effect.gen(function* () {
+      const result = yield* answer(log.tenantId, subject, log.asOf, audience, log.id)
+      yield* record(actor, log, result)
+      return result
+    })
+
+  /** The log of a self inquiry (or a self report). */
+  const selfLog = (
+    input: typeof InquireSelfInput.Type,
+    checked: {
+      readonly proven: Proven
+      readonly subject: Subject | undefined
+      readonly day: LocalDate.LocalDate
+      readonly id: string
+    },
+    at: Date
+  ): LogInput => ({
+    id: checked.id,
+    tenantId: input.tenantId,
+    subjectId: checked.subject?.id,
+    channel: "self",
+    purpose: input.purpose,
+    consent: input.consent,
+    verification: { method: checked.proven.method, reference: checked.proven.reference },
+    asOf: checked.day,
+    at
+  })
+
+  /** The log of an inquiry under an authorisation (third party or enterprise account). */
+  const authorisedLog = (
+    channel: "authorised" | "enterprise",
+    input: { readonly tenantId: TenantId; readonly purpose: string },
+    checked: {
+      readonly authorisation: Authorisation
+      readonly subject: Subject | undefined
+      readonly day: LocalDate.LocalDate
+      readonly id: string
+    },
+    at: Date
+  ): LogInput => ({
+    id: checked.id,
+    tenantId: input.tenantId,
+    subjectId: checked.subject?.id,
+    channel,
+    purpose: input.purpose,
+    consent: true,
+    verification: { method: "authorisation", reference: checked.authorisation.id },
+    authorisationId: checked.authorisation.id,
+    asOf: checked.day,
+    at
+  })
 
   /** The self inquiry's steps (shared with the self report). */
   const self = (actor: Actor.Actor, input: typeof InquireSelfInput.Type, command: string) =>
@@ -190,25 +244,7 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
           ctx.authorize(Permission.inquireSelf, { tenantId: input.tenantId }),
           self(actor, input, "inquireSelf")
         ),
-      body: (input, ctx, { proven, subject, day, id }) =>
-        Effect.gen(function* () {
-          const result = yield* answer(input.tenantId, subject, day, "subject", id)
-          yield* record(
-            actor,
-            {
-              id,
-              tenantId: input.tenantId,
-              subjectId: subject?.id,
-              channel: "self",
-              purpose: input.purpose,
-              consent: input.consent,
-              verification: { method: proven.method, reference: proven.reference },
-              at: ctx.now
-            },
-            result
-          )
-          return result
-        })
+      body: (input, ctx, checked) => respond(actor, selfLog(input, checked, ctx.now), checked.subject, "subject")
     })
 
   const grantAuthorisation = (actor: Actor.Actor, raw: unknown) =>
@@ -242,7 +278,9 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
             grantedAt: ctx.now,
             evidence: { method: proven.method, reference: proven.reference }
           })
-          yield* store.authorisations.insert(input.tenantId, authorisation).pipe(Effect.orDie)
+          yield* store.authorisations
+            .insert(input.tenantId, authorisation)
+            .pipe(Effect.catchTag("DuplicateKey", Effect.die))
           yield* audit(deps, actor, input.tenantId, "authorisation.granted", "Authorisation", id, {
             subjectId: subject.id,
             grantee: `${input.grantee.kind}:${input.grantee.id}`,
@@ -327,26 +365,8 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
           )
           return { authorisation, subject: subject.value, day, id: yield* newId("CX") }
         }),
-      body: (input, ctx, { authorisation, subject, day, id }) =>
-        Effect.gen(function* () {
-          const result = yield* answer(input.tenantId, subject, day, "authorised", id)
-          yield* record(
-            actor,
-            {
-              id,
-              tenantId: input.tenantId,
-              subjectId: subject.id,
-              channel: "authorised",
-              purpose: input.purpose,
-              consent: true,
-              verification: { method: "authorisation", reference: authorisation.id },
-              authorisationId: authorisation.id,
-              at: ctx.now
-            },
-            result
-          )
-          return result
-        })
+      body: (input, ctx, checked) =>
+        respond(actor, authorisedLog("authorised", input, checked, ctx.now), checked.subject, "authorised")
     })
 
   const inquireEnterprise = (actor: Actor.Actor, raw: unknown) =>
@@ -375,26 +395,8 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
           ).pipe(audited(actor, input.tenantId, "inquireEnterprise"))
           return { authorisation, subject, day, id: yield* newId("CX") }
         }),
-      body: (input, ctx, { authorisation, subject, day, id }) =>
-        Effect.gen(function* () {
-          const result = yield* answer(input.tenantId, subject, day, "subject", id)
-          yield* record(
-            actor,
-            {
-              id,
-              tenantId: input.tenantId,
-              subjectId: subject?.id,
-              channel: "enterprise",
-              purpose: input.purpose,
-              consent: input.consent,
-              verification: { method: "authorisation", reference: authorisation.id },
-              authorisationId: authorisation.id,
-              at: ctx.now
-            },
-            result
-          )
-          return result
-        })
+      body: (input, ctx, checked) =>
+        respond(actor, authorisedLog("enterprise", input, checked, ctx.now), checked.subject, "subject")
     })
 
   return {
@@ -404,6 +406,6 @@ export const make = (deps: Deps, verifiers: Verifiers) => {
     inquireAuthorised,
     inquireEnterprise,
     /** For the self report. */
-    internal: { self, answer, record }
+    internal: { self, answer, respond, record, selfLog }
   }
 }

@@ -73,16 +73,11 @@ export const make = (deps: Deps, inquiry: ReturnType<typeof InquiryService.make>
       })
     })
 
-  /** Builds the report, stores the inquiry that issued it (number and hash) and audits the issue. */
-  const issue = (
-    actor: Actor.Actor,
-    log: Parameters<typeof inquiry.internal.record>[1],
-    subject: Subject | undefined,
-    result: InquiryResult,
-    day: LocalDate.LocalDate
-  ) =>
+  /** Answers, builds the report, records the inquiry that issued it (number and hash) and audits the issue. */
+  const issue = (actor: Actor.Actor, log: InquiryService.LogInput, subject: Subject | undefined) =>
     Effect.gen(function* () {
-      const report = yield* build(log.tenantId, subject, result, log.purpose, day, log.at)
+      const result = yield* inquiry.internal.answer(log.tenantId, subject, log.asOf, "subject", log.id)
+      const report = yield* build(log.tenantId, subject, result, log.purpose, log.asOf, log.at)
       yield* inquiry.internal.record(actor, { ...log, report: { number: report.number, hash: report.hash } }, result)
       yield* audit(deps, actor, log.tenantId, "report.issued", "CreditReport", report.number, {
         subjectId: subject?.id ?? "none",
@@ -109,18 +104,21 @@ export const make = (deps: Deps, inquiry: ReturnType<typeof InquiryService.make>
         Effect.gen(function* () {
           const subject = (yield* load("Subject", input.subjectId, store.subjects.get(input.tenantId, input.subjectId)))
             .value
-          const result = yield* inquiry.internal.answer(input.tenantId, subject, day, "subject", id)
-          const log = {
-            id,
-            tenantId: input.tenantId,
-            subjectId: subject.id,
-            channel: "staff" as const,
-            purpose: input.purpose,
-            consent: false,
-            verification: { method: "permission" as const, reference: Permission.report },
-            at: ctx.now
-          }
-          return yield* issue(actor, log, subject, result, day)
+          return yield* issue(
+            actor,
+            {
+              id,
+              tenantId: input.tenantId,
+              subjectId: subject.id,
+              channel: "staff",
+              purpose: input.purpose,
+              consent: false,
+              verification: { method: "permission", reference: Permission.report },
+              asOf: day,
+              at: ctx.now
+            },
+            subject
+          )
         })
     })
 
@@ -137,21 +135,7 @@ export const make = (deps: Deps, inquiry: ReturnType<typeof InquiryService.make>
           ctx.authorize(Permission.inquireSelf, { tenantId: input.tenantId }),
           inquiry.internal.self(actor, input, "reportSelf")
         ),
-      body: (input, ctx, { proven, subject, day, id }) =>
-        Effect.gen(function* () {
-          const result = yield* inquiry.internal.answer(input.tenantId, subject, day, "subject", id)
-          const log = {
-            id,
-            tenantId: input.tenantId,
-            subjectId: subject?.id,
-            channel: "self" as const,
-            purpose: input.purpose,
-            consent: input.consent,
-            verification: { method: proven.method, reference: proven.reference },
-            at: ctx.now
-          }
-          return yield* issue(actor, log, subject, result, day)
-        })
+      body: (input, ctx, checked) => issue(actor, inquiry.internal.selfLog(input, checked, ctx.now), checked.subject)
     })
 
   /** Whether a number and hash belong to a report the platform issued (anyone may ask; nothing else is told). */
