@@ -262,7 +262,9 @@ for (const [name, layer, availability] of backends) {
             for (const bad of [
               { ...input, consent: false },
               { ...input, purpose: "" },
-              { ...input, proof: { method: "realName", name: "张三", residentId: "123" } }
+              { ...input, proof: { method: "realName", name: "张三", residentId: "123" } },
+              // a valid ID beside a bad name and consent: the message names fields, never the number
+              { ...input, consent: "yes", proof: { method: "realName", name: "", residentId: person } }
             ]) {
               const error = yield* Effect.flip(v(credits.inquireSelf(me, bad)))
               expect(error._tag).toBe("InvalidInput")
