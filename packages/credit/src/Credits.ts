@@ -141,7 +141,19 @@ const make = Effect.gen(function* () {
         from: "列入日期",
         until: "移出日期",
         measure: "奖惩措施",
-        takenOn: "实施日期"
+        takenOn: "实施日期",
+        // inquiry, reports and disclosure
+        proof: "实名核验",
+        assertion: "实名断言",
+        purpose: "查询用途",
+        consent: "本人同意",
+        grantee: "被授权方",
+        purposes: "授权用途",
+        expiresOn: "授权截止日期",
+        authorisationId: "授权编号",
+        number: "报告编号",
+        hash: "验证码",
+        query: "查询词"
       },
       // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
       ...services

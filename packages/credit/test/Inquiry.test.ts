@@ -270,6 +270,8 @@ for (const [name, layer, availability] of backends) {
               expect(error._tag).toBe("InvalidInput")
               expect(error.message).not.toContain(person)
             }
+            const noConsent = yield* Effect.flip(v(credits.inquireSelf(me, { ...input, consent: false })))
+            expect(noConsent.message).toContain("本人同意")
             // the public role cannot look others up under an authorisation
             expect(
               (yield* Effect.flip(
