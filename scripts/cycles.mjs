@@ -23,7 +23,7 @@ import ts from "typescript"
  */
 export const LAYERS = [
   { name: "kernel", packages: ["core"] },
-  { name: "adapters", packages: ["store-*", "notify-*"] },
+  { name: "adapters", packages: ["store-*", "notify-*", "identity-*"] },
   { name: "domains", packages: ["volunteers", "opinion", "opinion-analysis", "projects", "credit", "courses"] },
   { name: "surfaces", packages: ["sdk", "server", "cli"] }
 ]

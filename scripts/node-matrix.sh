@@ -21,7 +21,8 @@ majors=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
 cache=${GONGZHI_NODE_CACHE:-$HOME/.cache/gongzhi/node}
 mkdir -p "$cache"
-projects=(--project core --project store-sqlite --project notify-webhook --project notify-robot --project notify-email --project notify-sms)
+projects=(--project core --project store-sqlite --project notify-webhook --project notify-robot --project notify-email --project notify-sms
+  --project identity-partner)
 # The SIGKILL crash tests spawn child processes for minutes; they are reliability tests, run on Node 20 by the main suite.
 # The browser tests (*.browser.test.ts: printing to PDF in Chromium) need /usr/bin/chromium; they run on Node 20 in the main suite.
 excluded=(--exclude "**/crash.test.ts" --exclude "**/dispatcherCrash.test.ts" --exclude "**/*.browser.test.ts"

@@ -4,6 +4,7 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Logger, LogLevel } from "effect"
+import * as CreditInquiry from "./creditInquiry.js"
 import { runCreditRepair } from "./creditRepair.js"
 import * as CreditRun from "./creditRun.js"
 import { defaultOutDir, run } from "./district.js"
@@ -17,6 +18,7 @@ NodeRuntime.runMain(
     Effect.zipLeft(runProjects((line) => console.log(line), defaultOutDir)),
     Effect.zipLeft(CreditRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.zipLeft(runCreditRepair((line) => console.log(line))),
+    Effect.zipLeft(CreditInquiry.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.zipLeft(ServerRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.tap(() => Effect.sync(() => console.log(`\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`))),
     // the run prints what matters; the store's information logs (each migration applied) would drown it

@@ -219,6 +219,22 @@ export * as HolidayNotice from "./HolidayNotice.js"
 export * as HolidayNoticeStore from "./HolidayNoticeStore.js"
 
 /**
+ * Partner identity assertions (合作渠道实名断言): a partner app that has already verified a person or an
+ * organisation (a bank wallet such as 银联钱包) signs a short assertion — who, how strongly verified, when,
+ * a nonce — with a key the district issued to it; the platform checks it before answering.
+ *
+ * This is a port of its own rather than a shape of {@link IdentityVerifier}: that port asks a provider
+ * "does this name belong to this resident ID number?" and gets an answer back, while an assertion is a
+ * signed statement the caller brings along — there is no name to compare, the subject may be a unified
+ * social credit code, and the checks (signature, key rotation, freshness, replay) happen locally. Bending
+ * `IdentityVerifier` to carry a token would give every one of its adapters a mode they cannot serve.
+ * `@gongzhi/identity-partner` implements this port with Ed25519 keys.
+ *
+ * @since 0.3.0
+ */
+export * as IdentityAssertion from "./IdentityAssertion.js"
+
+/**
  * Real-name verification (实名核验): does this name belong to this resident ID number?
  *
  * `IdentityVerifier` is a port. Production implementations call a real service — a government

@@ -4,6 +4,8 @@
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
  * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken),
+ * 7 `credit_inquiries` (inquiries, with the number and hash of a credit report issued),
+ * 8 `credit_authorisations` (the authorisations third parties and enterprise accounts inquire under),
  * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请).
  *
  * @since 0.1.0
@@ -45,6 +47,29 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
         taken_on: { type: "text", length: 10 }
       },
       indexes: [["subject_id"], ["measure", "taken_on"]]
+    })
+  ]),
+  Migrations.migration(7, "create_credit_inquiries", [
+    Migrations.createTable({
+      table: "credit_inquiries",
+      columns: {
+        subject_id: { type: "text", length: 64 },
+        inquirer: { type: "text", length: 160 },
+        inquired_at: { type: "timestamp" },
+        report_number: { type: "text", length: 64 }
+      },
+      indexes: [["subject_id", "inquired_at"], ["inquirer"], ["report_number"]]
+    })
+  ]),
+  Migrations.migration(8, "create_credit_authorisations", [
+    Migrations.createTable({
+      table: "credit_authorisations",
+      columns: {
+        subject_id: { type: "text", length: 64 },
+        grantee_id: { type: "text", length: 96 },
+        state: { type: "text", length: 16 }
+      },
+      indexes: [["subject_id"], ["grantee_id", "state"]]
     })
   ]),
   Migrations.migration(9, "create_credit_objections", [

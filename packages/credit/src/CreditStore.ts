@@ -10,6 +10,7 @@ import type { SqlClient } from "@effect/sql"
 import * as Repository from "@gongzhi/core/Repository"
 import { Context, Effect, Layer } from "effect"
 import type { CreditRecord } from "./CreditRecord.js"
+import type { Authorisation, InquiryLog } from "./Inquiry.js"
 import * as Tables from "./internal/tables.js"
 import type { ListDecision } from "./ListDecision.js"
 import type { MeasureFeedback } from "./MeasureFeedback.js"
@@ -64,6 +65,9 @@ export interface CreditStoreShape {
   readonly objections: Repository.Repository<Objection>
   /** Credit repair applications (信用修复申请) and their decisions. */
   readonly repairs: Repository.Repository<RepairApplication>
+  /** Inquiries (信用查询记录, with the number and hash of a report issued) and authorisations (查询授权). */
+  readonly inquiries: Repository.Repository<InquiryLog>
+  readonly authorisations: Repository.Repository<Authorisation>
 }
 
 /**
@@ -91,7 +95,9 @@ export const make = <R>(
     listDecisions: build(Tables.listDecisions),
     measureFeedback: build(Tables.measureFeedback),
     objections: build(Tables.objections),
-    repairs: build(Tables.repairs)
+    repairs: build(Tables.repairs),
+    inquiries: build(Tables.inquiries),
+    authorisations: build(Tables.authorisations)
   })
 
 /**

@@ -14,6 +14,8 @@ import * as Authorization from "@gongzhi/core/Authorization"
 import * as Calendar from "@gongzhi/core/Calendar"
 import * as Command from "@gongzhi/core/Command"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
+import * as IdentityAssertion from "@gongzhi/core/IdentityAssertion"
+import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
 import { Context, Effect, Layer } from "effect"
@@ -21,13 +23,16 @@ import type { Catalogue } from "./Catalogue.js"
 import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
 import * as CreditStore from "./CreditStore.js"
+import * as DisclosureService from "./internal/service/disclosure.js"
 import * as FeedbackService from "./internal/service/feedback.js"
 import * as IngestService from "./internal/service/ingest.js"
+import * as InquiryService from "./internal/service/inquiry.js"
 import * as ListsService from "./internal/service/lists.js"
 import * as ObjectionsService from "./internal/service/objections.js"
 import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
 import * as RepairsService from "./internal/service/repairs.js"
+import * as ReportService from "./internal/service/report.js"
 import * as SubjectsService from "./internal/service/subjects.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
@@ -65,6 +70,8 @@ export interface CreditsOptions {
   readonly repairConditions?: ReadonlyArray<Repair.RepairCondition> | undefined
   /** The credit commitment (信用承诺书) text an applicant accepts (default `Repair.defaultCommitmentText`). */
   readonly commitmentText?: string | undefined
+  /** The platform named on credit reports (default 公共信用信息平台). */
+  readonly reportIssuer?: string | undefined
 }
 
 /**
@@ -89,6 +96,7 @@ export class CreditsConfig extends Context.Tag("@gongzhi/credit/CreditsConfig")<
     readonly objectionSlas: Objection.Slas
     readonly repairConditions: ReadonlyArray<Repair.RepairCondition>
     readonly commitmentText: string
+    readonly reportIssuer: string
   }
 >() {}
 
@@ -112,7 +120,8 @@ export const layerConfig = (options: CreditsOptions): Layer.Layer<CreditsConfig>
     measureRules: options.measureRules ?? Measure.sampleRules,
     objectionSlas: options.objectionSlas ?? Objection.defaultSlas,
     repairConditions: options.repairConditions ?? Repair.sampleConditions,
-    commitmentText: options.commitmentText ?? Repair.defaultCommitmentText
+    commitmentText: options.commitmentText ?? Repair.defaultCommitmentText,
+    reportIssuer: options.reportIssuer ?? "公共信用信息平台"
   })
 
 const make = Effect.gen(function* () {
@@ -155,7 +164,19 @@ const make = Effect.gen(function* () {
         listDecisionIds: "名单认定",
         evidence: "证明材料",
         commitmentText: "信用承诺书",
-        outcome: "核实结论"
+        outcome: "核实结论",
+        // inquiry, reports and disclosure
+        proof: "实名核验",
+        assertion: "实名断言",
+        purpose: "查询用途",
+        consent: "本人同意",
+        grantee: "被授权方",
+        purposes: "授权用途",
+        expiresOn: "授权截止日期",
+        authorisationId: "授权编号",
+        number: "报告编号",
+        hash: "验证码",
+        query: "查询词"
       },
       // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
       ...services
@@ -169,6 +190,14 @@ const make = Effect.gen(function* () {
   const feedback = FeedbackService.make(deps)
   const objections = ObjectionsService.make(deps)
   const repairs = RepairsService.make(deps)
+  // inquiry, reports and disclosure. The verifiers are read from the caller's context on each call
+  // (optional: a proof method whose verifier is absent is refused with InquiryRefused "NoVerifier").
+  const inquiry = InquiryService.make(deps, {
+    assertions: Effect.serviceOption(IdentityAssertion.IdentityAssertionVerifier),
+    realName: Effect.serviceOption(IdentityVerifier.IdentityVerifier)
+  })
+  const reports = ReportService.make(deps, inquiry)
+  const disclosure = DisclosureService.make(deps)
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -218,7 +247,24 @@ const make = Effect.gen(function* () {
     decideRepair: repairs.decideRepair,
     listRepairs: repairs.listRepairs,
     /** The job: records past their maximum display period are marked expired (idempotent). */
-    endDisplayAtMaximum: repairs.endDisplayAtMaximum
+    endDisplayAtMaximum: repairs.endDisplayAtMaximum,
+    /** 个人信用查询: the person, verified (partner assertion or real name), sees their own record, masked. */
+    inquireSelf: inquiry.inquireSelf,
+    /** A subject authorises a third party (person) or an account (organisation) to look it up. */
+    grantAuthorisation: inquiry.grantAuthorisation,
+    revokeAuthorisation: inquiry.revokeAuthorisation,
+    /** A third party looks a person up under that person's authorisation. */
+    inquireAuthorised: inquiry.inquireAuthorised,
+    /** An enterprise looks itself up with its USCC and an authorised account. */
+    inquireEnterprise: inquiry.inquireEnterprise,
+    /** 信用报告 of a subject (staff), and a person's own report (after verification). */
+    issueReport: reports.issueReport,
+    reportSelf: reports.reportSelf,
+    /** Whether a report number and hash belong to a report the platform issued. */
+    verifyReport: reports.verifyReport,
+    /** 双公示 search by name or USCC, and the red and black lists, for the portal. */
+    searchPublicity: disclosure.searchPublicity,
+    publicLists: disclosure.publicLists
   }
 })
 

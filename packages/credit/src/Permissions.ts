@@ -49,7 +49,13 @@ export const Permission = {
   /** Register a repair application for a subject. */
   repairApply: "credit.repair.apply",
   /** Decide a repair of the actor's own unit's findings (谁认定、谁修复; also needs to be a unit account). */
-  repairDecide: "credit.repair.decide"
+  repairDecide: "credit.repair.decide",
+  /** Look up one's own record (after real-name verification) or one's enterprise's (authorised account). */
+  inquireSelf: "credit.inquiry.self",
+  /** Look up a natural person under that person's recorded authorisation (a bank, an employer). */
+  inquireAuthorised: "credit.inquiry.authorised",
+  /** Issue a credit report (信用报告) of any subject. */
+  report: "credit.reports.issue"
 } as const
 
 /**
@@ -91,11 +97,12 @@ export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> =
     Permission.publicRead,
     Permission.objectionFile,
     Permission.objectionHandle,
-    Permission.repairApply
+    Permission.repairApply,
+    Permission.report
   ],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
-  [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead],
-  [Role.public]: [Permission.publicRead]
+  [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead, Permission.inquireAuthorised],
+  [Role.public]: [Permission.publicRead, Permission.inquireSelf]
 }
 
 /**

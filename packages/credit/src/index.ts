@@ -49,6 +49,8 @@ export * as CreditList from "./CreditList.js"
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
  * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken),
+ * 7 `credit_inquiries` (inquiries, with the number and hash of a credit report issued),
+ * 8 `credit_authorisations` (the authorisations third parties and enterprise accounts inquire under),
  * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请).
  *
  * @since 0.1.0
@@ -79,6 +81,19 @@ export * as CreditNotifications from "./CreditNotifications.js"
  * @since 0.1.0
  */
 export * as CreditRecord from "./CreditRecord.js"
+
+/**
+ * Credit reports (信用报告) of a subject, as data and as a printable A4 HTML page. Sections: basic
+ * information, records by class within their display windows (a record under objection marked 异议处理中),
+ * lists in force, the grade with its explanation, and repairs (only that a record of a type was repaired:
+ * repaired records are never shown). Each report has a number (`XYBG-<district>-<yyyymmdd>-<10 hex>`) and a
+ * verification hash — the SHA-256 of the canonical JSON of everything else — which the platform keeps with
+ * the number, so that `Credits.verifyReport` tells whether a number and hash belong to a report it issued,
+ * and {@link hashOf} shows whether a report's content was changed. Personal data is masked as in inquiries.
+ *
+ * @since 0.3.0
+ */
+export * as CreditReport from "./CreditReport.js"
 
 /**
  * The display and repair periods of failing information (失信信息公示期与修复), as pure functions over
@@ -123,6 +138,18 @@ export * as CreditStore from "./CreditStore.js"
 export * as Credits from "./Credits.js"
 
 /**
+ * Public disclosure for the portal (信用信息公示): 双公示 search — administrative licences and penalties of
+ * a subject found by unified social credit code or by name, only record types the catalogue marks public
+ * and 双公示, within their display windows and in use (a record under objection marked 异议处理中) — and the
+ * red and black lists (守信激励名单, 严重失信主体名单, 经营异常名录): approved list entries in force. Both are paged.
+ * Natural persons appear with masked names and ID numbers only; a name search finds organisations and
+ * individual businesses (persons are found by no name).
+ *
+ * @since 0.3.0
+ */
+export * as Disclosure from "./Disclosure.js"
+
+/**
  * Ingestion of batches from source units (信用信息报送): CSV, XLSX and JSON go through one path —
  * {@link read} turns any of them into rows keyed by column, {@link check} validates every row against
  * the catalogue in force (closed list), the unit's allowed record types, the subject's identifier and
@@ -136,6 +163,20 @@ export * as Credits from "./Credits.js"
  * @since 0.1.0
  */
 export * as Ingestion from "./Ingestion.js"
+
+/**
+ * Credit inquiry (信用查询): a person looks up their own credit information after real-name verification
+ * (a partner app's signed assertion — core `IdentityAssertionVerifier` — or core `IdentityVerifier`), with
+ * the purpose and consent recorded; a third party looks up a natural person only with that person's
+ * recorded authorisation (授权: grantee, purposes, expiry, revocable); an enterprise looks itself up with its
+ * unified social credit code and an account it authorised. Every inquiry is audited and stored
+ * (`InquiryLog`). Results are masked (resident ID as `1***************2X`, names as `张*`, ID and mobile
+ * numbers inside texts) and hold only records in use and within their display window; a record under
+ * objection carries the mark 异议处理中.
+ *
+ * @since 0.3.0
+ */
+export * as Inquiry from "./Inquiry.js"
 
 /**
  * List entries by decision (认定名单): a subject put on the red list, the serious-dishonesty list or the

@@ -35,7 +35,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.objectionHandle]: true,
       [P.objectionVerify]: true,
       [P.repairApply]: true,
-      [P.repairDecide]: true
+      [P.repairDecide]: true,
+      // inquiry and reports
+      [P.inquireSelf]: true,
+      [P.inquireAuthorised]: true,
+      [P.report]: true
     }
   ],
   [
@@ -57,7 +61,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.objectionHandle]: false,
       [P.objectionVerify]: true,
       [P.repairApply]: false,
-      [P.repairDecide]: true
+      [P.repairDecide]: true,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: false,
+      [P.report]: false
     }
   ],
   [
@@ -79,7 +87,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.objectionHandle]: true,
       [P.objectionVerify]: false,
       [P.repairApply]: true,
-      [P.repairDecide]: false
+      [P.repairDecide]: false,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: false,
+      [P.report]: true
     }
   ],
   [
@@ -101,7 +113,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.objectionHandle]: false,
       [P.objectionVerify]: false,
       [P.repairApply]: false,
-      [P.repairDecide]: false
+      [P.repairDecide]: false,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: false,
+      [P.report]: false
     }
   ],
   [
@@ -123,7 +139,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.objectionHandle]: false,
       [P.objectionVerify]: false,
       [P.repairApply]: false,
-      [P.repairDecide]: false
+      [P.repairDecide]: false,
+      // inquiry and reports
+      [P.inquireSelf]: false,
+      [P.inquireAuthorised]: true,
+      [P.report]: false
     }
   ],
   [
@@ -145,7 +165,11 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.objectionHandle]: false,
       [P.objectionVerify]: false,
       [P.repairApply]: false,
-      [P.repairDecide]: false
+      [P.repairDecide]: false,
+      // inquiry and reports
+      [P.inquireSelf]: true,
+      [P.inquireAuthorised]: false,
+      [P.report]: false
     }
   ]
 ]

@@ -170,7 +170,17 @@ describe("createGongzhi", () => {
     )
     try {
       expect(Object.keys(gz).sort()).toEqual(
-        ["close", "config", "credit", "opinion", "projects", "roster", "run", "volunteerStatistics", "volunteers"].sort()
+        [
+          "close",
+          "config",
+          "credit",
+          "opinion",
+          "projects",
+          "roster",
+          "run",
+          "volunteerStatistics",
+          "volunteers"
+        ].sort()
       )
     } finally {
       await gz.close()

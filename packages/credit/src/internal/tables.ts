@@ -2,6 +2,7 @@ import * as Repository from "@gongzhi/core/Repository"
 import { Schema } from "effect"
 import { ListKind } from "../CreditList.js"
 import { CreditRecord } from "../CreditRecord.js"
+import { Authorisation, InquiryLog } from "../Inquiry.js"
 import { ListDecision } from "../ListDecision.js"
 import { MeasureFeedback } from "../MeasureFeedback.js"
 import { Objection } from "../Objection.js"
@@ -151,6 +152,37 @@ export const repairs = Repository.define({
   indexes: [["subject_id"], ["source_unit_id", "state"]]
 })
 
+// --- inquiry, authorisations and reports (migrations 7 and 8) ---
+
+export const inquiries = Repository.define({
+  entity: "InquiryLog",
+  table: "credit_inquiries",
+  schema: InquiryLog,
+  id: (q) => q.id,
+  columns: {
+    subject_id: { type: "text", get: (q) => q.subjectId ?? null, length: ID },
+    inquirer: { type: "text", get: (q) => q.inquirer, length: 160 },
+    inquired_at: { type: "timestamp", get: (q) => q.at },
+    report_number: { type: "text", get: (q) => q.report?.number ?? null, length: 64 }
+  },
+  indexes: [["subject_id", "inquired_at"], ["inquirer"], ["report_number"]]
+})
+
+export const authorisations = Repository.define({
+  entity: "Authorisation",
+  table: "credit_authorisations",
+  schema: Authorisation,
+  id: (a) => a.id,
+  columns: {
+    subject_id: { type: "text", get: (a) => a.subjectId, length: ID },
+    grantee_id: { type: "text", get: (a) => `${a.grantee.kind}:${a.grantee.id}`, length: 96 },
+    state: { type: "text", get: (a) => a.state, length: 16 }
+  },
+  indexes: [["subject_id"], ["grantee_id", "state"]]
+})
+
+// --- end inquiry, authorisations and reports ---
+
 /** The tables of the first release (migrations 1–4, each created from its definition). */
 export const initial: ReadonlyArray<Repository.Definition<any, any>> = [subjects, records, evaluations, batches]
 
@@ -158,6 +190,8 @@ export const initial: ReadonlyArray<Repository.Definition<any, any>> = [subjects
 export const added: ReadonlyArray<Repository.Definition<any, any>> = [
   listDecisions,
   measureFeedback,
+  inquiries,
+  authorisations,
   objections,
   repairs
 ]

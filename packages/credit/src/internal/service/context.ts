@@ -38,6 +38,7 @@ export interface Settings {
   readonly objectionSlas: Slas
   readonly repairConditions: ReadonlyArray<RepairCondition>
   readonly commitmentText: string
+  readonly reportIssuer: string
 }
 
 /** Everything a command needs, resolved once when the service is built. */
