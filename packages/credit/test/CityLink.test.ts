@@ -4,55 +4,19 @@ import * as CityLink from "../src/CityLink.js"
 import * as FakeCity from "../src/testing/city.js"
 import {
   admin,
+  assertConverged,
   districtSnapshot,
-  httpTo,
-  linkOn,
-  memoryBase,
+  publishCityRecords,
   repairRecord,
   seedDistrict,
   sortedEntries,
   staff,
   TENANT,
-  TOKEN
+  TOKEN,
+  withCity
 } from "./cityHelpers.js"
 
 const sync = Effect.flatMap(CityLink.CityLink, (link) => link.sync(admin, { tenantId: TENANT, batchSize: 2 }))
-
-/** A fake city, the district in memory, and the link between them over HTTP. */
-const withCity = <A, E>(
-  body: (
-    city: FakeCity.FakeCity
-  ) => Effect.Effect<
-    A,
-    E,
-    CityLink.CityLink | import("../src/CityLinkStore.js").CityLinkStore | import("../src/CreditStore.js").CreditStore
-  >,
-  token = TOKEN
-) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const city = yield* FakeCity.make({ token: TOKEN, slowMillis: 300 })
-      return yield* body(city).pipe(Effect.provide(linkOn(memoryBase, httpTo(city, token))))
-    })
-  )
-
-const publishCityRecords = (city: FakeCity.FakeCity) => {
-  city.publish(TENANT, {
-    key: "record:4403:SZSCJG:C1",
-    findingUnit: "SZSCJG",
-    body: { recordType: "ADMIN_PENALTY", n: 1 }
-  })
-  city.publish(TENANT, { key: "record:4403:SZSWJ:C2", findingUnit: "SZSWJ", body: { recordType: "TAX_ARREARS", n: 1 } })
-}
-
-/** Both sides hold the same: the city has the district's latest texts, the district the city's latest versions. */
-const assertConverged = (city: FakeCity.FakeCity) =>
-  Effect.gen(function* () {
-    const district = yield* districtSnapshot
-    assert.deepStrictEqual(sortedEntries(city.districtRecords(TENANT)), sortedEntries(district.out))
-    assert.isTrue(district.allAcked, "every queued version is acknowledged")
-    assert.deepStrictEqual(sortedEntries(district.in), sortedEntries(city.published(TENANT)))
-  })
 
 describe("CityLink over HTTP (memory store)", () => {
   it.live(
@@ -195,7 +159,7 @@ describe("CityLink over HTTP (memory store)", () => {
           }
           assert.strictEqual(city.requests(), 1)
         }),
-      "not-the-token"
+      { token: "not-the-token" }
     )
   )
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { NodeHttpClient } from "@effect/platform-node"
 import type { SqlClient } from "@effect/sql"
+import { assert } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Outbox from "@gongzhi/core/Outbox"
@@ -15,7 +16,7 @@ import { CreditRecord } from "../src/CreditRecord.js"
 import * as CreditStore from "../src/CreditStore.js"
 import { ListDecision } from "../src/ListDecision.js"
 import { Role } from "../src/Permissions.js"
-import type * as FakeCity from "../src/testing/city.js"
+import * as FakeCity from "../src/testing/city.js"
 import { samples } from "../src/testing.js"
 import { record } from "./fixtures.js"
 
@@ -52,15 +53,24 @@ export const httpTo = (city: FakeCity.FakeCity, token = TOKEN): Layer.Layer<City
 
 type Base = CreditStore.CreditStore | Transactor.Transactor | Outbox.Outbox | AuditLog.AuditLog
 
-/** The city link over a base and an adapter. */
-export const linkOn = <E>(
-  base: Layer.Layer<Base, E>,
-  port: Layer.Layer<CitySync, never>,
-  sql?: Layer.Layer<SqlClient.SqlClient>
-) =>
-  (sql === undefined ? CityLink.layerMemory : CityLink.layerSql.pipe(Layer.provide(sql))).pipe(
+/** The city link over a base (memory or SQL) and an adapter. */
+export const linkOn = <E>(base: Layer.Layer<Base, E>, port: Layer.Layer<CitySync>, kind: "memory" | "sql" = "memory") =>
+  (kind === "memory" ? CityLink.layerMemory : (CityLink.layerSql as typeof CityLink.layerMemory)).pipe(
     Layer.provide(port),
     Layer.provideMerge(base)
+  )
+
+/** A fake city on 127.0.0.1, the district on `base`, and the link between them over HTTP. */
+export const withCity = <A, E, E2>(
+  body: (city: FakeCity.FakeCity) => Effect.Effect<A, E, CityLink.CityLink | CityLinkStore.CityLinkStore | Base>,
+  options: { readonly base?: Layer.Layer<Base, E2>; readonly kind?: "memory" | "sql"; readonly token?: string } = {}
+) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const city = yield* FakeCity.make({ token: TOKEN, slowMillis: 300 })
+      const layer = linkOn(options.base ?? memoryBase, httpTo(city, options.token), options.kind)
+      return yield* body(city).pipe(Effect.provide(layer))
+    })
   )
 
 /** The district's records: three from unit U, and a decided list entry (a pending one stays home). */
@@ -93,3 +103,21 @@ export const districtSnapshot = Effect.gen(function* () {
 })
 
 export const sortedEntries = (map: ReadonlyMap<string, string>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1))
+
+export const publishCityRecords = (city: FakeCity.FakeCity) => {
+  city.publish(TENANT, {
+    key: "record:4403:SZSCJG:C1",
+    findingUnit: "SZSCJG",
+    body: { recordType: "ADMIN_PENALTY", n: 1 }
+  })
+  city.publish(TENANT, { key: "record:4403:SZSWJ:C2", findingUnit: "SZSWJ", body: { recordType: "TAX_ARREARS", n: 1 } })
+}
+
+/** Both sides hold the same: the city has the district's latest texts, the district the city's latest versions. */
+export const assertConverged = (city: FakeCity.FakeCity) =>
+  Effect.gen(function* () {
+    const district = yield* districtSnapshot
+    assert.deepStrictEqual(sortedEntries(city.districtRecords(TENANT)), sortedEntries(district.out))
+    assert.isTrue(district.allAcked, "every queued version is acknowledged")
+    assert.deepStrictEqual(sortedEntries(district.in), sortedEntries(city.published(TENANT)))
+  })
