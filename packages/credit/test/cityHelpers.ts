@@ -51,7 +51,10 @@ export const httpTo = (city: FakeCity.FakeCity, token = TOKEN): Layer.Layer<City
     backoff: "5 millis"
   }).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.orDie)
 
-type Base = CreditStore.CreditStore | Transactor.Transactor | Outbox.Outbox | AuditLog.AuditLog
+export type Base = CreditStore.CreditStore | Transactor.Transactor | Outbox.Outbox | AuditLog.AuditLog
+
+/** Everything a test program of the link may use. */
+export type LinkServices = CityLink.CityLink | CityLinkStore.CityLinkStore | Base
 
 /** The city link over a base (memory or SQL) and an adapter. */
 export const linkOn = <E>(base: Layer.Layer<Base, E>, port: Layer.Layer<CitySync>, kind: "memory" | "sql" = "memory") =>
@@ -62,7 +65,7 @@ export const linkOn = <E>(base: Layer.Layer<Base, E>, port: Layer.Layer<CitySync
 
 /** A fake city on 127.0.0.1, the district on `base`, and the link between them over HTTP. */
 export const withCity = <A, E, E2>(
-  body: (city: FakeCity.FakeCity) => Effect.Effect<A, E, CityLink.CityLink | CityLinkStore.CityLinkStore | Base>,
+  body: (city: FakeCity.FakeCity) => Effect.Effect<A, E, LinkServices>,
   options: { readonly base?: Layer.Layer<Base, E2>; readonly kind?: "memory" | "sql"; readonly token?: string } = {}
 ) =>
   Effect.scoped(
