@@ -21,12 +21,12 @@
  */
 import type { SqlClient } from "@effect/sql"
 import type * as Actor from "@gongzhi/core/Actor"
-import * as AuditLog from "@gongzhi/core/AuditLog"
+import type * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
 import * as Command from "@gongzhi/core/Command"
-import * as Outbox from "@gongzhi/core/Outbox"
+import type * as Outbox from "@gongzhi/core/Outbox"
 import { TenantId } from "@gongzhi/core/Tenant"
-import * as Transactor from "@gongzhi/core/Transactor"
+import type * as Transactor from "@gongzhi/core/Transactor"
 import { Effect, Layer, Schema } from "effect"
 import * as CityLinkStore from "./CityLinkStore.js"
 import { CitySync } from "./CitySync.js"
@@ -115,17 +115,10 @@ const ListInput = Schema.Struct({
 })
 
 const make = Effect.gen(function* () {
-  const services = {
-    transactor: yield* Transactor.Transactor,
-    outbox: yield* Outbox.Outbox,
-    auditLog: yield* AuditLog.AuditLog,
-    authorization: yield* Authorization.Authorization
-  }
-  const runner = Command.make({
+  const runner = yield* Command.makeFromContext({
     domain: "CityLink",
     auditPrefix: "credit.",
-    labels: { tenantId: "区县（租户）", batchSize: "每批条数", maxPages: "最多页数" },
-    ...services
+    labels: { tenantId: "区县（租户）", batchSize: "每批条数", maxPages: "最多页数" }
   })
   const store = yield* CityLinkStore.CityLinkStore
   const port = yield* CitySync

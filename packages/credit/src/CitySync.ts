@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
+import * as CanonicalJson from "@gongzhi/core/CanonicalJson"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Context, type Effect, Schema } from "effect"
 
@@ -193,27 +194,6 @@ export interface CitySyncShape {
 export class CitySync extends Context.Tag("@gongzhi/credit/CitySync")<CitySync, CitySyncShape>() {}
 
 /**
- * JSON with object keys sorted at every level (equal values always give the same text).
- *
- * @since 0.1.0
- * @category utils
- */
-export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value)
-    return text === undefined ? "null" : text
-  }
-  if (value instanceof Date) return JSON.stringify(value.toISOString())
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  const record = value as Record<string, unknown>
-  const entries = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-  return `{${entries.join(",")}}`
-}
-
-/**
  * SHA-256 (hex) of a text.
  *
  * @since 0.1.0
@@ -222,7 +202,7 @@ export const canonicalJson = (value: unknown): string => {
 export const sha256 = (text: string | Uint8Array): string => createHash("sha256").update(text).digest("hex")
 
 /**
- * The fingerprint of a message body: SHA-256 of its canonical JSON.
+ * The fingerprint of a message body: SHA-256 of its canonical JSON (`@gongzhi/core/CanonicalJson`).
  *
  * @since 0.1.0
  * @category utils
@@ -235,7 +215,7 @@ export const sha256 = (text: string | Uint8Array): string => createHash("sha256"
  *   version: 1, hash: CitySync.hashBody(body), body
  * }
  */
-export const hashBody = (body: Readonly<Record<string, unknown>>): string => sha256(canonicalJson(body))
+export const hashBody = (body: Readonly<Record<string, unknown>>): string => sha256(CanonicalJson.stringify(body))
 
 /**
  * Decodes and checks one message as received (shape and fingerprint); `undefined` when it is not one.
