@@ -26,7 +26,10 @@ describe("CityLink over HTTP (memory store)", () => {
         Effect.gen(function* () {
           yield* seedDistrict
           publishCityRecords(city)
-          const first = yield* sync
+          const phases: Array<string> = []
+          const first = yield* Effect.flatMap(CityLink.CityLink, (link) =>
+            link.sync(admin, { tenantId: TENANT, batchSize: 2 }, (p) => phases.push(`${p.phase} ${p.counts.pushed}`))
+          )
           assert.include(first, {
             pushed: 4,
             pulled: 2,
@@ -35,6 +38,7 @@ describe("CityLink over HTTP (memory store)", () => {
             conflictsResolved: 0,
             refused: 0
           })
+          assert.deepStrictEqual(phases, ["pull 0", "enqueue 0", "push 2", "push 4"], "progress after each page")
           assert.strictEqual(
             city.districtRecords(TENANT).size,
             4,
