@@ -149,6 +149,20 @@ describe("CityLink over HTTP (memory store)", () => {
     )
   )
 
+  it.live("two rounds at once neither fail each other nor apply anything twice", () =>
+    withCity((city) =>
+      Effect.gen(function* () {
+        yield* seedDistrict
+        publishCityRecords(city)
+        const [a, b] = yield* Effect.all([sync, sync], { concurrency: 2 })
+        assert.strictEqual(a.pulled + b.pulled, 2)
+        assert.strictEqual(a.pushed + b.pushed, 4)
+        assert.strictEqual(city.applied(), 4)
+        yield* assertConverged(city)
+      })
+    )
+  )
+
   it.live("a wrong token is rejected at once (no retry) and the message carries no token", () =>
     withCity(
       (city) =>

@@ -1,9 +1,9 @@
 import type * as Command from "@gongzhi/core/Command"
 import type { Page } from "@gongzhi/core/Page"
 import type { Repository, Versioned } from "@gongzhi/core/Repository"
-import type { StorageError } from "@gongzhi/core/StorageError"
+import { DuplicateKey, StorageError, VersionConflict } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option, Schedule, Schema } from "effect"
 import { type CityMessage, type CitySyncShape, checkMessage, hashBody, sha256 } from "../../CitySync.js"
 import { CreditRecord } from "../../CreditRecord.js"
 import type { CreditStoreShape } from "../../CreditStore.js"
@@ -114,7 +114,29 @@ const newEntry = (direction: "out" | "in", message: Omit<CityMessage, "version">
   })
 
 export const makeSync = (deps: SyncDeps) => {
-  const { entries, states, port, runner } = deps
+  const { entries, states, port } = deps
+
+  /**
+   * A step in a transaction retried on conflicts; a key inserted meanwhile by a concurrent round is a
+   * conflict too, so the retry reads it, and a transaction the database rolled back as a deadlock
+   * victim (a retryable storage error) runs again: two rounds at once never fail each other.
+   */
+  const transact = <A, E, R>(body: Effect.Effect<A, E, R>) =>
+    deps.runner
+      .transact(
+        Effect.mapError(body, (error): Exclude<E, DuplicateKey> | VersionConflict =>
+          error instanceof DuplicateKey
+            ? new VersionConflict({ entity: error.entity, id: error.key, expectedVersion: 0 })
+            : (error as Exclude<E, DuplicateKey>)
+        )
+      )
+      .pipe(
+        Effect.retry({
+          schedule: Schedule.jittered(Schedule.exponential("10 millis")),
+          times: 5,
+          while: (error) => error instanceof StorageError && error.retryable
+        })
+      )
 
   const loadState = (tenantId: TenantId) =>
     Effect.map(
@@ -188,7 +210,7 @@ export const makeSync = (deps: SyncDeps) => {
           ...(cursor === undefined ? {} : { after: cursor })
         })
         const now = new Date(yield* Effect.clockWith((clock) => clock.currentTimeMillis))
-        const local = yield* runner.transact(
+        const local = yield* transact(
           Effect.gen(function* () {
             const local = zeroCounts()
             // re-read inside the transaction: a concurrent round may have moved the cursor
@@ -227,7 +249,7 @@ export const makeSync = (deps: SyncDeps) => {
         const messages = toMessages(page.items.map((v) => v.value))
         if (messages.length > 0) {
           const now = new Date(yield* Effect.clockWith((clock) => clock.currentTimeMillis))
-          const local = yield* runner.transact(
+          const local = yield* transact(
             Effect.gen(function* () {
               const local = zeroCounts()
               const ids = messages.map((m) => `out:${m.key}`)
@@ -264,7 +286,7 @@ export const makeSync = (deps: SyncDeps) => {
         const idempotencyKey = `d${tenantId}-${sha256(messages.map((m) => `${m.key}@${m.version}`).join("\n")).slice(0, 48)}`
         yield* port.push({ tenantId, idempotencyKey, messages })
         const now = new Date(yield* Effect.clockWith((clock) => clock.currentTimeMillis))
-        const local = yield* runner.transact(
+        const local = yield* transact(
           Effect.gen(function* () {
             const local = zeroCounts()
             const ids = pending.map((v) => v.value.id)
@@ -317,7 +339,7 @@ export const makeSync = (deps: SyncDeps) => {
       yield* report("enqueue")
       yield* push(tenantId, batchSize, maxPages, counts, report)
       const now = new Date(yield* Effect.clockWith((clock) => clock.currentTimeMillis))
-      const cursor = yield* runner.transact(
+      const cursor = yield* transact(
         Effect.gen(function* () {
           const current = yield* loadState(tenantId)
           yield* saveState(
