@@ -163,6 +163,40 @@ describe("CityLink over HTTP (memory store)", () => {
     )
   )
 
+  it.live("a round that fails half-way keeps what the city acknowledged; the next pushes only the rest", () =>
+    withCity((city) =>
+      Effect.gen(function* () {
+        yield* seedDistrict
+        // the pull and the first batch of two go through, then the city is down
+        city.schedule = (n) => (n < 2 ? "none" : "down")
+        const failed = yield* Effect.either(sync)
+        assert.isTrue(Either.isLeft(failed))
+        const link = yield* CityLink.CityLink
+        assert.include(yield* link.status(admin, { tenantId: TENANT }), { acknowledged: 2, pending: 2 })
+        city.schedule = () => "none"
+        const round = yield* sync
+        assert.include(round, { pushed: 2, enqueued: 0 })
+        assert.strictEqual(city.applied(), 4)
+        yield* assertConverged(city)
+      })
+    )
+  )
+
+  it.live("a round reads at most maxPages pages; the next continues from the stored cursor", () =>
+    withCity((city) =>
+      Effect.gen(function* () {
+        for (let n = 1; n <= 5; n++)
+          city.publish(TENANT, { key: `record:4403:SZSCJG:C${n}`, findingUnit: "SZSCJG", body: { n } })
+        const link = yield* CityLink.CityLink
+        const first = yield* link.sync(admin, { tenantId: TENANT, batchSize: 1, maxPages: 2 })
+        assert.include(first, { pulled: 2, cursor: "2" })
+        const second = yield* link.sync(admin, { tenantId: TENANT, batchSize: 2 })
+        assert.include(second, { pulled: 3, skippedDuplicates: 0, cursor: "5" })
+        yield* assertConverged(city)
+      })
+    )
+  )
+
   it.live("a wrong token is rejected at once (no retry) and the message carries no token", () =>
     withCity(
       (city) =>
