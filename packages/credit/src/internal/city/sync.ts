@@ -262,8 +262,9 @@ export const makeSync = (deps: SyncDeps) => {
                   yield* entries.insert(tenantId, newEntry("out", message, 1, now))
                   local.enqueued++
                 } else if (old.value.hash !== message.hash) {
-                  const version = old.value.state === "pending" ? old.value.version : old.value.version + 1
-                  yield* entries.update(tenantId, newEntry("out", message, version, now), old.version)
+                  // a new text is a new version, even while the last one is pending: that one may have
+                  // reached the city already (its answer lost), and one version never carries two texts
+                  yield* entries.update(tenantId, newEntry("out", message, old.value.version + 1, now), old.version)
                   local.enqueued++
                 }
               }
@@ -283,7 +284,8 @@ export const makeSync = (deps: SyncDeps) => {
         const pending = yield* entries.find(tenantId, { direction: "out", state: "pending" }, batchSize)
         if (pending.length === 0) return
         const messages = pending.map((v) => toMessage(v.value))
-        const idempotencyKey = `d${tenantId}-${sha256(messages.map((m) => `${m.key}@${m.version}`).join("\n")).slice(0, 48)}`
+        // the batch's name: its keys, versions and texts, so a batch sent again is the same batch
+        const idempotencyKey = `d${tenantId}-${sha256(messages.map((m) => `${m.key}@${m.version}:${m.hash}`).join("\n")).slice(0, 48)}`
         yield* port.push({ tenantId, idempotencyKey, messages })
         const now = new Date(yield* Effect.clockWith((clock) => clock.currentTimeMillis))
         const local = yield* transact(
