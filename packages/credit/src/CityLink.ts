@@ -31,7 +31,7 @@ import { Effect, Layer, Schema } from "effect"
 import * as CityLinkStore from "./CityLinkStore.js"
 import { CitySync } from "./CitySync.js"
 import * as CreditStore from "./CreditStore.js"
-import { makeSync, type Progress } from "./internal/city/sync.js"
+import { makeSync } from "./internal/city/sync.js"
 import { Permission as CreditPermission, defaultRolePermissions } from "./Permissions.js"
 
 /**
@@ -87,7 +87,12 @@ export interface SyncSummary {
  * @since 0.1.0
  * @category models
  */
-export type SyncProgress = Progress
+export interface SyncProgress {
+  /** The step that just committed a page: pulling, queueing (once), pushing. */
+  readonly phase: "pull" | "enqueue" | "push"
+  /** The counts so far in this round. */
+  readonly counts: Omit<SyncSummary, "cursor">
+}
 
 /**
  * The state of the exchange.
