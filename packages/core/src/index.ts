@@ -86,6 +86,15 @@ export * as Authorization from "./Authorization.js"
 export * as Calendar from "./Calendar.js"
 
 /**
+ * Canonical JSON: object keys sorted at every level, `undefined` members dropped, dates as ISO
+ * strings, so that equal values always serialise to the same text. Hash it to fingerprint a value
+ * (audit entries, messages exchanged with other platforms).
+ *
+ * @since 0.2.0
+ */
+export * as CanonicalJson from "./CanonicalJson.js"
+
+/**
  * Commands (命令): the one way a domain service changes or reads its data. A command runner decodes
  * the input once (after bounding its size, so a hostile payload fails as {@link InvalidInput}
  * instead of exhausting the stack), takes `now` from `Clock`, checks the input's tenant against the

@@ -6,12 +6,14 @@
  * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken),
  * 7 `credit_inquiries` (inquiries, with the number and hash of a credit report issued),
  * 8 `credit_authorisations` (the authorisations third parties and enterprise accounts inquire under),
- * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请).
+ * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请),
+ * 13 `credit_city_messages` and 14 `credit_city_state` (the city link: queue, mirror and cursor).
  *
  * @since 0.1.0
  */
 import * as Migrations from "@gongzhi/core/Migrations"
 import * as Repository from "@gongzhi/core/Repository"
+import * as CityTables from "./internal/city/tables.js"
 import * as Tables from "./internal/tables.js"
 
 /**
@@ -94,7 +96,20 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
       },
       indexes: [["subject_id"], ["source_unit_id", "state"]]
     })
-  ])
+  ]),
+  // the city link (市区联动): 13 the outbound queue and inbound mirror, 14 the exchange cursor
+  Migrations.migration(13, "create_credit_city_messages", [
+    Migrations.createTable({
+      table: "credit_city_messages",
+      columns: {
+        direction: { type: "text", length: 3 },
+        state: { type: "text", length: 8 },
+        kind: { type: "text", length: 8 }
+      },
+      indexes: [["direction", "state"], ["kind"]]
+    })
+  ]),
+  Migrations.migration(14, "create_credit_city_state", [Migrations.createTable({ table: "credit_city_state" })])
 ])
 
 /**
@@ -104,4 +119,4 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
  * @category constructors
  */
 export const ddl = (dialect: "sqlite" | "pg" | "mysql"): ReadonlyArray<string> =>
-  Tables.all.flatMap((definition) => Repository.ddl(definition, dialect))
+  [...Tables.all, ...CityTables.all].flatMap((definition) => Repository.ddl(definition, dialect))

@@ -15,6 +15,97 @@
 export * as Catalogue from "./Catalogue.js"
 
 /**
+ * The city link service (市区联动): one `sync` round exchanges the district's credit information with
+ * the city platform through the `CitySync` port, idempotently on both sides.
+ *
+ * A round (1) pulls what the city published after the stored cursor, page by page, and ingests it —
+ * each page and the cursor after it commit together, so a page received twice, or messages repeated
+ * or reordered within and across pages, change nothing twice; (2) queues every district record and
+ * decided list entry whose text changed since it was last queued (`credit_city_messages`, one row per
+ * key with its version); (3) pushes the queue in batches named by an idempotency key and marks each
+ * version acknowledged only after the city's receipt. A round that fails (city down, slow, a refused
+ * file) keeps what it committed; the next round continues from there.
+ *
+ * Conflicts follow 「发现/认定单位的版本为准」 (the finding or deciding unit's version prevails): a record
+ * found (or a list entry decided) by a district unit keeps the district's version — when the city sends
+ * a different text of it, the district's version is queued again and pushed; a record the city found
+ * keeps the city's version — the district stores the highest version the city sent (two texts of one
+ * version: the greater fingerprint, so the outcome never depends on the order of arrival) and never
+ * edits it. Records of other districts relayed by the city follow the same rule as the city's own.
+ *
+ * @since 0.1.0
+ */
+export * as CityLink from "./CityLink.js"
+
+/**
+ * The repository port of the city link (市区联动): the messages the district exchanges with the city
+ * (`credit_city_messages`: the outbound queue, each key `pending` until the city acknowledged its
+ * version, and the inbound mirror of what the city sent) and the district's position in the exchange
+ * (`credit_city_state`: the pull cursor). `layerMemory` is the reference; `layerSql` serves SQLite,
+ * PostgreSQL and MySQL/MariaDB (tables from `CreditMigrations` 13 and 14).
+ *
+ * @since 0.1.0
+ */
+export * as CityLinkStore from "./CityLinkStore.js"
+
+/**
+ * The city link port (市区联动): how a district exchanges credit information with the city platform.
+ * The district pushes the records and list decisions its own units found (发现/认定), the city
+ * answers with an acknowledgement; the district pulls what the city publishes after a cursor. Both
+ * directions carry {@link CityMessage}s: one version of one record or decision, identified by a
+ * stable `key`, numbered by its finding unit (`version`) and fingerprinted (`hash`, SHA-256 of the
+ * canonical JSON of `body`), so a repeated or reordered message is recognised and changes nothing.
+ *
+ * Two adapters implement it: `CitySyncHttp` (JSON over HTTPS, token-authenticated, retried with
+ * backoff) and `CitySyncFiles` (an exchange directory of JSON Lines files with a manifest). The sync
+ * itself (queue, cursor, the conflict rule) is `CityLink`.
+ *
+ * @since 0.1.0
+ */
+export * as CitySync from "./CitySync.js"
+
+/**
+ * The file-batch adapter of the `CitySync` port, for links without an online interface (前置交换目录):
+ * an exchange directory shared with the city, one folder per district and direction:
+ *
+ * ```
+ * <directory>/<tenantId>/to-city/    what the district pushes
+ * <directory>/<tenantId>/from-city/  what the city publishes
+ *   manifest.json                    { "files": [{ "name", "key", "count", "sha256" }…] }, in order
+ *   000001-<batch key>.jsonl         one CityMessage per line (JSON Lines, UTF-8)
+ * ```
+ *
+ * A batch file is written to a temporary name and renamed, then the manifest is rewritten the same
+ * way, so a reader never sees half a file under a manifest name; a file the manifest does not list
+ * does not exist for the reader. A pushed batch whose key the manifest already lists is not written
+ * again. A pulled file is read only if its size in lines and its SHA-256 match the manifest and every
+ * line is JSON; otherwise it is refused (`CityLinkError` `refused`, naming the file) and the cursor
+ * stays before it. The cursor is the name of the last file taken in, and one pull reads one file.
+ *
+ * @since 0.1.0
+ */
+export * as CitySyncFiles from "./CitySyncFiles.js"
+
+/**
+ * The HTTP JSON adapter of the `CitySync` port (市区联动接口). The protocol, under a base URL:
+ *
+ * - `POST {base}/v1/districts/{tenantId}/batches` with headers `Authorization: Bearer <token>` and
+ *   `Idempotency-Key: <batch key>`, body `{ "messages": [CityMessage…] }` → `200 { "applied": n,
+ *   "duplicates": m }`. The city applies a key it has already seen once and answers the same receipt.
+ * - `GET {base}/v1/districts/{tenantId}/records?after=<cursor>&limit=<n>` with the same
+ *   `Authorization` → `200 { "messages": [CityMessage…], "next": "<cursor>", "more": true|false }`.
+ *
+ * Each attempt has a timeout; timeouts, transport failures, 408, 425, 429 and 5xx are retried with
+ * exponential backoff, then fail as `CityLinkError` `unavailable`; other statuses fail at once as
+ * `rejected`; an answer that is not the protocol's JSON fails as `refused`. The token arrives as a
+ * `Redacted` value and never appears in errors, logs or spans (the client's own span, which records
+ * the URL, is turned off).
+ *
+ * @since 0.1.0
+ */
+export * as CitySyncHttp from "./CitySyncHttp.js"
+
+/**
  * The typed errors of public credit (公共信用). Every message is written for a clerk (Chinese first,
  * English after " / ") and never carries a resident ID number. Undecodable input fails with core's
  * `Command.InvalidInput`.
@@ -51,7 +142,8 @@ export * as CreditList from "./CreditList.js"
  * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken),
  * 7 `credit_inquiries` (inquiries, with the number and hash of a credit report issued),
  * 8 `credit_authorisations` (the authorisations third parties and enterprise accounts inquire under),
- * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请).
+ * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请),
+ * 13 `credit_city_messages` and 14 `credit_city_state` (the city link: queue, mirror and cursor).
  *
  * @since 0.1.0
  */
