@@ -191,11 +191,12 @@ const SEP = "[ \\t\\-.]?"
 const digits = (n: number) => `(?:${SEP}[0-9]){${n}}`
 
 /** 18-digit resident ID numbers, separators allowed (4403 0119 9001 0112 3X). */
-const RESIDENT_ID_18 = new RegExp(`(?<![0-9A-Za-z])[1-9]${digits(16)}${SEP}[0-9Xx](?![0-9A-Za-z])`, "g")
+// bounded by digits only: an ID glued to letters (A440301…, …123XAB) is still an ID
+const RESIDENT_ID_18 = new RegExp(`(?<![0-9])[1-9]${digits(16)}${SEP}[0-9Xx](?![0-9])`, "g")
 /** Mainland mobile numbers with an optional +86 / 0086 / 86 prefix (138-1234-5678, 138 1234 5678). */
 const MOBILE = new RegExp(`(?<![0-9])(?:(?:\\+|00)?86${SEP})?1[3-9]${digits(9)}(?![0-9])`, "g")
 /** 15-digit resident ID numbers (first generation). */
-const RESIDENT_ID_15 = new RegExp(`(?<![0-9A-Za-z])[1-9]${digits(14)}(?![0-9A-Za-z])`, "g")
+const RESIDENT_ID_15 = new RegExp(`(?<![0-9])[1-9]${digits(14)}(?![0-9])`, "g")
 
 /**
  * Masks personal numbers inside free text (a report's description, an error message): 18- and

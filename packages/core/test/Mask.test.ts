@@ -92,7 +92,11 @@ describe("Mask.freeText", () => {
       ["身份证 1101 0519 4912 3100 21", "身份证 1***************21"],
       ["身份证 110105 19491231 002X", "身份证 1***************2X"],
       ["身份证１１０１０５１９４９１２３１００２Ｘ", "身份证1***************2X"],
-      ["老身份证 110105491231002", "老身份证 1************02"]
+      ["老身份证 110105491231002", "老身份证 1************02"],
+      // glued to letters (a code, a file name, an English sentence): still an ID
+      [`A${id}`, "A1***************21"],
+      [`id=${id}abc`, "id=1***************21abc"],
+      ["ID110105491231002X", "ID1************02X"]
     ]
     for (const [input, expected] of cases) assert.strictEqual(Mask.freeText(input), expected, input)
   })
@@ -102,6 +106,16 @@ describe("Mask.freeText", () => {
       assert.strictEqual(Mask.freeText(text), text)
     }
   })
+
+  it.prop(
+    "no 18-digit resident ID survives, whatever letters or text are glued to it",
+    [fc.stringMatching(/^[1-9][0-9]{16}[0-9X]$/), fc.string({ maxLength: 6 }).filter((s) => !/[0-9０-９]/.test(s))],
+    ([residentId, around]) => {
+      const masked = Mask.freeText(`${around}${residentId}${around}`)
+      assert.notInclude(masked, residentId)
+      assert.include(masked, `${residentId[0]}${"*".repeat(15)}${residentId.slice(16)}`)
+    }
+  )
 
   it.prop(
     "no 11-digit mobile number survives, whatever separators or widths surround it",
