@@ -3,7 +3,8 @@
  * (the first release) create `credit_subjects`, `credit_records`, `credit_evaluations` and
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
- * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken).
+ * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken);
+ * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`).
  *
  * @since 0.1.0
  */
@@ -44,6 +45,23 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
         taken_on: { type: "text", length: 10 }
       },
       indexes: [["subject_id"], ["measure", "taken_on"]]
+    })
+  ]),
+  Migrations.migration(11, "create_credit_sharing", [
+    Migrations.createTable({
+      table: "credit_service_accounts",
+      columns: { status: { type: "text", length: 16 } },
+      indexes: [["status"]]
+    }),
+    Migrations.createTable({
+      table: "credit_api_keys",
+      columns: { account_id: { type: "text", length: 64 } },
+      indexes: [["account_id"]]
+    }),
+    Migrations.createTable({
+      table: "credit_share_log",
+      columns: { subject_id: { type: "text", length: 64 }, account_id: { type: "text", length: 64 } },
+      indexes: [["subject_id"], ["account_id"]]
     })
   ])
 ])

@@ -13,6 +13,7 @@ import type { CreditRecord } from "./CreditRecord.js"
 import * as Tables from "./internal/tables.js"
 import type { ListDecision } from "./ListDecision.js"
 import type { MeasureFeedback } from "./MeasureFeedback.js"
+import type { ApiKey, ServiceAccount, ShareLogEntry } from "./ServiceAccount.js"
 import type { Subject } from "./Subject.js"
 
 /**
@@ -58,6 +59,10 @@ export interface CreditStoreShape {
   readonly listDecisions: Repository.Repository<ListDecision>
   /** Measures taken, as reported by the units that took them. */
   readonly measureFeedback: Repository.Repository<MeasureFeedback>
+  /** Service accounts of the sharing interface, their API keys (hashes) and the share log. */
+  readonly serviceAccounts: Repository.Repository<ServiceAccount>
+  readonly apiKeys: Repository.Repository<ApiKey>
+  readonly shareLog: Repository.Repository<ShareLogEntry>
 }
 
 /**
@@ -83,7 +88,10 @@ export const make = <R>(
     evaluations: build(Tables.evaluations),
     batches: build(Tables.batches),
     listDecisions: build(Tables.listDecisions),
-    measureFeedback: build(Tables.measureFeedback)
+    measureFeedback: build(Tables.measureFeedback),
+    serviceAccounts: build(Tables.serviceAccounts),
+    apiKeys: build(Tables.apiKeys),
+    shareLog: build(Tables.shareLog)
   })
 
 /**

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
@@ -16,7 +17,7 @@ import * as Command from "@gongzhi/core/Command"
 import { FieldCipher } from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { Catalogue } from "./Catalogue.js"
 import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
@@ -26,6 +27,7 @@ import * as IngestService from "./internal/service/ingest.js"
 import * as ListsService from "./internal/service/lists.js"
 import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
+import * as SharingService from "./internal/service/sharing.js"
 import * as SubjectsService from "./internal/service/subjects.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
@@ -132,7 +134,8 @@ const make = Effect.gen(function* () {
         from: "列入日期",
         until: "移出日期",
         measure: "奖惩措施",
-        takenOn: "实施日期"
+        takenOn: "实施日期",
+        purpose: "用途"
       },
       // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
       ...services
@@ -144,6 +147,13 @@ const make = Effect.gen(function* () {
   const subjects = SubjectsService.make(deps)
   const lists = ListsService.make(deps)
   const feedback = FeedbackService.make(deps)
+  // the sharing interface's rate limits: the RateLimiter in context (e.g. on Redis), else one in memory
+  const limiter = Option.getOrUndefined(yield* Effect.serviceOption(RateLimiter.RateLimiter))
+  const sharing = SharingService.make(
+    deps,
+    limiter ?? (yield* Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory)),
+    feedback
+  )
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -171,7 +181,25 @@ const make = Effect.gen(function* () {
     expireListDecisions: lists.expireListDecisions,
     /** A unit reports a joint measure it took. */
     reportMeasureTaken: feedback.reportMeasureTaken,
-    listMeasureFeedback: feedback.listMeasureFeedback
+    listMeasureFeedback: feedback.listMeasureFeedback,
+    /** Sharing interface (共享接口): a bureau's service account; its API key is returned once. */
+    createServiceAccount: sharing.createServiceAccount,
+    /** A new key; the current ones stay valid for a grace period (default 24 hours). */
+    rotateApiKey: sharing.rotateApiKey,
+    revokeServiceAccount: sharing.revokeServiceAccount,
+    listServiceAccounts: sharing.listServiceAccounts,
+    /** With an API key and a purpose: a subject by USCC or resident ID (masked). */
+    shareLookup: sharing.shareLookup,
+    /** With an API key and a purpose: is the subject on the list today (核查)? */
+    shareCheck: sharing.shareCheck,
+    /** The same for up to 1,000 subjects in one call. */
+    shareCheckBatch: sharing.shareCheckBatch,
+    /** With an API key and a purpose: a subject's records in scope, within their display windows. */
+    shareRecords: sharing.shareRecords,
+    /** With an API key and a purpose: a measure the account's unit took. */
+    shareMeasureFeedback: sharing.shareMeasureFeedback,
+    /** The units that received a subject's records through the sharing interface (from the share log). */
+    recipientsOf: sharing.recipientsOf
   }
 })
 

@@ -39,7 +39,11 @@ export const Permission = {
   /** Check which joint measures apply to a subject (units that apply them, e.g. a projects call). */
   check: "credit.measures.check",
   /** Read public information only (public records, masked). */
-  publicRead: "credit.public.read"
+  publicRead: "credit.public.read",
+  /** Call the sharing interface (共享接口) with an API key (held by a service account's actor). */
+  share: "credit.share.use",
+  /** Create, rotate and revoke the sharing interface's service accounts and keys. */
+  shareManage: "credit.share.manage"
 } as const
 
 /**
@@ -61,7 +65,9 @@ export const Role = {
   auditor: "credit-auditor",
   /** A unit that applies joint measures (e.g. a projects call, procurement): checks and reports back. */
   measureUnit: "credit-measure-unit",
-  public: "resident"
+  public: "resident",
+  /** A bureau calling the sharing interface (the role of a service account's actor). */
+  shareClient: "credit-share-client"
 } as const
 
 /**
@@ -76,7 +82,8 @@ export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> =
   [Role.reviewer]: [Permission.read, Permission.review, Permission.check, Permission.decide, Permission.publicRead],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
   [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead],
-  [Role.public]: [Permission.publicRead]
+  [Role.public]: [Permission.publicRead],
+  [Role.shareClient]: [Permission.share, Permission.feedback]
 }
 
 /**
