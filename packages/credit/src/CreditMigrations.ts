@@ -4,7 +4,8 @@
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
  * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken);
- * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`).
+ * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`), 12 an index
+ * of `credit_records` for its batch check.
  *
  * @since 0.1.0
  */
@@ -63,6 +64,10 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
       columns: { subject_id: { type: "text", length: 64 }, account_id: { type: "text", length: 64 } },
       indexes: [["subject_id"], ["account_id"]]
     })
+  ]),
+  // the sharing interface's batch check reads a subject's candidate records from the index alone
+  Migrations.migration(12, "index_credit_records_share_check", [
+    Migrations.addIndex("credit_records", ["subject_id", "record_type", "state", "finding_date"])
   ])
 ])
 

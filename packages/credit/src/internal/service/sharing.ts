@@ -9,7 +9,7 @@ import { Duration, Effect, Either, Option, Redacted, Schema } from "effect"
 import * as Catalogue from "../../Catalogue.js"
 import { EntityNotFound } from "../../CreditErrors.js"
 import * as CreditList from "../../CreditList.js"
-import { type CreditRecord, inUse } from "../../CreditRecord.js"
+import { inUse, type RecordState } from "../../CreditRecord.js"
 import type { CreditStoreShape } from "../../CreditStore.js"
 import * as ListDecision from "../../ListDecision.js"
 import { Permission, Role } from "../../Permissions.js"
@@ -29,9 +29,11 @@ import {
 } from "../../Sharing.js"
 import type { Subject } from "../../Subject.js"
 import { identify } from "../../Subject.js"
+import type { ListCandidate, SubjectKey } from "../shareReads.js"
 import { type Deps, decode, today } from "./context.js"
 import type * as FeedbackService from "./feedback.js"
 import { RESIDENT_ID } from "./ingest.js"
+import { findByIdentifier } from "./subjects.js"
 
 const Text = (max: number) => Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(max))
 const Purpose = Text(100)
@@ -75,7 +77,7 @@ const FeedbackInput = Schema.Struct({
   note: Schema.optional(Text(500))
 })
 
-const IN_USE = ["active", "objectionPending", "corrected"]
+const IN_USE: ReadonlyArray<RecordState> = ["active", "objectionPending", "corrected"]
 
 /** The account as its key's holder sees it: never a hash. */
 export interface AccountView {
@@ -472,26 +474,16 @@ export const make = (
   /** The active subjects holding these identifier keys (a merged subject's key resolves to the kept one). */
   const subjectsByKey = (tenantId: TenantId, keys: ReadonlyArray<string>) =>
     Effect.gen(function* () {
-      const out = new Map<string, Subject>()
-      if (keys.length === 0) return out
-      const active = yield* store.subjects.find(
-        tenantId,
-        { identifier_key: { in: keys }, active_key: "1" },
-        keys.length
-      )
-      for (const { value } of active) out.set(value.identifierKey, value)
+      const out = new Map<string, SubjectKey>()
+      for (const subject of yield* store.shareReads.activeSubjects(tenantId, keys))
+        out.set(subject.identifierKey, subject)
       const missing = keys.filter((k) => !out.has(k))
       if (missing.length === 0) return out
-      const merged = yield* store.subjects.find(tenantId, { identifier_key: { in: missing } }, missing.length * 20)
-      for (const { value } of merged) {
-        let current: Subject | undefined = value
-        for (let i = 0; i < 16 && current !== undefined && current.status === "merged"; i++) {
-          if (current.mergedInto === undefined) break
-          current = Option.getOrUndefined(yield* store.subjects.get(tenantId, current.mergedInto))?.value
-        }
-        if (current !== undefined && current.status === "active" && !out.has(value.identifierKey)) {
-          out.set(value.identifierKey, current)
-        }
+      // a merged subject's key: one read of every subject holding a missing key, then each chain
+      const held = yield* store.subjects.find(tenantId, { identifier_key: { in: missing } }, missing.length * 20)
+      for (const key of new Set(held.map((s) => s.value.identifierKey))) {
+        const found = yield* findByIdentifier(store, tenantId, key)
+        if (Option.isSome(found)) out.set(key, found.value)
       }
       return out
     })
@@ -504,13 +496,11 @@ export const make = (
     ...(subject.residentId === undefined ? {} : { maskedResidentId: subject.residentId.masked })
   })
 
-  /** The subject an identifier names, or `EntityNotFound` (never repeating a resident ID). */
+  /** The subject an identifier names (a merged subject's: the kept one). */
   const subjectOf = (tenantId: TenantId, identifier: string) =>
-    Effect.gen(function* () {
-      const key = yield* keyOf(tenantId, identifier)
-      if (Either.isLeft(key)) return Option.none<Subject>()
-      return Option.fromNullable((yield* subjectsByKey(tenantId, [key.right])).get(key.right))
-    })
+    Effect.flatMap(keyOf(tenantId, identifier), (key) =>
+      Either.isLeft(key) ? Effect.succeed(Option.none<Subject>()) : findByIdentifier(store, tenantId, key.right)
+    )
 
   const requireSubject = (tenantId: TenantId, identifier: string) =>
     Effect.flatMap(subjectOf(tenantId, identifier), (found) =>
@@ -541,7 +531,7 @@ export const make = (
   /** The list entries in force for many subjects at once: one read of the candidate records. */
   const entriesOf = (
     tenantId: TenantId,
-    subjects: ReadonlyArray<Subject>,
+    subjects: ReadonlyArray<SubjectKey>,
     list: CreditList.ListKind,
     day: LocalDate.LocalDate
   ) =>
@@ -550,20 +540,26 @@ export const make = (
       if (subjects.length === 0) return out
       const ids = subjects.map((s) => s.id)
       const rules = settings.listRules.filter((r) => r.list === list)
-      const bySubject = new Map<string, Array<CreditRecord>>()
+      const bySubject = new Map<string, Array<ListCandidate>>()
       if (rules.length > 0) {
-        // a red-list rule needs every failing record in use; the others only their types, still young enough
-        const where =
+        // a red-list rule needs every failing record in use; the others only their types (and tiers),
+        // still young enough
+        const tiers = rules.every((r) => r.tiers !== undefined)
+          ? [...new Set(rules.flatMap((r) => r.tiers ?? []))]
+          : undefined
+        const rows = yield* store.shareReads.listCandidates(
+          tenantId,
           list === "red"
-            ? { subject_id: { in: ids }, state: { in: IN_USE } }
+            ? { subjectIds: ids, states: IN_USE }
             : {
-                subject_id: { in: ids },
-                record_type: { in: [...new Set(rules.flatMap((r) => r.recordTypes))] },
-                state: { in: IN_USE },
-                finding_date: { gte: cutoff(day, Math.max(...rules.map((r) => r.months))) }
+                subjectIds: ids,
+                states: IN_USE,
+                recordTypes: [...new Set(rules.flatMap((r) => r.recordTypes))],
+                tiers,
+                since: cutoff(day, Math.max(...rules.map((r) => r.months)))
               }
-        const rows = yield* store.records.find(tenantId, where, ids.length * 10_000)
-        for (const { value } of rows) {
+        )
+        for (const value of rows) {
           const group = bySubject.get(value.subjectId)
           if (group === undefined) bySubject.set(value.subjectId, [value])
           else group.push(value)
