@@ -30,7 +30,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: true,
       [P.decide]: true,
       [P.approve]: true,
-      [P.feedback]: true
+      [P.feedback]: true,
+      [P.share]: true,
+      [P.shareManage]: true
     }
   ],
   [
@@ -47,7 +49,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -64,7 +68,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: true,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -81,7 +87,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -98,7 +106,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: true
+      [P.feedback]: true,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -115,7 +125,28 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.merge]: false,
       [P.decide]: false,
       [P.approve]: false,
-      [P.feedback]: false
+      [P.feedback]: false,
+      [P.share]: false,
+      [P.shareManage]: false
+    }
+  ],
+  [
+    Role.shareClient,
+    {
+      [P.submit]: false,
+      [P.submitAny]: false,
+      [P.read]: false,
+      [P.review]: false,
+      [P.evaluate]: false,
+      [P.audit]: false,
+      [P.check]: false,
+      [P.publicRead]: false,
+      [P.merge]: false,
+      [P.decide]: false,
+      [P.approve]: false,
+      [P.feedback]: true,
+      [P.share]: true,
+      [P.shareManage]: false
     }
   ]
 ]

@@ -605,7 +605,16 @@ export const make = (
       if (!account.scope.lists.includes(input.list)) {
         return yield* Effect.fail(new OutOfScope({ what: "list", value: input.list }))
       }
-      const keys = yield* Effect.forEach(identifiers, (identifier) => keyOf(input.tenantId, identifier))
+      // organisations' codes are checked synchronously; only a resident ID needs the cipher (blind index)
+      const keys: Array<Either.Either<string, string>> = []
+      for (const identifier of identifiers) {
+        const checked = identify(identifier, undefined, { lenientCreditCode: settings.lenientCreditCode })
+        keys.push(
+          Either.isRight(checked) && checked.right.kind !== "naturalPerson"
+            ? Either.right(checked.right.creditCode)
+            : yield* keyOf(input.tenantId, identifier)
+        )
+      }
       const subjects = yield* subjectsByKey(
         input.tenantId,
         keys.flatMap((k) => (Either.isRight(k) ? [k.right] : []))
@@ -626,18 +635,22 @@ export const make = (
       // the share log: which account was told which subject is on the list, on which records
       const log = [...entries.entries()].map(
         ([subjectId, list], n) =>
-          new ServiceAccount.ShareLogEntry({
-            id: `SL-${call.id}-${n}`,
-            tenantId: input.tenantId,
-            accountId: account.id,
-            unit: account.unit,
-            subjectId,
-            operation: "listCheck",
-            list: input.list,
-            recordIds: [...new Set(list.flatMap((e) => e.recordIds))],
-            purpose: input.purpose,
-            sharedAt: ctx.now
-          })
+          new ServiceAccount.ShareLogEntry(
+            {
+              id: `SL-${call.id}-${n}`,
+              tenantId: input.tenantId,
+              accountId: account.id,
+              unit: account.unit,
+              subjectId,
+              operation: "listCheck",
+              list: input.list,
+              recordIds: [...new Set(list.flatMap((e) => e.recordIds))],
+              purpose: input.purpose,
+              sharedAt: ctx.now
+            },
+            // built from checked values; the store validates each row when it encodes it
+            true
+          )
       )
       yield* Effect.orDie(store.shareLog.insertMany(input.tenantId, log))
       const people = unique.filter((s) => s.kind === "naturalPerson")
