@@ -120,8 +120,10 @@ export class ApiKey extends Schema.Class<ApiKey>("@gongzhi/credit/ApiKey")({
 }) {}
 
 /**
- * One answer given to an account about a subject (共享记录): the records (or the list entry and the
- * records behind it) it received, so that a repair can notify the units that received a record.
+ * What an account received about a subject (共享记录): the records (or the list entry and the records
+ * behind it), so that a repair can notify the units that received a record. One entry per account,
+ * subject, operation, list and set of records ({@link shareLogId}): giving the same answer again adds
+ * nothing (`sharedAt` and `purpose` are those of the first time; every call is in the audit log).
  *
  * @since 0.2.0
  * @category models
@@ -138,6 +140,29 @@ export class ShareLogEntry extends Schema.Class<ShareLogEntry>("@gongzhi/credit/
   purpose: Schema.String,
   sharedAt: Schema.Date
 }) {}
+
+/**
+ * The id of a share-log entry: a digest of who received what (account, subject, operation, list,
+ * records), so that the same answer is logged once.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const shareLogId = (entry: {
+  readonly accountId: string
+  readonly subjectId: string
+  readonly operation: string
+  readonly list?: string | undefined
+  readonly recordIds: ReadonlyArray<string>
+}): string =>
+  `SL-${createHash("sha256")
+    .update(
+      [entry.accountId, entry.subjectId, entry.operation, entry.list ?? "", ...[...entry.recordIds].sort()].join(
+        "\u0000"
+      )
+    )
+    .digest("hex")
+    .slice(0, 32)}`
 
 const KEY = /^gzk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/
 

@@ -233,11 +233,14 @@ export type SharedRecord = typeof SharedRecord.Type
  * @category models
  */
 export const Recipient = Schema.Struct({
+  /** The account (service account id) that received them. */
   accountId: Schema.String,
   unit: Schema.String,
   recordIds: Schema.Array(Schema.String),
   lists: Schema.Array(ListKind),
+  /** How many distinct answers (operation, list, set of records) were logged for this account. */
   times: Schema.Int,
+  /** When the latest of them was first given. */
   lastSharedAt: Schema.Date
 })
 

@@ -4,6 +4,7 @@ import { StorageError } from "@gongzhi/core/StorageError"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect } from "effect"
 import type { CreditRecord } from "../CreditRecord.js"
+import type { ShareLogEntry } from "../ServiceAccount.js"
 import type { Subject } from "../Subject.js"
 
 /** An active subject by identifier key, without its document. */
@@ -46,6 +47,11 @@ export interface ShareReads {
     tenantId: TenantId,
     query: CandidateQuery
   ) => Effect.Effect<ReadonlyArray<ListCandidate>, StorageError>
+  /** Which of these share-log ids are already written. */
+  readonly loggedIds: (
+    tenantId: TenantId,
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlySet<string>, StorageError>
 }
 
 const MAX_ROWS = 10_000_000
@@ -54,7 +60,15 @@ const MAX_ROWS = 10_000_000
 export const fromRepositories = (repositories: {
   readonly subjects: Repository.Repository<Subject>
   readonly records: Repository.Repository<CreditRecord>
+  readonly shareLog: Repository.Repository<ShareLogEntry>
 }): ShareReads => ({
+  loggedIds: (tenantId, ids) =>
+    ids.length === 0
+      ? Effect.succeed(new Set())
+      : Effect.map(
+          repositories.shareLog.find(tenantId, { id: { in: ids } }, ids.length),
+          (rows) => new Set(rows.map((r) => r.value.id))
+        ),
   activeSubjects: (tenantId, keys) =>
     keys.length === 0
       ? Effect.succeed([])
@@ -113,6 +127,16 @@ export const makeSql: Effect.Effect<ShareReads, never, SqlClient.SqlClient> = Ef
     Effect.mapError(Effect.withTracerEnabled(sql.unsafe<R>(text, params), false), failed(operation))
   const tier = field("tier")
   return {
+    loggedIds: (tenantId, ids) =>
+      Effect.suspend(() => {
+        if (ids.length === 0) return Effect.succeed(new Set<string>())
+        const params: Array<unknown> = []
+        const text = `SELECT id FROM credit_share_log WHERE tenant_id = ${placeholders(params, [tenantId])} AND id IN (${placeholders(params, ids)})`
+        return Effect.map(
+          select<{ id: string }>("loggedIds", text, params),
+          (rows) => new Set(rows.map((row) => row.id))
+        )
+      }),
     activeSubjects: (tenantId, keys) =>
       Effect.suspend(() => {
         if (keys.length === 0) return Effect.succeed([])

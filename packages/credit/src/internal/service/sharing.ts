@@ -2,7 +2,7 @@ import type { RateLimiter } from "@effect/experimental/RateLimiter"
 import * as Actor from "@gongzhi/core/Actor"
 import type { CommandContext } from "@gongzhi/core/Command"
 import * as LocalDate from "@gongzhi/core/LocalDate"
-import { StorageError } from "@gongzhi/core/StorageError"
+import { StorageError, VersionConflict } from "@gongzhi/core/StorageError"
 import { TenantId } from "@gongzhi/core/Tenant"
 import * as Uuid from "@gongzhi/core/Uuid"
 import { Duration, Effect, Either, Option, Redacted, Schema } from "effect"
@@ -406,7 +406,7 @@ export const make = (
     body: (
       input: A,
       ctx: CommandContext,
-      call: { readonly account: ServiceAccount.ServiceAccount; readonly day: LocalDate.LocalDate; readonly id: string }
+      call: { readonly account: ServiceAccount.ServiceAccount; readonly day: LocalDate.LocalDate }
     ) => Effect.Effect<B, E>,
     before?: (input: A) => Effect.Effect<void, BatchTooLarge>
   ) =>
@@ -427,7 +427,7 @@ export const make = (
               return yield* Effect.fail(new OutOfScope({ what: "purpose", value: input.purpose }))
             }
             if (before !== undefined) yield* before(input)
-            return { account, day: yield* today, id: yield* Uuid.make }
+            return { account, day: yield* today }
           }),
         body
       })
@@ -449,6 +449,48 @@ export const make = (
       targetType: target.type,
       targetId: target.id,
       details: { purpose, unit: account.unit, ...details }
+    })
+
+  /**
+   * Writes what an account received, once per account, subject, operation, list and set of records (an
+   * answer given again adds nothing). Two calls writing the same entry at once: the loser's transaction
+   * is retried as after a version conflict, and then finds it written.
+   */
+  const logShares = (
+    tenantId: TenantId,
+    account: ServiceAccount.ServiceAccount,
+    purpose: string,
+    at: Date,
+    shares: ReadonlyArray<{
+      readonly subjectId: string
+      readonly operation: "listCheck" | "records"
+      readonly list?: CreditList.ListKind
+      readonly recordIds: ReadonlyArray<string>
+    }>
+  ) =>
+    Effect.gen(function* () {
+      const byId = new Map(
+        shares.map((share) => [ServiceAccount.shareLogId({ accountId: account.id, ...share }), share])
+      )
+      const written = yield* store.shareReads.loggedIds(tenantId, [...byId.keys()])
+      const entries: Array<ServiceAccount.ShareLogEntry> = []
+      for (const [id, share] of byId) {
+        if (written.has(id)) continue
+        entries.push(
+          new ServiceAccount.ShareLogEntry(
+            { id, tenantId, accountId: account.id, unit: account.unit, ...share, purpose, sharedAt: at },
+            // built from checked values; the store validates each row when it encodes it
+            true
+          )
+        )
+      }
+      yield* store.shareLog
+        .insertMany(tenantId, entries)
+        .pipe(
+          Effect.catchTag("DuplicateKey", () =>
+            Effect.fail(new VersionConflict({ entity: "ShareLogEntry", id: "(batch)", expectedVersion: 0 }))
+          )
+        )
     })
 
   // ---- subjects -------------------------------------------------------------------------------
@@ -598,7 +640,7 @@ export const make = (
     input: { readonly tenantId: TenantId; readonly purpose: string; readonly list: CreditList.ListKind },
     identifiers: ReadonlyArray<string>,
     ctx: CommandContext,
-    call: { readonly account: ServiceAccount.ServiceAccount; readonly day: LocalDate.LocalDate; readonly id: string }
+    call: { readonly account: ServiceAccount.ServiceAccount; readonly day: LocalDate.LocalDate }
   ) =>
     Effect.gen(function* () {
       const { account, day } = call
@@ -633,26 +675,18 @@ export const make = (
         return { identifier: shown, found: true, subjectId: subject.id, onList: found.length > 0, entries: found }
       })
       // the share log: which account was told which subject is on the list, on which records
-      const log = [...entries.entries()].map(
-        ([subjectId, list], n) =>
-          new ServiceAccount.ShareLogEntry(
-            {
-              id: `SL-${call.id}-${n}`,
-              tenantId: input.tenantId,
-              accountId: account.id,
-              unit: account.unit,
-              subjectId,
-              operation: "listCheck",
-              list: input.list,
-              recordIds: [...new Set(list.flatMap((e) => e.recordIds))],
-              purpose: input.purpose,
-              sharedAt: ctx.now
-            },
-            // built from checked values; the store validates each row when it encodes it
-            true
-          )
+      yield* logShares(
+        input.tenantId,
+        account,
+        input.purpose,
+        ctx.now,
+        [...entries.entries()].map(([subjectId, list]) => ({
+          subjectId,
+          operation: "listCheck" as const,
+          list: input.list,
+          recordIds: [...new Set(list.flatMap((e) => e.recordIds))]
+        }))
       )
-      yield* Effect.orDie(store.shareLog.insertMany(input.tenantId, log))
       const people = unique.filter((s) => s.kind === "naturalPerson")
       yield* auditCall(
         ctx,
@@ -697,7 +731,7 @@ export const make = (
   // ---- records --------------------------------------------------------------------------------
 
   const shareRecords = (apiKey: Redacted.Redacted<string>, raw: unknown) =>
-    shared("shareRecords", "共享接口：查询信用记录", RecordsInput, apiKey, raw, (input, ctx, { account, day, id }) =>
+    shared("shareRecords", "共享接口：查询信用记录", RecordsInput, apiKey, raw, (input, ctx, { account, day }) =>
       Effect.gen(function* () {
         const scope = account.scope
         const outsideType = (input.recordTypes ?? []).find(
@@ -753,22 +787,9 @@ export const make = (
           a.findingDate < b.findingDate ? -1 : a.findingDate > b.findingDate ? 1 : a.recordId < b.recordId ? -1 : 1
         )
         if (records.length > 0) {
-          yield* Effect.orDie(
-            store.shareLog.insert(
-              input.tenantId,
-              new ServiceAccount.ShareLogEntry({
-                id: `SL-${id}`,
-                tenantId: input.tenantId,
-                accountId: account.id,
-                unit: account.unit,
-                subjectId: subject.id,
-                operation: "records",
-                recordIds: records.map((r) => r.recordId),
-                purpose: input.purpose,
-                sharedAt: ctx.now
-              })
-            )
-          )
+          yield* logShares(input.tenantId, account, input.purpose, ctx.now, [
+            { subjectId: subject.id, operation: "records", recordIds: records.map((r) => r.recordId) }
+          ])
         }
         yield* auditCall(ctx, input.tenantId, account, "records", { type: "Subject", id: subject.id }, input.purpose, {
           records: records.length
