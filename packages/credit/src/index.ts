@@ -48,7 +48,8 @@ export * as CreditList from "./CreditList.js"
  * `credit_batches` from their repository definitions, which are frozen; every later table or column
  * arrives by a migration written out once with `Migrations.createTable` / `Migrations.addColumn`:
  * 5 `credit_list_decisions` (list entries by decision), 6 `credit_measure_feedback` (measures taken);
- * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`).
+ * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`), 12 an index
+ * of `credit_records` for its batch check.
  *
  * @since 0.1.0
  */
