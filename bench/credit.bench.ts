@@ -10,6 +10,7 @@ import {
   INGEST_SUBJECTS,
   ingest,
   load,
+  openEngine,
   PER_SUBJECT,
   pgEngine,
   RUNS,
@@ -121,10 +122,7 @@ const ingestEntry = (name: "sqlite" | "postgres", make: () => Engine): BenchEntr
     runs: RUNS,
     setup: async () => {
       const started = Date.now()
-      engine = make()
-      await engine.open()
-      runtime = runtimeOf(engine)
-      await runtime.runPromise(Effect.void)
+      ;({ engine, runtime } = await openEngine(make))
       await engine.exec(
         "CREATE TABLE bench_subjects (tenant_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT, PRIMARY KEY (tenant_id, code))"
       )
@@ -173,10 +171,7 @@ const fullEntry = (name: "sqlite" | "postgres", make: () => Engine): BenchEntry 
     runs: RUNS,
     setup: async () => {
       const started = Date.now()
-      engine = make()
-      await engine.open()
-      runtime = runtimeOf(engine)
-      await runtime.runPromise(Effect.void)
+      ;({ engine, runtime } = await openEngine(make))
       await load(engine, FULL_SUBJECTS)
       const loaded = seconds(started)
       const result = await runtime.runPromise(reevaluateAll)

@@ -24,10 +24,10 @@ import {
   type Engine,
   FULL_SUBJECTS,
   load,
+  openEngine,
   pgEngine,
   type Runtime,
   reachable,
-  runtimeOf,
   seconds,
   sqliteEngine,
   TENANT,
@@ -121,10 +121,7 @@ const checkEntry = (name: "sqlite" | "postgres", make: () => Engine): BenchEntry
     runs: 7,
     setup: async () => {
       const started = Date.now()
-      engine = make()
-      await engine.open()
-      runtime = runtimeOf(engine)
-      await runtime.runPromise(Effect.void)
+      ;({ engine, runtime } = await openEngine(make))
       await load(engine, FULL_SUBJECTS)
       const loaded = seconds(started)
       const issued = await runtime.runPromise(

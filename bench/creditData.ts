@@ -315,6 +315,15 @@ export const runtimeOf = (engine: Engine) =>
   )
 export type Runtime = ReturnType<typeof runtimeOf>
 
+/** Opens an engine and the service over it (migrations run). */
+export const openEngine = async (make: () => Engine): Promise<{ engine: Engine; runtime: Runtime }> => {
+  const engine = make()
+  await engine.open()
+  const runtime = runtimeOf(engine)
+  await runtime.runPromise(Effect.void)
+  return { engine, runtime }
+}
+
 export const ingest = (runtime: Runtime, content: string) =>
   runtime.runPromise(
     Effect.flatMap(Credits.Credits, (credits) =>

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
-import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import { Effect, FastCheck as fc, Layer, Schema, TestClock, TestContext } from "effect"
+import { Effect, FastCheck as fc, Schema } from "effect"
 import { CreditRecord, inUse, type RecordState } from "../src/CreditRecord.js"
 import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import { Subject } from "../src/Subject.js"
+import { runOnMemory } from "./backends.js"
 import { day, record } from "./fixtures.js"
 
 const TENANT = "440310" as TenantId
@@ -63,18 +63,7 @@ const arbitraryRecord = fc.record({
 const dateOf = (daysAgo: number) =>
   new Date(Date.parse(`${TODAY}T00:00:00Z`) - daysAgo * 86_400_000).toISOString().slice(0, 10)
 
-const run = <A, E>(body: Effect.Effect<A, E, Credits.Credits | CreditStore.CreditStore>) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      yield* TestClock.setTime(Date.parse(`${TODAY}T02:00:00Z`))
-      return yield* body
-    }).pipe(
-      Effect.provide(
-        Credits.layerMemory({ sourceUnits: [] }).pipe(Layer.provide(FieldCipher.layerTest()), Layer.orDie)
-      ),
-      Effect.provide(TestContext.TestContext)
-    )
-  )
+const run = runOnMemory({ sourceUnits: [] }, `${TODAY}T02:00:00Z`)
 
 describe("sharing properties (service, memory store)", () => {
   it("nothing repaired, expired or revoked ever leaves through a sharing operation; records under objection always leave marked", async () => {

@@ -3,15 +3,9 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
-import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
-import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import * as MysqlTesting from "@gongzhi/store-mysql/testing"
-import * as PgTesting from "@gongzhi/store-postgres/testing"
-import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
-import { Effect, Layer, Option, Redacted, Schema, TestClock } from "effect"
-import * as CreditMigrations from "../src/CreditMigrations.js"
+import { Effect, Option, Redacted, Schema, TestClock } from "effect"
 import { CreditRecord } from "../src/CreditRecord.js"
 import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
@@ -19,6 +13,7 @@ import { Role } from "../src/Permissions.js"
 import * as ServiceAccount from "../src/ServiceAccount.js"
 import * as Sharing from "../src/Sharing.js"
 import { SourceUnit } from "../src/SourceUnit.js"
+import { backends as backendsOf } from "./backends.js"
 import { csvOf } from "./fixtures.js"
 
 // a tenant of its own: the SQL servers are shared with other test files
@@ -81,18 +76,7 @@ const batch = (rows: ReadonlyArray<ReadonlyArray<string>>) => ({
   content: csvOf([...header, ...extra], rows)
 })
 
-const pg = await PgTesting.availability()
-const mysql = await MysqlTesting.availability()
-const migrations = [CoreMigrations.migrations, CreditMigrations.migrations]
-const sql = (store: Layer.Layer<any, any, never>) =>
-  Credits.layerSql(options).pipe(Layer.provideMerge(store), Layer.provide(FieldCipher.layerTest()), Layer.orDie)
-
-const backends = [
-  ["memory", () => Credits.layerMemory(options).pipe(Layer.provide(FieldCipher.layerTest()), Layer.orDie), false],
-  ["sqlite", () => sql(SqliteTesting.layerTest({ migrations })), false],
-  ["postgres", () => sql(PgTesting.layerTest({ migrations, maxConnections: 4 })), pg.skip],
-  ["mysql", () => sql(MysqlTesting.layerTest({ migrations, maxConnections: 4 })), mysql.skip]
-] as const
+const backends = backendsOf(options)
 
 const PURPOSE = "政府采购资格审查"
 const scope: ServiceAccount.ShareScope = {
