@@ -2,7 +2,6 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Outbox from "@gongzhi/core/Outbox"
-import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import * as Subscription from "@gongzhi/core/Subscription"
 import * as Template from "@gongzhi/core/Template"
 import type { TenantId } from "@gongzhi/core/Tenant"
@@ -12,7 +11,7 @@ import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import { SourceUnit } from "../src/SourceUnit.js"
-import { backends as backendsOf } from "./backends.js"
+import { backends as backendsOf, companyCodes } from "./backends.js"
 import { csvOf } from "./fixtures.js"
 
 const TENANT = "440310" as TenantId
@@ -39,18 +38,7 @@ const units = [
 ]
 const options: Credits.CreditsOptions = { sourceUnits: units, conflictRetries: 20 }
 
-let seed = 11
-const random = () => {
-  seed = (seed * 16807) % 2147483647
-  return seed / 2147483647
-}
-const companyCode = () => {
-  for (;;) {
-    const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
-    const check = SocialCreditCode.computeCheckCharacter(first17)
-    if (check._tag === "Some") return first17 + check.value
-  }
-}
+const companyCode = companyCodes(11)
 const codeA = companyCode()
 const codeB = companyCode()
 

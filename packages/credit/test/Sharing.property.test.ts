@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
-import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, FastCheck as fc, Schema } from "effect"
 import { CreditRecord, inUse, type RecordState } from "../src/CreditRecord.js"
@@ -8,7 +7,7 @@ import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import { Subject } from "../src/Subject.js"
-import { runOnMemory } from "./backends.js"
+import { companyCodes, runOnMemory } from "./backends.js"
 import { day, record } from "./fixtures.js"
 
 const TENANT = "440310" as TenantId
@@ -22,17 +21,8 @@ const admin = Schema.decodeUnknownSync(Actor.Actor)({
 const TODAY = "2026-12-01"
 const PURPOSE = "行政审批"
 
-let s = 7
-const codes = Array.from({ length: 3 }, () => {
-  for (;;) {
-    const first17 = `91${SocialCreditCode.generate(() => {
-      s = (s * 16807) % 2147483647
-      return s / 2147483647
-    }).slice(2, 17)}`
-    const check = SocialCreditCode.computeCheckCharacter(first17)
-    if (check._tag === "Some") return first17 + check.value
-  }
-})
+const nextCode = companyCodes(7)
+const codes = Array.from({ length: 3 }, nextCode)
 const subjects = codes.map(
   (code, i) =>
     new Subject({

@@ -3,7 +3,6 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
-import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
 import { Effect, Option, Redacted, Schema, TestClock } from "effect"
 import { CreditRecord } from "../src/CreditRecord.js"
@@ -13,7 +12,7 @@ import { Role } from "../src/Permissions.js"
 import * as ServiceAccount from "../src/ServiceAccount.js"
 import * as Sharing from "../src/Sharing.js"
 import { SourceUnit } from "../src/SourceUnit.js"
-import { backends as backendsOf } from "./backends.js"
+import { backends as backendsOf, companyCodes } from "./backends.js"
 import { csvOf } from "./fixtures.js"
 
 // a tenant of its own: the SQL servers are shared with other test files
@@ -39,18 +38,7 @@ const options: Credits.CreditsOptions = {
   ]
 }
 
-let seed = 23
-const random = () => {
-  seed = (seed * 16807) % 2147483647
-  return seed / 2147483647
-}
-const companyCode = () => {
-  for (;;) {
-    const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
-    const check = SocialCreditCode.computeCheckCharacter(first17)
-    if (check._tag === "Some") return first17 + check.value
-  }
-}
+const companyCode = companyCodes(23)
 const [codeA, codeB, codeC, codeD] = [companyCode(), companyCode(), companyCode(), companyCode()] as const
 const PERSON = "11010519491231002X"
 

@@ -1,6 +1,7 @@
 /** The service on every first-party store, and a runner on memory for property tests (shared by test files). */
 import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
 import * as FieldCipher from "@gongzhi/core/FieldCipher"
+import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import * as MysqlTesting from "@gongzhi/store-mysql/testing"
 import * as PgTesting from "@gongzhi/store-postgres/testing"
 import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
@@ -38,3 +39,19 @@ export const runOnMemory =
         Effect.provide(TestContext.TestContext)
       )
     )
+
+/** A generator of valid legal-person codes (91…), deterministic from its seed. */
+export const companyCodes = (seed: number) => {
+  let state = seed
+  const random = () => {
+    state = (state * 16807) % 2147483647
+    return state / 2147483647
+  }
+  return (): string => {
+    for (;;) {
+      const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
+      const check = SocialCreditCode.computeCheckCharacter(first17)
+      if (check._tag === "Some") return first17 + check.value
+    }
+  }
+}
