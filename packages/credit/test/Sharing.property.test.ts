@@ -7,7 +7,7 @@ import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import { Subject } from "../src/Subject.js"
-import { companyCodes, runOnMemory } from "./backends.js"
+import { companyCodes, runOnMemory, sqliteService } from "./backends.js"
 import { day, record } from "./fixtures.js"
 
 const TENANT = "440310" as TenantId
@@ -53,76 +53,81 @@ const arbitraryRecord = fc.record({
 const dateOf = (daysAgo: number) =>
   new Date(Date.parse(`${TODAY}T00:00:00Z`) - daysAgo * 86_400_000).toISOString().slice(0, 10)
 
-const run = runOnMemory({ sourceUnits: [] }, `${TODAY}T02:00:00Z`)
+const runs = [
+  ["memory", runOnMemory({ sourceUnits: [] }, `${TODAY}T02:00:00Z`), 60],
+  // the SQL read path (CreditStore.shareReads on SQL) under the same property
+  ["sqlite", runOnMemory({ sourceUnits: [] }, `${TODAY}T02:00:00Z`, sqliteService({ sourceUnits: [] })), 20]
+] as const
 
-describe("sharing properties (service, memory store)", () => {
-  it("nothing repaired, expired or revoked ever leaves through a sharing operation; records under objection always leave marked", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(arbitraryRecord, { minLength: 1, maxLength: 12 }), (generated) =>
-        run(
-          Effect.gen(function* () {
-            const credits = yield* Credits.Credits
-            const store = yield* CreditStore.CreditStore
-            for (const subject of subjects) yield* store.subjects.insert(TENANT, subject)
-            const records = generated.map((g, i) => {
-              const base = record(`R${i}`, g.type, dateOf(g.daysAgo), {
-                tier: g.tier,
-                state: g.state,
-                subjectId: `S${g.subject}`
+describe("sharing properties (service)", () => {
+  for (const [name, run, numRuns] of runs)
+    it(`${name}: nothing repaired, expired or revoked ever leaves through a sharing operation; records under objection always leave marked`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(arbitraryRecord, { minLength: 1, maxLength: 12 }), (generated) =>
+          run(
+            Effect.gen(function* () {
+              const credits = yield* Credits.Credits
+              const store = yield* CreditStore.CreditStore
+              for (const subject of subjects) yield* store.subjects.insert(TENANT, subject)
+              const records = generated.map((g, i) => {
+                const base = record(`R${i}`, g.type, dateOf(g.daysAgo), {
+                  tier: g.tier,
+                  state: g.state,
+                  subjectId: `S${g.subject}`
+                })
+                return new CreditRecord({
+                  ...base,
+                  displayed: g.displayed,
+                  ...(g.displayDays === undefined ? {} : { displayEnds: day(dateOf(g.daysAgo - g.displayDays)) })
+                })
               })
-              return new CreditRecord({
-                ...base,
-                displayed: g.displayed,
-                ...(g.displayDays === undefined ? {} : { displayEnds: day(dateOf(g.daysAgo - g.displayDays)) })
-              })
-            })
-            yield* store.records.insertMany(TENANT, records)
-            const gone = new Set(records.filter((r) => !inUse(r.state)).map((r) => r.id))
-            const pending = new Set(records.filter((r) => r.state === "objectionPending").map((r) => r.id))
+              yield* store.records.insertMany(TENANT, records)
+              const gone = new Set(records.filter((r) => !inUse(r.state)).map((r) => r.id))
+              const pending = new Set(records.filter((r) => r.state === "objectionPending").map((r) => r.id))
 
-            const { apiKey } = yield* credits.createServiceAccount(admin, {
-              tenantId: TENANT,
-              name: "核查",
-              unit: "坪山区某局",
-              scope: { lists: ["red", "seriousDishonesty", "abnormal"], purposes: [PURPOSE] },
-              rateLimit: { limit: 1000, windowSeconds: 60 }
-            })
-            const shared: Array<string> = []
-            for (const list of ["red", "seriousDishonesty", "abnormal"] as const) {
-              const answer = yield* credits.shareCheckBatch(apiKey, {
+              const { apiKey } = yield* credits.createServiceAccount(admin, {
                 tenantId: TENANT,
-                purpose: PURPOSE,
-                list,
-                identifiers: codes
+                name: "核查",
+                unit: "坪山区某局",
+                scope: { lists: ["red", "seriousDishonesty", "abnormal"], purposes: [PURPOSE] },
+                rateLimit: { limit: 1000, windowSeconds: 60 }
               })
-              for (const result of answer.results)
-                for (const entry of result.entries) {
-                  shared.push(...entry.recordIds)
-                  expect(entry.objectionPending).toBe(entry.recordIds.some((id) => pending.has(id)))
-                }
-            }
-            for (const code of codes) {
-              const answer = yield* credits.shareRecords(apiKey, {
-                tenantId: TENANT,
-                purpose: PURPOSE,
-                identifier: code
-              })
-              for (const r of answer.records) {
-                shared.push(r.recordId)
-                expect(r.mark === "异议处理中").toBe(pending.has(r.recordId))
+              const shared: Array<string> = []
+              for (const list of ["red", "seriousDishonesty", "abnormal"] as const) {
+                const answer = yield* credits.shareCheckBatch(apiKey, {
+                  tenantId: TENANT,
+                  purpose: PURPOSE,
+                  list,
+                  identifiers: codes
+                })
+                for (const result of answer.results)
+                  for (const entry of result.entries) {
+                    shared.push(...entry.recordIds)
+                    expect(entry.objectionPending).toBe(entry.recordIds.some((id) => pending.has(id)))
+                  }
               }
-            }
-            const log = yield* store.shareLog.find(TENANT, {}, 10_000)
-            shared.push(...log.flatMap((e) => e.value.recordIds))
-            for (const subject of subjects) {
-              const recipients = yield* credits.recipientsOf(admin, { tenantId: TENANT, subjectId: subject.id })
-              shared.push(...recipients.flatMap((r) => r.recordIds))
-            }
-            expect(shared.filter((id) => gone.has(id))).toEqual([])
-          })
-        )
-      ),
-      { numRuns: 60 }
-    )
-  }, 120_000)
+              for (const code of codes) {
+                const answer = yield* credits.shareRecords(apiKey, {
+                  tenantId: TENANT,
+                  purpose: PURPOSE,
+                  identifier: code
+                })
+                for (const r of answer.records) {
+                  shared.push(r.recordId)
+                  expect(r.mark === "异议处理中").toBe(pending.has(r.recordId))
+                }
+              }
+              const log = yield* store.shareLog.find(TENANT, {}, 10_000)
+              shared.push(...log.flatMap((e) => e.value.recordIds))
+              for (const subject of subjects) {
+                const recipients = yield* credits.recipientsOf(admin, { tenantId: TENANT, subjectId: subject.id })
+                shared.push(...recipients.flatMap((r) => r.recordIds))
+              }
+              expect(shared.filter((id) => gone.has(id))).toEqual([])
+            })
+          )
+        ),
+        { numRuns }
+      )
+    }, 120_000)
 })

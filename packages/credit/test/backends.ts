@@ -26,19 +26,27 @@ export const backends = (options: Credits.CreditsOptions) => {
   ] as const
 }
 
-/** Runs a body on a fresh memory service with the test clock at `at` (for fast-check's async properties). */
+/** Runs a body on a fresh service (memory unless a layer is given) with the test clock at `at` (for fast-check's async properties). */
 export const runOnMemory =
-  (options: Credits.CreditsOptions, at: string) =>
+  (options: Credits.CreditsOptions, at: string, layer?: Layer.Layer<Credits.Credits | CreditStore.CreditStore>) =>
   <A, E>(body: Effect.Effect<A, E, Credits.Credits | CreditStore.CreditStore>) =>
     Effect.runPromise(
       Effect.gen(function* () {
         yield* TestClock.setTime(Date.parse(at))
         return yield* body
       }).pipe(
-        Effect.provide(Credits.layerMemory(options).pipe(Layer.provide(FieldCipher.layerTest()), Layer.orDie)),
+        Effect.provide(layer ?? Credits.layerMemory(options).pipe(Layer.provide(FieldCipher.layerTest()), Layer.orDie)),
         Effect.provide(TestContext.TestContext)
       )
     )
+
+/** A fresh SQLite service (a new in-memory database each time it is built). */
+export const sqliteService = (options: Credits.CreditsOptions) =>
+  Credits.layerSql(options).pipe(
+    Layer.provideMerge(SqliteTesting.layerTest({ migrations })),
+    Layer.provide(FieldCipher.layerTest()),
+    Layer.orDie
+  )
 
 /** A generator of valid legal-person codes (91…), deterministic from its seed. */
 export const companyCodes = (seed: number) => {
