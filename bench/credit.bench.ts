@@ -1,217 +1,29 @@
-/**
- * Public credit benchmarks (@gongzhi/credit). Sizes follow the issue; `GONGZHI_BENCH_CREDIT_SCALE`
- * (default 1) scales every count down for a quick check (e.g. 0.02).
- *
- * - `credit.ingest.<engine>` (sqlite, postgres): a 100k-row CSV batch of administrative penalties over 20k
- *   enterprises. ours: `credits.ingest` through the public API (decoding, the per-row checks against the
- *   catalogue, subjects resolved or registered, periods, one transaction with records, re-grading of every
- *   touched subject, the batch report, events and audit). baseline: a hand-written parse (split lines and
- *   commas) and multi-row inserts (500 rows per statement on SQLite, `unnest` arrays on PostgreSQL) of the
- *   same rows into a plain subjects table and a plain records table (JSON document + the same columns), in
- *   one transaction. Every run sends new source record ids. Target ≥ 0.5.
- * - `credit.evaluate.full.<engine>`: grades for 100k subjects with 1M records (loaded through the raw driver
- *   as the repository stores them). ours: `credits.reevaluateAll` after clearing the stored grades (as after
- *   a model change: every grade is computed, explained and written). baseline: ONE hand-written SQL
- *   aggregate computing the same scores (the sample scorecard's rules, ages and caps as CASE/LEAST) —
- *   setup checks that both give the same score for every subject. Target ≥ 0.5.
- * - `credit.evaluate.incremental.sqlite`: one new record for one subject through `credits.ingest` (which
- *   re-grades that subject in its transaction), on a district of 100k subjects (ours) and of 10k subjects
- *   (baseline), 10 records each. ratio = time(10k) / time(100k): ≥ 0.67 ⇔ time(100k) ≤ 1.5 × time(10k), the
- *   cost does not depend on the size of the district.
- *
- * PostgreSQL runs when a server answers (GONGZHI_BENCH_PG_URL, default the local test server).
- */
-import { createHash } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import * as Actor from "@gongzhi/core/Actor"
-import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
-import * as FieldCipher from "@gongzhi/core/FieldCipher"
-import * as LocalDate from "@gongzhi/core/LocalDate"
-import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
-import { TenantId } from "@gongzhi/core/Tenant"
-import * as CreditMigrations from "@gongzhi/credit/CreditMigrations"
-import * as CreditRecord from "@gongzhi/credit/CreditRecord"
 import * as Credits from "@gongzhi/credit/Credits"
 import * as Scorecard from "@gongzhi/credit/Scorecard"
-import * as SourceUnit from "@gongzhi/credit/SourceUnit"
-import * as Subject from "@gongzhi/credit/Subject"
-import * as PgStore from "@gongzhi/store-postgres/PgStore"
-import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
-import Database from "better-sqlite3"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted, Schema } from "effect"
-import pg from "pg"
+import { Effect } from "effect"
+import {
+  admin,
+  csvBatch,
+  type Engine,
+  FULL_SUBJECTS,
+  INGEST_ROWS,
+  INGEST_SUBJECTS,
+  ingest,
+  load,
+  openEngine,
+  PER_SUBJECT,
+  pgEngine,
+  RUNS,
+  type Runtime,
+  reachable,
+  runtimeOf,
+  SMALL_SUBJECTS,
+  seconds,
+  sqliteEngine,
+  TENANT,
+  today
+} from "./creditData.js"
 import type { BenchEntry } from "./harness.js"
-
-const SCALE = Number(process.env.GONGZHI_BENCH_CREDIT_SCALE ?? "1")
-const n = (count: number) => Math.max(10, Math.round(count * SCALE))
-const INGEST_ROWS = n(100_000)
-const INGEST_SUBJECTS = n(20_000)
-const FULL_SUBJECTS = n(100_000)
-const SMALL_SUBJECTS = n(10_000)
-const PER_SUBJECT = 10
-const TENANT = TenantId.make("440310")
-const RUNS = 3
-
-const admin = Schema.decodeUnknownSync(Actor.Actor)({
-  _tag: "Staff",
-  staffId: "A001",
-  name: "王管理",
-  roles: ["credit-admin"],
-  scope: { tenantId: TENANT, regionCode: TENANT }
-})
-const unit = new SourceUnit.SourceUnit({
-  id: "SCJG",
-  tenantId: TENANT,
-  name: "坪山区市场监督管理局",
-  kind: "bureau",
-  recordTypes: ["ADMIN_PENALTY", "ADMIN_REWARD"],
-  accounts: [],
-  active: true
-})
-const options: Credits.CreditsOptions = { sourceUnits: [unit] }
-
-// ---- data ----------------------------------------------------------------------------------------
-
-let seed = 20_261_201
-const random = () => {
-  seed = (seed * 16807) % 2147483647
-  return seed / 2147483647
-}
-const codes: Array<string> = []
-const seen = new Set<string>()
-const codeOf = (i: number): string => {
-  while (codes.length <= i) {
-    const first17 = `91${SocialCreditCode.generate(random).slice(2, 17)}`
-    const check = SocialCreditCode.computeCheckCharacter(first17)
-    if (check._tag === "Some" && !seen.has(first17 + check.value)) {
-      seen.add(first17 + check.value)
-      codes.push(first17 + check.value)
-    }
-  }
-  return codes[i] as string
-}
-
-const CHINA_OFFSET_MS = 8 * 3_600_000
-const today = (): LocalDate.LocalDate =>
-  LocalDate.unsafeFromEpochDay(Math.floor((Date.now() + CHINA_OFFSET_MS) / 86_400_000))
-/** Finding dates on days 1–28 (no month-end clamping) between 2022-01 and 2026-11. */
-const findingDate = (i: number): string => {
-  const month = (i * 7) % 59
-  const year = 2022 + Math.floor(month / 12)
-  return `${year}-${String((month % 12) + 1).padStart(2, "0")}-${String(1 + ((i * 13) % 28)).padStart(2, "0")}`
-}
-const TIERS = ["minor", "general", "serious"] as const
-const TIER_LABELS = { minor: "轻微", general: "一般", serious: "严重" } as const
-
-const HEADER = ["信息类型代码", "来源记录编号", "主体标识", "主体名称", "决定文书号", "决定日期", "失信程度"]
-const EXTRA = ["处罚类别", "罚款金额（元）", "违法行为类型", "决定机关"]
-
-/** One CSV batch of penalties: run `run`, rows over `subjects` enterprises. */
-const csvBatch = (run: number, rows: number, subjects: number, first = 0): string => {
-  const lines = [[...HEADER, ...EXTRA].join(",")]
-  for (let i = 0; i < rows; i++) {
-    const s = (first + i * 7919) % subjects
-    const tier = TIERS[i % 3] as (typeof TIERS)[number]
-    lines.push(
-      [
-        "ADMIN_PENALTY",
-        `R${run}-${first + i}`,
-        codeOf(s),
-        `坪山企业${s}有限公司`,
-        `深坪市监罚〔2026〕${run}-${first + i}号`,
-        findingDate(first + i),
-        TIER_LABELS[tier],
-        "罚款",
-        String(500 + (i % 50) * 100),
-        "未按规定公示年度报告",
-        "坪山区市场监督管理局"
-      ].join(",")
-    )
-  }
-  return `${lines.join("\n")}\n`
-}
-
-const subjectIds = new Map<number, string>()
-const subjectIdOf = (i: number): string => {
-  let id = subjectIds.get(i)
-  if (id === undefined) {
-    id = `S-${createHash("sha256").update(codeOf(i)).digest("hex").slice(0, 24)}`
-    subjectIds.set(i, id)
-  }
-  return id
-}
-const encodeSubject = Schema.encodeSync(Subject.Subject)
-const encodeRecord = Schema.encodeSync(CreditRecord.CreditRecord)
-const at = new Date(Date.UTC(2026, 0, 1))
-
-const subjectRow = (i: number): Array<unknown> => {
-  const code = codeOf(i)
-  const id = subjectIdOf(i)
-  const doc = encodeSubject(
-    new Subject.Subject({
-      id,
-      tenantId: TENANT,
-      kind: "legalPerson",
-      creditCode: code,
-      identifierKey: code,
-      name: `坪山企业${i}有限公司`,
-      formerNames: [],
-      status: "active",
-      createdAt: at,
-      updatedAt: at
-    })
-  )
-  return [TENANT, id, 1, JSON.stringify(doc), "1", code, "legalPerson", "active"]
-}
-const SUBJECT_COLUMNS = "tenant_id, id, version, doc, active_key, identifier_key, kind, status"
-
-/** Record j of subject i: 80 % penalties (minor/general/serious), 20 % rewards; 5 % repaired. */
-const recordRow = (i: number, j: number): Array<unknown> => {
-  const k = i * PER_SUBJECT + j
-  const reward = k % 5 === 4
-  const tier = TIERS[k % 3] as (typeof TIERS)[number]
-  const state = k % 20 === 7 ? "repaired" : "active"
-  const id = `R-${k}`
-  const date = findingDate(k)
-  const doc = encodeRecord(
-    new CreditRecord.CreditRecord({
-      id,
-      tenantId: TENANT,
-      subjectId: subjectIdOf(i),
-      recordType: reward ? "ADMIN_REWARD" : "ADMIN_PENALTY",
-      polarity: reward ? "positive" : "negative",
-      ...(reward ? {} : { failingClass: "penalty" as const, tier }),
-      sourceRecordId: `L-${k}`,
-      findingDate: date as LocalDate.LocalDate,
-      displayed: true,
-      details: {},
-      state,
-      provenance: new CreditRecord.Provenance({
-        sourceUnitId: "SCJG",
-        batchId: "B-load",
-        receivedAt: at,
-        receivedBy: "bench"
-      }),
-      contentHash: id
-    })
-  )
-  return [
-    TENANT,
-    id,
-    1,
-    JSON.stringify(doc),
-    date,
-    reward ? "ADMIN_REWARD" : "ADMIN_PENALTY",
-    `L-${k}`,
-    "SCJG",
-    state,
-    doc.subjectId
-  ]
-}
-const RECORD_COLUMNS =
-  "tenant_id, id, version, doc, finding_date, record_type, source_record_id, source_unit_id, state, subject_id"
 
 /** The sample scorecard as SQL thresholds: a record counts while finding_date > today − maxAge. */
 const thresholds = () => {
@@ -262,165 +74,6 @@ const scoreSql = (dialect: "sqlite" | "pg"): { readonly text: string; readonly o
   return { text, order: dialect === "pg" ? [1, 2, 3, 4, 5, 6] : order }
 }
 
-// ---- engines -------------------------------------------------------------------------------------
-
-interface Group {
-  readonly table: string
-  readonly columns: string
-  readonly rows: ReadonlyArray<ReadonlyArray<unknown>>
-}
-
-interface Engine {
-  readonly dialect: "sqlite" | "pg"
-  readonly store: () => Layer.Layer<any, unknown>
-  readonly open: () => Promise<void>
-  readonly exec: (statement: string) => Promise<void>
-  /** Multi-row inserts of every group in one transaction (existing keys are skipped). */
-  readonly insert: (groups: ReadonlyArray<Group>) => Promise<void>
-  readonly query: (statement: string, values: ReadonlyArray<unknown>) => Promise<Array<Record<string, unknown>>>
-  readonly close: () => Promise<void>
-  readonly cleanup: () => Promise<void>
-}
-
-const migrations = [CoreMigrations.migrations, CreditMigrations.migrations]
-
-const sqliteEngine = (): Engine => {
-  const dir = mkdtempSync(join(tmpdir(), "gz-bench-credit-"))
-  const filename = join(dir, "credit.db")
-  let db: Database.Database
-  return {
-    dialect: "sqlite",
-    store: () => SqliteStore.layer({ filename, migrations }),
-    open: async () => {
-      db = new Database(filename)
-      db.pragma("journal_mode = WAL")
-      db.pragma("synchronous = NORMAL")
-    },
-    exec: async (statement) => void db.exec(statement),
-    insert: async (groups) => {
-      const BATCH = 500
-      db.transaction(() => {
-        for (const { table, columns, rows } of groups) {
-          const width = columns.split(",").length
-          const tuple = `(${Array.from({ length: width }, () => "?").join(", ")})`
-          const statement = (count: number) =>
-            `INSERT OR IGNORE INTO ${table} (${columns}) VALUES ${Array.from({ length: count }, () => tuple).join(", ")}`
-          const full = db.prepare(statement(BATCH))
-          for (let i = 0; i < rows.length; i += BATCH) {
-            const chunk = rows.slice(i, i + BATCH)
-            if (chunk.length === BATCH) full.run(chunk.flat())
-            else db.prepare(statement(chunk.length)).run(chunk.flat())
-          }
-        }
-      })()
-    },
-    query: async (statement, values) => db.prepare(statement).all(...values) as Array<Record<string, unknown>>,
-    close: async () => {
-      db.close()
-    },
-    cleanup: async () => rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-const pgUrl = process.env.GONGZHI_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
-
-const pgEngine = (schema: string): Engine => {
-  let client: pg.Client
-  const connect = `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=-c%20search_path%3D${schema}`
-  return {
-    dialect: "pg",
-    store: () => PgStore.layer({ url: Redacted.make(pgUrl), schema, maxConnections: 4, migrations }),
-    open: async () => {
-      const admin = new pg.Client({ connectionString: pgUrl })
-      await admin.connect()
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-      await admin.end()
-      client = new pg.Client({ connectionString: connect })
-      await client.connect()
-    },
-    exec: async (statement) => void (await client.query(statement)),
-    insert: async (groups) => {
-      const CHUNK = 20_000
-      await client.query("BEGIN")
-      for (const { table, columns, rows } of groups) {
-        const names = columns.split(",").map((c) => c.trim())
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          const chunk = rows.slice(i, i + CHUNK)
-          const arrays = names.map((_, c) => chunk.map((row) => row[c]))
-          const types = names.map((name) => (name === "version" ? "int[]" : "text[]"))
-          const casts = names.map((name, c) => (name === "doc" ? `u.c${c}::jsonb` : `u.c${c}`))
-          await client.query(
-            `INSERT INTO ${table} (${columns}) SELECT ${casts.join(", ")}
-             FROM unnest(${types.map((t, c) => `$${c + 1}::${t}`).join(", ")}) AS u(${names.map((_, c) => `c${c}`).join(", ")})
-             ON CONFLICT DO NOTHING`,
-            arrays
-          )
-        }
-      }
-      await client.query("COMMIT")
-    },
-    query: async (statement, values) => (await client.query(statement, [...values])).rows,
-    close: async () => client.end(),
-    cleanup: async () => {
-      const admin = new pg.Client({ connectionString: pgUrl })
-      await admin.connect()
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await admin.end()
-    }
-  }
-}
-
-const reachable = async (): Promise<boolean> => {
-  try {
-    const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2_000 })
-    await client.connect()
-    await client.end()
-    return true
-  } catch {
-    return false
-  }
-}
-
-const runtimeOf = (engine: Engine) =>
-  ManagedRuntime.make(
-    Credits.layerSql(options).pipe(
-      Layer.provideMerge(engine.store()),
-      Layer.provide(FieldCipher.layerTest()),
-      Layer.provide(Logger.minimumLogLevel(LogLevel.Warning))
-    ) as Layer.Layer<any, unknown>
-  )
-type Runtime = ReturnType<typeof runtimeOf>
-
-const ingest = (runtime: Runtime, content: string) =>
-  runtime.runPromise(
-    Effect.flatMap(Credits.Credits, (credits) =>
-      credits.ingest(admin, {
-        tenantId: TENANT,
-        sourceUnitId: "SCJG",
-        format: "csv",
-        content: new TextEncoder().encode(content)
-      })
-    ) as Effect.Effect<{ readonly accepted: number; readonly rejected: ReadonlyArray<unknown> }, unknown, any>
-  )
-
-const seconds = (from: number) => `${((Date.now() - from) / 1000).toFixed(1)} s`
-
-/** Loads `subjects` subjects with PER_SUBJECT records each through the raw driver. */
-const load = async (engine: Engine, subjects: number) => {
-  const CHUNK = 10_000
-  for (let start = 0; start < subjects; start += CHUNK) {
-    const end = Math.min(subjects, start + CHUNK)
-    const ss = Array.from({ length: end - start }, (_, k) => subjectRow(start + k))
-    const rs: Array<Array<unknown>> = []
-    for (let i = start; i < end; i++) for (let j = 0; j < PER_SUBJECT; j++) rs.push(recordRow(i, j))
-    await engine.insert([
-      { table: "credit_subjects", columns: SUBJECT_COLUMNS, rows: ss },
-      { table: "credit_records", columns: RECORD_COLUMNS, rows: rs }
-    ])
-  }
-  await engine.exec("ANALYZE")
-}
-
 // ---- credit.ingest -------------------------------------------------------------------------------
 
 /** The baseline: parse by hand, then multi-row inserts of subjects and records in one transaction. */
@@ -469,10 +122,7 @@ const ingestEntry = (name: "sqlite" | "postgres", make: () => Engine): BenchEntr
     runs: RUNS,
     setup: async () => {
       const started = Date.now()
-      engine = make()
-      await engine.open()
-      runtime = runtimeOf(engine)
-      await runtime.runPromise(Effect.void)
+      ;({ engine, runtime } = await openEngine(make))
       await engine.exec(
         "CREATE TABLE bench_subjects (tenant_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT, PRIMARY KEY (tenant_id, code))"
       )
@@ -521,10 +171,7 @@ const fullEntry = (name: "sqlite" | "postgres", make: () => Engine): BenchEntry 
     runs: RUNS,
     setup: async () => {
       const started = Date.now()
-      engine = make()
-      await engine.open()
-      runtime = runtimeOf(engine)
-      await runtime.runPromise(Effect.void)
+      ;({ engine, runtime } = await openEngine(make))
       await load(engine, FULL_SUBJECTS)
       const loaded = seconds(started)
       const result = await runtime.runPromise(reevaluateAll)

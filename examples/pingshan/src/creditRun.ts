@@ -14,6 +14,7 @@ import type { TenantId } from "@gongzhi/core/Tenant"
 import { CreditList, CreditMigrations, CreditStore, Credits, Ingestion, SourceUnit } from "@gongzhi/credit"
 import * as SqliteStore from "@gongzhi/store-sqlite/SqliteStore"
 import { Clock, Effect, Layer, Schema } from "effect"
+import * as CreditShare from "./creditShare.js"
 
 const TENANT = "440310" as TenantId
 
@@ -282,6 +283,7 @@ export const run = (print: (line: string) => void, options: CreditRunOptions) =>
     print(
       `双公示超期提醒（事件 credit.PublicationOverdue）：${overdue.map((o) => `${o.sourceUnitId} ${o.late} 条`).join("，") || "无"}`
     )
+    yield* CreditShare.run(print)
     Fs.writeFileSync(Path.join(options.outDir, "credit-report.txt"), `${details.join("\n")}\n`)
     print(`明细：${Path.join(options.outDir, "credit-report.txt")}`)
   }).pipe(

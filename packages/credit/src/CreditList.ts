@@ -114,7 +114,12 @@ export const sampleRules: ReadonlyArray<ListRule> = [
 export const entriesByRule = (
   rules: ReadonlyArray<ListRule>,
   subjectId: string,
-  records: ReadonlyArray<CreditRecord>,
+  records: ReadonlyArray<
+    Pick<
+      CreditRecord,
+      "id" | "recordType" | "polarity" | "state" | "findingDate" | "tier" | "documentNumber" | "sourceRecordId"
+    >
+  >,
   today: LocalDate.LocalDate
 ): ReadonlyArray<ListEntry> => {
   const live = records.filter((r) => inUse(r.state) && r.findingDate <= today)
@@ -133,7 +138,7 @@ export const entriesByRule = (
     const minimum = rule.minimum ?? 1
     if (matching.length < minimum) continue
     // on the list from the day the minimum was met until the latest record's period ends
-    const from = (matching[minimum - 1] as CreditRecord).findingDate
+    const from = (matching[minimum - 1] as (typeof matching)[number]).findingDate
     const until = matching.reduce(
       (latest, r) => {
         const end = CreditRules.addMonths(r.findingDate, rule.months)

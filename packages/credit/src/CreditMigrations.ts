@@ -7,6 +7,8 @@
  * 7 `credit_inquiries` (inquiries, with the number and hash of a credit report issued),
  * 8 `credit_authorisations` (the authorisations third parties and enterprise accounts inquire under),
  * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请),
+ * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`), 12 an index
+ * of `credit_records` for its batch check,
  * 13 `credit_city_messages` and 14 `credit_city_state` (the city link: queue, mirror and cursor).
  *
  * @since 0.1.0
@@ -96,6 +98,27 @@ export const migrations: Migrations.ModuleMigrations = Migrations.make("credit",
       },
       indexes: [["subject_id"], ["source_unit_id", "state"]]
     })
+  ]),
+  Migrations.migration(11, "create_credit_sharing", [
+    Migrations.createTable({
+      table: "credit_service_accounts",
+      columns: { status: { type: "text", length: 16 } },
+      indexes: [["status"]]
+    }),
+    Migrations.createTable({
+      table: "credit_api_keys",
+      columns: { account_id: { type: "text", length: 64 } },
+      indexes: [["account_id"]]
+    }),
+    Migrations.createTable({
+      table: "credit_share_log",
+      columns: { subject_id: { type: "text", length: 64 }, account_id: { type: "text", length: 64 } },
+      indexes: [["subject_id"], ["account_id"]]
+    })
+  ]),
+  // the sharing interface's batch check reads a subject's candidate records from the index alone
+  Migrations.migration(12, "index_credit_records_share_check", [
+    Migrations.addIndex("credit_records", ["subject_id", "record_type", "state", "finding_date"])
   ]),
   // the city link (市区联动): 13 the outbound queue and inbound mirror, 14 the exchange cursor
   Migrations.migration(13, "create_credit_city_messages", [

@@ -11,11 +11,13 @@ import * as Repository from "@gongzhi/core/Repository"
 import { Context, Effect, Layer } from "effect"
 import type { CreditRecord } from "./CreditRecord.js"
 import type { Authorisation, InquiryLog } from "./Inquiry.js"
+import * as ShareReads from "./internal/shareReads.js"
 import * as Tables from "./internal/tables.js"
 import type { ListDecision } from "./ListDecision.js"
 import type { MeasureFeedback } from "./MeasureFeedback.js"
 import type { Objection } from "./Objection.js"
 import type { RepairApplication } from "./Repair.js"
+import type { ApiKey, ServiceAccount, ShareLogEntry } from "./ServiceAccount.js"
 import type { Subject } from "./Subject.js"
 
 /**
@@ -68,7 +70,25 @@ export interface CreditStoreShape {
   /** Inquiries (信用查询记录, with the number and hash of a report issued) and authorisations (查询授权). */
   readonly inquiries: Repository.Repository<InquiryLog>
   readonly authorisations: Repository.Repository<Authorisation>
+  /** Service accounts of the sharing interface, their API keys (hashes) and the share log. */
+  readonly serviceAccounts: Repository.Repository<ServiceAccount>
+  readonly apiKeys: Repository.Repository<ApiKey>
+  readonly shareLog: Repository.Repository<ShareLogEntry>
+  /**
+   * The batch check's reads (sharing interface): active subjects by identifier key and the records a
+   * list rule reads, as projections. `make` answers them from the repositories; `layerSql` with one
+   * indexed statement each, no document decoded.
+   */
+  readonly shareReads: ShareReadsShape
 }
+
+/**
+ * The batch check's reads (see {@link CreditStoreShape.shareReads}).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ShareReadsShape = ShareReads.ShareReads
 
 /**
  * The repository port.
@@ -87,18 +107,24 @@ export class CreditStore extends Context.Tag("@gongzhi/credit/CreditStore")<Cred
 export const make = <R>(
   build: <A, I>(definition: Repository.Definition<A, I>) => Effect.Effect<Repository.Repository<A>, never, R>
 ): Effect.Effect<CreditStoreShape, never, R> =>
-  Effect.all({
-    subjects: build(Tables.subjects),
-    records: build(Tables.records),
-    evaluations: build(Tables.evaluations),
-    batches: build(Tables.batches),
-    listDecisions: build(Tables.listDecisions),
-    measureFeedback: build(Tables.measureFeedback),
-    objections: build(Tables.objections),
-    repairs: build(Tables.repairs),
-    inquiries: build(Tables.inquiries),
-    authorisations: build(Tables.authorisations)
-  })
+  Effect.map(
+    Effect.all({
+      subjects: build(Tables.subjects),
+      records: build(Tables.records),
+      evaluations: build(Tables.evaluations),
+      batches: build(Tables.batches),
+      listDecisions: build(Tables.listDecisions),
+      measureFeedback: build(Tables.measureFeedback),
+      serviceAccounts: build(Tables.serviceAccounts),
+      apiKeys: build(Tables.apiKeys),
+      shareLog: build(Tables.shareLog),
+      objections: build(Tables.objections),
+      repairs: build(Tables.repairs),
+      inquiries: build(Tables.inquiries),
+      authorisations: build(Tables.authorisations)
+    }),
+    (repositories) => ({ ...repositories, shareReads: ShareReads.fromRepositories(repositories) })
+  )
 
 /**
  * The in-memory implementation (reference; joins memory transactions).
@@ -116,5 +142,5 @@ export const layerMemory: Layer.Layer<CreditStore> = Layer.effect(CreditStore, m
  */
 export const layerSql: Layer.Layer<CreditStore, never, SqlClient.SqlClient> = Layer.effect(
   CreditStore,
-  make(Repository.makeSql)
+  Effect.zipWith(make(Repository.makeSql), ShareReads.makeSql, (store, shareReads) => ({ ...store, shareReads }))
 )

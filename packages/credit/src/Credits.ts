@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import type { SqlClient } from "@effect/sql"
 import * as AuditLog from "@gongzhi/core/AuditLog"
 import * as Authorization from "@gongzhi/core/Authorization"
@@ -18,7 +19,7 @@ import * as IdentityAssertion from "@gongzhi/core/IdentityAssertion"
 import * as IdentityVerifier from "@gongzhi/core/IdentityVerifier"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Transactor from "@gongzhi/core/Transactor"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { Catalogue } from "./Catalogue.js"
 import * as CreditList from "./CreditList.js"
 import * as CreditRules from "./CreditRules.js"
@@ -33,6 +34,7 @@ import * as PublicityService from "./internal/service/publicity.js"
 import * as RecordsService from "./internal/service/records.js"
 import * as RepairsService from "./internal/service/repairs.js"
 import * as ReportService from "./internal/service/report.js"
+import * as SharingService from "./internal/service/sharing.js"
 import * as SubjectsService from "./internal/service/subjects.js"
 import * as Measure from "./Measure.js"
 import * as NationalCatalogue from "./NationalCatalogue.js"
@@ -168,7 +170,6 @@ const make = Effect.gen(function* () {
         // inquiry, reports and disclosure
         proof: "实名核验",
         assertion: "实名断言",
-        purpose: "查询用途",
         consent: "本人同意",
         grantee: "被授权方",
         purposes: "授权用途",
@@ -176,7 +177,9 @@ const make = Effect.gen(function* () {
         authorisationId: "授权编号",
         number: "报告编号",
         hash: "验证码",
-        query: "查询词"
+        query: "查询词",
+        // the sharing interface (and the purpose of an inquiry)
+        purpose: "用途"
       },
       // a batch file is one byte array (a leaf), so the default bounds apply to the rest of the input
       ...services
@@ -198,6 +201,13 @@ const make = Effect.gen(function* () {
   })
   const reports = ReportService.make(deps, inquiry)
   const disclosure = DisclosureService.make(deps)
+  // the sharing interface's rate limits: the RateLimiter in context (e.g. on Redis), else one in memory
+  const limiter = Option.getOrUndefined(yield* Effect.serviceOption(RateLimiter.RateLimiter))
+  const sharing = SharingService.make(
+    deps,
+    limiter ?? (yield* Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory)),
+    feedback
+  )
   return {
     /** Receives a batch file (CSV, XLSX or JSON) from a source unit: all accepted rows or nothing. */
     ingest: ingest.ingest,
@@ -264,7 +274,25 @@ const make = Effect.gen(function* () {
     verifyReport: reports.verifyReport,
     /** 双公示 search by name or USCC, and the red and black lists, for the portal. */
     searchPublicity: disclosure.searchPublicity,
-    publicLists: disclosure.publicLists
+    publicLists: disclosure.publicLists,
+    /** Sharing interface (共享接口): a bureau's service account; its API key is returned once. */
+    createServiceAccount: sharing.createServiceAccount,
+    /** A new key; the current ones stay valid for a grace period (default 24 hours). */
+    rotateApiKey: sharing.rotateApiKey,
+    revokeServiceAccount: sharing.revokeServiceAccount,
+    listServiceAccounts: sharing.listServiceAccounts,
+    /** With an API key and a purpose: a subject by USCC or resident ID (masked). */
+    shareLookup: sharing.shareLookup,
+    /** With an API key and a purpose: is the subject on the list today (核查)? */
+    shareCheck: sharing.shareCheck,
+    /** The same for up to 1,000 subjects in one call. */
+    shareCheckBatch: sharing.shareCheckBatch,
+    /** With an API key and a purpose: a subject's records in scope, within their display windows. */
+    shareRecords: sharing.shareRecords,
+    /** With an API key and a purpose: a measure the account's unit took. */
+    shareMeasureFeedback: sharing.shareMeasureFeedback,
+    /** The units that received a subject's records through the sharing interface (from the share log). */
+    recipientsOf: sharing.recipientsOf
   }
 })
 

@@ -55,7 +55,11 @@ export const Permission = {
   /** Look up a natural person under that person's recorded authorisation (a bank, an employer). */
   inquireAuthorised: "credit.inquiry.authorised",
   /** Issue a credit report (信用报告) of any subject. */
-  report: "credit.reports.issue"
+  report: "credit.reports.issue",
+  /** Call the sharing interface (共享接口) with an API key (held by a service account's actor). */
+  share: "credit.share.use",
+  /** Create, rotate and revoke the sharing interface's service accounts and keys. */
+  shareManage: "credit.share.manage"
 } as const
 
 /**
@@ -77,7 +81,9 @@ export const Role = {
   auditor: "credit-auditor",
   /** A unit that applies joint measures (e.g. a projects call, procurement): checks and reports back. */
   measureUnit: "credit-measure-unit",
-  public: "resident"
+  public: "resident",
+  /** A bureau calling the sharing interface (the role of a service account's actor). */
+  shareClient: "credit-share-client"
 } as const
 
 /**
@@ -102,7 +108,8 @@ export const defaultRoleTable: Readonly<Record<string, ReadonlyArray<string>>> =
   ],
   [Role.auditor]: [Permission.read, Permission.audit, Permission.publicRead],
   [Role.measureUnit]: [Permission.check, Permission.feedback, Permission.publicRead, Permission.inquireAuthorised],
-  [Role.public]: [Permission.publicRead, Permission.inquireSelf]
+  [Role.public]: [Permission.publicRead, Permission.inquireSelf],
+  [Role.shareClient]: [Permission.share, Permission.feedback]
 }
 
 /**

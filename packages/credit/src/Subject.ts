@@ -147,8 +147,7 @@ export const identify = (
     if (Either.isRight(checked) || kind === "naturalPerson")
       return Either.map(checked, (residentId) => ({ kind: "naturalPerson" as const, residentId }))
   }
-  const schema = SocialCreditCode.makeSchema({ lenient: options?.lenientCreditCode === true })
-  const decoded = Schema.decodeUnknownEither(schema)(normalised)
+  const decoded = (options?.lenientCreditCode === true ? decodeLenientCode : decodeStrictCode)(normalised)
   if (Either.isLeft(decoded)) {
     return Either.left(
       new InvalidIdentifier({
@@ -177,6 +176,10 @@ export const identify = (
   }
   return Either.right({ kind: kind ?? (isIndividual ? "individualBusiness" : "legalPerson"), creditCode })
 }
+
+// built once: a schema built per call compiles its parser again on every identifier
+const decodeStrictCode = Schema.decodeUnknownEither(SocialCreditCode.makeSchema({ lenient: false }))
+const decodeLenientCode = Schema.decodeUnknownEither(SocialCreditCode.makeSchema({ lenient: true }))
 
 const firstLine = (message: string): string =>
   message

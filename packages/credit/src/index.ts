@@ -143,6 +143,8 @@ export * as CreditList from "./CreditList.js"
  * 7 `credit_inquiries` (inquiries, with the number and hash of a credit report issued),
  * 8 `credit_authorisations` (the authorisations third parties and enterprise accounts inquire under),
  * 9 `credit_objections` (异议), 10 `credit_repairs` (信用修复申请),
+ * 11 the sharing interface (`credit_service_accounts`, `credit_api_keys`, `credit_share_log`), 12 an index
+ * of `credit_records` for its batch check,
  * 13 `credit_city_messages` and 14 `credit_city_state` (the city link: queue, mirror and cursor).
  *
  * @since 0.1.0
@@ -372,6 +374,65 @@ export * as Repair from "./Repair.js"
  * @since 0.1.0
  */
 export * as Scorecard from "./Scorecard.js"
+
+/**
+ * Service accounts of the sharing interface (共享接口服务账号): a bureau or unit that queries the platform
+ * with an API key. An account holds its scope (which record types or categories it may receive, which
+ * lists it may check, for which purposes 用途) and its rate limit; its keys are stored only as the
+ * SHA-256 of the key (the key itself is shown once, at creation or rotation), looked up by their
+ * prefix. A rotated-out key stays valid until the end of its grace period; a revoked account or key is
+ * refused at once. The operations are on `Credits` (`createServiceAccount`, `rotateApiKey`,
+ * `revokeServiceAccount`, `share*`); the errors and views are in `Sharing`.
+ *
+ * @example
+ * import * as ServiceAccount from "@gongzhi/credit/ServiceAccount"
+ *
+ * const scope: ServiceAccount.ShareScope = {
+ *   categories: ["行政管理信息"],
+ *   lists: ["seriousDishonesty"],
+ *   purposes: ["政府采购资格审查"]
+ * }
+ * ServiceAccount.parseKey("gzk_0123456789ab_secret") // { prefix: "0123456789ab" }
+ *
+ * @since 0.2.0
+ */
+export * as ServiceAccount from "./ServiceAccount.js"
+
+/**
+ * The sharing interface (共享接口) for other bureaus, as a service the server exposes: every call carries
+ * an API key (see `ServiceAccount`) and a mandatory purpose (用途) within the account's scope, is rate
+ * limited per key (token bucket) and audited with who (the account), what (the operation and its
+ * targets) and why (the purpose). Operations on `Credits`: `shareLookup` (a subject by USCC, or a
+ * natural person by resident ID through the blind index), `shareCheck` / `shareCheckBatch` (核查: is
+ * the subject on list L today? up to {@link MAX_BATCH} subjects a call), `shareRecords` (records by
+ * category within their display windows) and `shareMeasureFeedback` (a measure the unit took).
+ *
+ * Repaired, expired and revoked records never leave through it; a record under objection leaves
+ * marked 异议处理中. Every answer that carries records is written to the share log, and
+ * `Credits.recipientsOf` names the units that received a subject's records (a repair notifies them).
+ *
+ * Rate limits use `@effect/experimental`'s `RateLimiter`: provide one (e.g. with its Redis store) to
+ * share the buckets between processes; without one the service keeps them in its own memory (one
+ * process: buckets restart with the process).
+ *
+ * @example
+ * import type * as Credits from "@gongzhi/credit/Credits"
+ * import type { TenantId } from "@gongzhi/core/Tenant"
+ * import { Effect, Redacted } from "effect"
+ *
+ * declare const credits: Credits.Credits
+ * declare const apiKey: Redacted.Redacted<string> // the X-Api-Key header
+ * const check = credits.shareCheckBatch(apiKey, {
+ *   tenantId: "440310" as TenantId,
+ *   purpose: "政府采购资格审查",
+ *   list: "seriousDishonesty",
+ *   identifiers: ["91440300MA5FXXXX0X"]
+ * })
+ * const onList = Effect.map(check, (answer) => answer.results.filter((r) => r.onList))
+ *
+ * @since 0.2.0
+ */
+export * as Sharing from "./Sharing.js"
 
 /**
  * Source units (数据提供单位): the district bureaus' business systems (局委办业务系统), the grid system

@@ -1,22 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
 import * as AuditLog from "@gongzhi/core/AuditLog"
-import * as CoreMigrations from "@gongzhi/core/CoreMigrations"
-import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as Outbox from "@gongzhi/core/Outbox"
 import * as Subscription from "@gongzhi/core/Subscription"
 import * as Template from "@gongzhi/core/Template"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import * as MysqlTesting from "@gongzhi/store-mysql/testing"
-import * as PgTesting from "@gongzhi/store-postgres/testing"
-import * as SqliteTesting from "@gongzhi/store-sqlite/testing"
-import { Effect, Layer, Option, Schema, TestClock } from "effect"
-import * as CreditMigrations from "../src/CreditMigrations.js"
+import { Effect, Option, Schema, TestClock } from "effect"
 import * as CreditNotifications from "../src/CreditNotifications.js"
 import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import { SourceUnit } from "../src/SourceUnit.js"
+import { backends as backendsOf } from "./backends.js"
 import { companyCodes, csvOf } from "./fixtures.js"
 
 const TENANT = "440310" as TenantId
@@ -68,18 +63,7 @@ const batch = (rows: ReadonlyArray<ReadonlyArray<string>>) => ({
   )
 })
 
-const pg = await PgTesting.availability()
-const mysql = await MysqlTesting.availability()
-const migrations = [CoreMigrations.migrations, CreditMigrations.migrations]
-const sql = (store: Layer.Layer<any, any, never>) =>
-  Credits.layerSql(options).pipe(Layer.provideMerge(store), Layer.provide(FieldCipher.layerTest()), Layer.orDie)
-
-const backends = [
-  ["memory", () => Credits.layerMemory(options).pipe(Layer.provide(FieldCipher.layerTest()), Layer.orDie), false],
-  ["sqlite", () => sql(SqliteTesting.layerTest({ migrations })), false],
-  ["postgres", () => sql(PgTesting.layerTest({ migrations, maxConnections: 4 })), pg.skip],
-  ["mysql", () => sql(MysqlTesting.layerTest({ migrations, maxConnections: 4 })), mysql.skip]
-] as const
+const backends = backendsOf(options)
 
 const setUp = Effect.gen(function* () {
   yield* TestClock.setTime(Date.parse("2026-12-01T02:00:00Z"))

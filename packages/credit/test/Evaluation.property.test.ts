@@ -1,14 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Actor from "@gongzhi/core/Actor"
-import * as FieldCipher from "@gongzhi/core/FieldCipher"
 import * as SocialCreditCode from "@gongzhi/core/SocialCreditCode"
 import type { TenantId } from "@gongzhi/core/Tenant"
-import { Effect, FastCheck as fc, Layer, Schema, TestClock, TestContext } from "effect"
+import { Effect, FastCheck as fc, Schema } from "effect"
 import * as CreditStore from "../src/CreditStore.js"
 import * as Credits from "../src/Credits.js"
 import { Role } from "../src/Permissions.js"
 import * as Scorecard from "../src/Scorecard.js"
 import { SourceUnit } from "../src/SourceUnit.js"
+import { runOnMemory } from "./backends.js"
 import { csvOf, day } from "./fixtures.js"
 
 const TENANT = "440310" as TenantId
@@ -95,18 +95,7 @@ const op = fc.oneof(
   fc.record({ kind: fc.constantFrom("repaired" as const, "expired" as const, "revoked" as const), pick: fc.nat() })
 )
 
-const run = <A, E>(body: Effect.Effect<A, E, Credits.Credits | CreditStore.CreditStore>) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      yield* TestClock.setTime(Date.parse(`${TODAY}T02:00:00Z`))
-      return yield* body
-    }).pipe(
-      Effect.provide(
-        Credits.layerMemory({ sourceUnits: [unit] }).pipe(Layer.provide(FieldCipher.layerTest()), Layer.orDie)
-      ),
-      Effect.provide(TestContext.TestContext)
-    )
-  )
+const run = runOnMemory({ sourceUnits: [unit] }, `${TODAY}T02:00:00Z`)
 
 const storedGrades = Effect.gen(function* () {
   const store = yield* CreditStore.CreditStore

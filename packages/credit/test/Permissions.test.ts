@@ -39,7 +39,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       // inquiry and reports
       [P.inquireSelf]: true,
       [P.inquireAuthorised]: true,
-      [P.report]: true
+      [P.report]: true,
+      [P.share]: true,
+      [P.shareManage]: true
     }
   ],
   [
@@ -65,7 +67,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       // inquiry and reports
       [P.inquireSelf]: false,
       [P.inquireAuthorised]: false,
-      [P.report]: false
+      [P.report]: false,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -91,7 +95,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       // inquiry and reports
       [P.inquireSelf]: false,
       [P.inquireAuthorised]: false,
-      [P.report]: true
+      [P.report]: true,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -117,7 +123,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       // inquiry and reports
       [P.inquireSelf]: false,
       [P.inquireAuthorised]: false,
-      [P.report]: false
+      [P.report]: false,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -143,7 +151,9 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       // inquiry and reports
       [P.inquireSelf]: false,
       [P.inquireAuthorised]: true,
-      [P.report]: false
+      [P.report]: false,
+      [P.share]: false,
+      [P.shareManage]: false
     }
   ],
   [
@@ -168,6 +178,35 @@ const matrix: ReadonlyArray<readonly [string, Record<string, boolean>]> = [
       [P.repairDecide]: false,
       // inquiry and reports
       [P.inquireSelf]: true,
+      [P.inquireAuthorised]: false,
+      [P.report]: false,
+      [P.share]: false,
+      [P.shareManage]: false
+    }
+  ],
+  [
+    Role.shareClient,
+    {
+      [P.submit]: false,
+      [P.submitAny]: false,
+      [P.read]: false,
+      [P.review]: false,
+      [P.evaluate]: false,
+      [P.audit]: false,
+      [P.check]: false,
+      [P.publicRead]: false,
+      [P.merge]: false,
+      [P.decide]: false,
+      [P.approve]: false,
+      [P.feedback]: true,
+      [P.share]: true,
+      [P.shareManage]: false,
+      [P.objectionFile]: false,
+      [P.objectionHandle]: false,
+      [P.objectionVerify]: false,
+      [P.repairApply]: false,
+      [P.repairDecide]: false,
+      [P.inquireSelf]: false,
       [P.inquireAuthorised]: false,
       [P.report]: false
     }

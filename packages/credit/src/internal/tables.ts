@@ -7,6 +7,7 @@ import { ListDecision } from "../ListDecision.js"
 import { MeasureFeedback } from "../MeasureFeedback.js"
 import { Objection } from "../Objection.js"
 import { RepairApplication } from "../Repair.js"
+import { ApiKey, ServiceAccount, ShareLogEntry } from "../ServiceAccount.js"
 import { Subject } from "../Subject.js"
 
 /** A subject's stored evaluation (its id is the subject id). */
@@ -183,6 +184,39 @@ export const authorisations = Repository.define({
 
 // --- end inquiry, authorisations and reports ---
 
+/** Service accounts of the sharing interface (migration 11). */
+export const serviceAccounts = Repository.define({
+  entity: "ServiceAccount",
+  table: "credit_service_accounts",
+  schema: ServiceAccount,
+  id: (a) => a.id,
+  columns: { status: { type: "text", get: (a) => a.status, length: 16 } },
+  indexes: [["status"]]
+})
+
+/** API keys by prefix, stored as hashes (migration 11). */
+export const apiKeys = Repository.define({
+  entity: "ApiKey",
+  table: "credit_api_keys",
+  schema: ApiKey,
+  id: (k) => k.id,
+  columns: { account_id: { type: "text", get: (k) => k.accountId, length: ID } },
+  indexes: [["account_id"]]
+})
+
+/** What was shared with which account (migration 11). */
+export const shareLog = Repository.define({
+  entity: "ShareLogEntry",
+  table: "credit_share_log",
+  schema: ShareLogEntry,
+  id: (e) => e.id,
+  columns: {
+    subject_id: { type: "text", get: (e) => e.subjectId, length: ID },
+    account_id: { type: "text", get: (e) => e.accountId, length: ID }
+  },
+  indexes: [["subject_id"], ["account_id"]]
+})
+
 /** The tables of the first release (migrations 1–4, each created from its definition). */
 export const initial: ReadonlyArray<Repository.Definition<any, any>> = [subjects, records, evaluations, batches]
 
@@ -193,7 +227,10 @@ export const added: ReadonlyArray<Repository.Definition<any, any>> = [
   inquiries,
   authorisations,
   objections,
-  repairs
+  repairs,
+  serviceAccounts,
+  apiKeys,
+  shareLog
 ]
 
 export const all: ReadonlyArray<Repository.Definition<any, any>> = [...initial, ...added]

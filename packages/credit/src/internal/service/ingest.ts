@@ -15,7 +15,7 @@ import { audit, type Deps, emit, today } from "./context.js"
 import { reevaluateMany } from "./evaluation.js"
 import { findByIdentifier } from "./subjects.js"
 
-const RESIDENT_ID = "credit.resident_id"
+export const RESIDENT_ID = "credit.resident_id"
 
 /** The input of `ingest`. */
 export const IngestInput = Schema.Struct({
