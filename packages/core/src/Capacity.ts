@@ -63,7 +63,10 @@ export interface Seat {
 }
 
 /**
- * A capacity and its seats.
+ * A capacity and its seats. A store that keeps one row per seat may hand over a partial view: the
+ * seats a decision is about (the holder, and for {@link leave} the head of the waitlist) with
+ * `occupied`, the number of occupied places it counts; positions are then counted among the seats
+ * given.
  *
  * @since 0.1.0
  * @category models
@@ -71,7 +74,10 @@ export interface Seat {
 export interface Roster {
   readonly capacity: number
   readonly seats: ReadonlyArray<Seat>
+  readonly occupied?: number | undefined
 }
+
+const taken = (roster: Roster): number => roster.occupied ?? occupied(roster.seats)
 
 /**
  * One holder moving to a state (`walkIn` when a walk-in takes a free place without having joined).
@@ -148,7 +154,7 @@ export const join = (
 > => {
   const existing = seatOf(roster, holder)
   if (existing !== undefined && existing.state !== "cancelled") return Either.left("AlreadyJoined")
-  if (occupied(roster.seats) < roster.capacity) {
+  if (taken(roster) < roster.capacity) {
     return Either.right({ state: "confirmed", position: 0, change: { holder, from: existing?.state, to: "confirmed" } })
   }
   const ahead = roster.seats.filter(
@@ -179,7 +185,7 @@ export const leave = (
   const cancel: Change = { holder, from: existing.state, to: "cancelled" }
   if (existing.state !== "confirmed") return Either.right({ changes: [cancel], promoted: undefined })
   const first = waitlist(roster.seats)[0]
-  const freeAfter = roster.capacity - (occupied(roster.seats) - 1)
+  const freeAfter = roster.capacity - (taken(roster) - 1)
   if (first === undefined || freeAfter <= 0) return Either.right({ changes: [cancel], promoted: undefined })
   return Either.right({
     changes: [cancel, { holder: first.holder, from: "waitlisted", to: "confirmed" }],
@@ -211,7 +217,7 @@ export const walkIn = (roster: Roster, holder: string): Either.Either<Change, Re
   const existing = seatOf(roster, holder)
   if (existing?.state === "confirmed") return checkIn(roster, holder)
   if (existing?.state === "checked-in" || existing?.state === "checked-out") return Either.left("AlreadyCheckedIn")
-  if (occupied(roster.seats) >= roster.capacity) return Either.left("Full")
+  if (taken(roster) >= roster.capacity) return Either.left("Full")
   return Either.right({ holder, from: existing?.state, to: "checked-in", walkIn: true })
 }
 
@@ -271,5 +277,20 @@ export const apply = (
         )
       : [...seats, { holder: change.holder, state: change.to, seq: arrival.seq, priority: arrival.priority ?? 0 }]
   }
-  return { capacity: roster.capacity, seats }
+  return roster.occupied === undefined
+    ? { capacity: roster.capacity, seats }
+    : { capacity: roster.capacity, seats, occupied: roster.occupied + occupiedDelta(changes) }
 }
+
+/**
+ * How a list of changes moves the number of occupied places (+1 per change into an occupied state,
+ * −1 per change out of one): what a store that counts places adds to its counter.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const occupiedDelta = (changes: ReadonlyArray<Change>): number =>
+  changes.reduce(
+    (n, c) => n + (OCCUPYING.has(c.to) ? 1 : 0) - (c.from !== undefined && OCCUPYING.has(c.from) ? 1 : 0),
+    0
+  )

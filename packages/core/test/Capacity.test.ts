@@ -151,3 +151,33 @@ describe("Capacity", () => {
     )
   })
 })
+
+describe("Capacity on a partial view (a store that counts places)", () => {
+  it("property: deciding on the holder's seat, the waitlist head and a counter gives the same answers", () => {
+    fc.assert(
+      fc.property(scenario, ([capacity, ops]) =>
+        run(capacity, ops).every((s) => {
+          const full = s.before
+          const count = Capacity.occupied(full.seats)
+          const head = Capacity.waitlist(full.seats)[0]
+          const mine = Capacity.seatOf(full, s.op.holder)
+          const seats = [mine, head].filter((x): x is Capacity.Seat => x !== undefined)
+          const partial: Capacity.Roster = { capacity, seats, occupied: count }
+          const same = <A>(a: Either.Either<A, unknown>, b: Either.Either<A, unknown>) =>
+            JSON.stringify(Either.map(a, (x) => ({ ...(x as object), position: undefined }))) ===
+            JSON.stringify(Either.map(b, (x) => ({ ...(x as object), position: undefined })))
+          const o = s.op
+          const agree =
+            o._tag === "join"
+              ? same(Capacity.join(full, o.holder, o.priority), Capacity.join(partial, o.holder, o.priority))
+              : o._tag === "leave"
+                ? same(Capacity.leave(full, o.holder), Capacity.leave(partial, o.holder))
+                : o._tag === "walkIn"
+                  ? same(Capacity.walkIn(full, o.holder), Capacity.walkIn(partial, o.holder))
+                  : true
+          return agree && count + Capacity.occupiedDelta(s.changes) === Capacity.occupied(s.roster.seats)
+        })
+      )
+    )
+  })
+})
