@@ -224,7 +224,10 @@ export const make = (deps: Deps) => {
       actor,
       body: (i, ctx) =>
         Effect.gen(function* () {
-          const workerId = yield* subjectFor(deps, ctx.actor, { tenantId: i.tenantId }, Permission.desk, i.workerId)
+          const own = i.workerId === undefined ? undefined : yield* repo.workers.get(i.tenantId, i.workerId)
+          const region = own === undefined ? undefined : Option.getOrUndefined(own)?.value.communityCode
+          const target = region === undefined ? { tenantId: i.tenantId } : { tenantId: i.tenantId, regionCode: region }
+          const workerId = yield* subjectFor(deps, ctx.actor, target, Permission.desk, i.workerId)
           const rows = yield* repo.enrolments.find(i.tenantId, { worker_id: workerId }, 10_000)
           return rows.map((r) => r.value)
         })
