@@ -4,6 +4,7 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Logger, LogLevel } from "effect"
+import * as CoursesRun from "./coursesRun.js"
 import * as CreditRun from "./creditRun.js"
 import { defaultOutDir, run } from "./district.js"
 import { runProjects } from "./projectsRun.js"
@@ -14,6 +15,7 @@ NodeRuntime.runMain(
   run((line) => console.log(line)).pipe(
     Effect.zipLeft(runProjects((line) => console.log(line), defaultOutDir)),
     Effect.zipLeft(CreditRun.run((line) => console.log(line), { outDir: defaultOutDir })),
+    Effect.zipLeft(CoursesRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.tap(() => Effect.sync(() => console.log(`\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`))),
     // the run prints what matters; the store's information logs (each migration applied) would drown it
     Logger.withMinimumLogLevel(LogLevel.Warning)

@@ -59,7 +59,26 @@ export interface Theme {
   readonly count: number
 }
 
-const STOP = new Set(["的", "了", "和", "是", "在", "我", "也", "很", "有", "就", "都", "希望", "老师", "课程"])
+const STOP = new Set([
+  "的",
+  "了",
+  "和",
+  "是",
+  "在",
+  "我",
+  "也",
+  "很",
+  "有",
+  "就",
+  "都",
+  "希望",
+  "老师",
+  "课程",
+  "增加",
+  "开设",
+  "能",
+  "想学"
+])
 
 /**
  * The words of the feedback texts, by the number of texts that contain them (each text counts a
