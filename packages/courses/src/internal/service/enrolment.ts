@@ -41,178 +41,202 @@ const ACTIVE: ReadonlyArray<Capacity.SeatState> = ["confirmed", "waitlisted"]
 export const make = (deps: Deps) => {
   const { repo, settings } = deps
 
+  // Enrolments and cancellations of one course queue within this service instance: a burst of
+  // registrations then commits one after another instead of retrying on optimistic conflicts (which
+  // still guard against overbooking across instances).
+  const queues = new Map<string, Effect.Semaphore>()
+  const queued =
+    (input: { readonly tenantId?: unknown; readonly courseId?: unknown }) =>
+    <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+      const key = `${String(input.tenantId)}:${String(input.courseId)}`
+      let queue = queues.get(key)
+      if (queue === undefined) {
+        queue = Effect.unsafeMakeSemaphore(1)
+        queues.set(key, queue)
+      }
+      return queue.withPermits(1)(self)
+    }
+
   const loadCourse = (tenantId: TenantId, courseId: string) =>
     load("Course", courseId, repo.courses.get(tenantId, courseId))
 
   const enrol = (actor: Actor.Actor, input: typeof EnrolmentModel.CourseWorker.Encoded) =>
-    deps.commands.run({
-      name: "enrol",
-      title: "课程报名",
-      input: EnrolmentModel.CourseWorker,
-      raw: input,
-      actor,
-      body: (i, ctx) =>
-        Effect.gen(function* () {
-          const current = yield* loadCourse(i.tenantId, i.courseId)
-          const course = current.value
-          const workerId = yield* subjectFor(deps, ctx.actor, courseTarget(course), Permission.enrol, i.workerId)
-          if (course.status !== "open") return yield* refuse(course.id, workerId, "CourseNotOpen")
-          if (ctx.now.getTime() >= CourseModel.startsAt(course).getTime())
-            return yield* refuse(course.id, workerId, "CourseStarted")
-          const worker = yield* load("Worker", workerId, repo.workers.get(i.tenantId, workerId))
-          if (worker.value.status !== "active") return yield* refuse(course.id, workerId, "WorkerNotActive")
-          const id = EnrolmentModel.idOf(course.id, workerId)
-          const existing = yield* repo.enrolments.get(i.tenantId, id)
-          const seats = Option.match(existing, { onNone: () => [], onSome: (e) => [EnrolmentModel.seat(e.value)] })
-          const decision = yield* decide(
-            course.id,
-            workerId,
-            Capacity.join({ capacity: course.capacity, occupied: course.taken, seats }, workerId, worker.value.priority)
-          )
-          const active = yield* repo.enrolments.count(i.tenantId, { worker_id: workerId, state: { in: ACTIVE } })
-          if (active >= settings.maxConcurrentCourses) return yield* refuse(course.id, workerId, "TooManyCourses")
-          const enrolment = new EnrolmentModel.Enrolment({
-            id,
-            tenantId: i.tenantId,
-            courseId: course.id,
-            workerId,
-            state: decision.state,
-            seq: course.nextSeq,
-            priority: worker.value.priority,
-            enrolledAt: ctx.now,
-            attended: [],
-            missed: 0,
-            completed: false,
-            category: course.category,
-            venueId: course.venueId,
-            communityCode: course.communityCode,
-            startsAt: CourseModel.startsAt(course)
-          })
-          yield* Option.match(existing, {
-            onNone: () => repo.enrolments.insert(i.tenantId, enrolment),
-            onSome: (e) => repo.enrolments.update(i.tenantId, enrolment, e.version)
-          })
-          yield* repo.courses.update(
-            i.tenantId,
-            new CourseModel.Course({
-              ...course,
-              taken: course.taken + Capacity.occupiedDelta([decision.change]),
-              waiting: course.waiting + waitingDelta([decision.change]),
-              nextSeq: course.nextSeq + 1
-            }),
-            current.version
-          )
-          const key = EnrolmentModel.waitKey(enrolment)
-          const position =
-            key === null
-              ? 0
-              : 1 +
-                (yield* repo.enrolments.count(i.tenantId, {
-                  course_id: course.id,
-                  state: "waitlisted",
-                  wait_key: { lt: key }
-                }))
-          yield* emit(ctx, i.tenantId, [
-            {
-              _tag: "EnrolmentConfirmed",
+    queued(input)(
+      deps.commands.run({
+        name: "enrol",
+        title: "课程报名",
+        input: EnrolmentModel.CourseWorker,
+        raw: input,
+        actor,
+        body: (i, ctx) =>
+          Effect.gen(function* () {
+            const current = yield* loadCourse(i.tenantId, i.courseId)
+            const course = current.value
+            const workerId = yield* subjectFor(deps, ctx.actor, courseTarget(course), Permission.enrol, i.workerId)
+            if (course.status !== "open") return yield* refuse(course.id, workerId, "CourseNotOpen")
+            if (ctx.now.getTime() >= CourseModel.startsAt(course).getTime())
+              return yield* refuse(course.id, workerId, "CourseStarted")
+            const worker = yield* load("Worker", workerId, repo.workers.get(i.tenantId, workerId))
+            if (worker.value.status !== "active") return yield* refuse(course.id, workerId, "WorkerNotActive")
+            const id = EnrolmentModel.idOf(course.id, workerId)
+            const existing = yield* repo.enrolments.get(i.tenantId, id)
+            const seats = Option.match(existing, { onNone: () => [], onSome: (e) => [EnrolmentModel.seat(e.value)] })
+            const decision = yield* decide(
+              course.id,
+              workerId,
+              Capacity.join(
+                { capacity: course.capacity, occupied: course.taken, seats },
+                workerId,
+                worker.value.priority
+              )
+            )
+            const active = yield* repo.enrolments.count(i.tenantId, { worker_id: workerId, state: { in: ACTIVE } })
+            if (active >= settings.maxConcurrentCourses) return yield* refuse(course.id, workerId, "TooManyCourses")
+            const enrolment = new EnrolmentModel.Enrolment({
+              id,
+              tenantId: i.tenantId,
               courseId: course.id,
               workerId,
-              title: course.title,
-              startsAt: enrolment.startsAt,
               state: decision.state,
-              position
-            }
-          ])
-          yield* ctx.audit({
-            tenantId: i.tenantId,
-            action: "enrolment.enrol",
-            targetType: "Course",
-            targetId: course.id,
-            details: { workerId, state: decision.state }
-          })
-          return { courseId: course.id, workerId, state: decision.state, position }
-        })
-    })
-
-  const cancelEnrolment = (actor: Actor.Actor, input: typeof EnrolmentModel.CourseWorker.Encoded) =>
-    deps.commands.run({
-      name: "cancelEnrolment",
-      title: "取消报名",
-      input: EnrolmentModel.CourseWorker,
-      raw: input,
-      actor,
-      body: (i, ctx) =>
-        Effect.gen(function* () {
-          const current = yield* loadCourse(i.tenantId, i.courseId)
-          const course = current.value
-          const workerId = yield* subjectFor(deps, ctx.actor, courseTarget(course), Permission.enrol, i.workerId)
-          if (course.status !== "open") return yield* refuse(course.id, workerId, "CourseNotOpen")
-          const mine = yield* repo.enrolments.get(i.tenantId, EnrolmentModel.idOf(course.id, workerId))
-          if (Option.isNone(mine)) return yield* refuse(course.id, workerId, "NotEnrolled")
-          if (
-            mine.value.value.state === "confirmed" &&
-            ctx.now.getTime() > CourseModel.cancellationDeadline(course).getTime()
-          ) {
-            return yield* refuse(course.id, workerId, "CancellationDeadlinePassed")
-          }
-          const head = yield* repo.enrolments.page(i.tenantId, {
-            where: { course_id: course.id, state: "waitlisted" },
-            orderBy: "wait_key",
-            limit: 1
-          })
-          const rows: ReadonlyArray<Repository.Versioned<EnrolmentModel.Enrolment>> = [mine.value, ...head.items]
-          const decision = yield* decide(
-            course.id,
-            workerId,
-            Capacity.leave(
-              {
-                capacity: course.capacity,
-                occupied: course.taken,
-                seats: rows.map((r) => EnrolmentModel.seat(r.value))
-              },
-              workerId
-            )
-          )
-          for (const change of decision.changes) {
-            const row = rows.find((r) => r.value.workerId === change.holder)
-            if (row === undefined) continue
-            const next = new EnrolmentModel.Enrolment({
-              ...row.value,
-              state: change.to,
-              ...(change.to === "cancelled" ? { cancelledAt: ctx.now } : { promotedAt: ctx.now })
+              seq: course.nextSeq,
+              priority: worker.value.priority,
+              enrolledAt: ctx.now,
+              attended: [],
+              missed: 0,
+              completed: false,
+              category: course.category,
+              venueId: course.venueId,
+              communityCode: course.communityCode,
+              startsAt: CourseModel.startsAt(course)
             })
-            yield* repo.enrolments.update(i.tenantId, next, row.version)
-          }
-          yield* repo.courses.update(
-            i.tenantId,
-            new CourseModel.Course({
-              ...course,
-              taken: course.taken + Capacity.occupiedDelta(decision.changes),
-              waiting: course.waiting + waitingDelta(decision.changes)
-            }),
-            current.version
-          )
-          if (decision.promoted !== undefined) {
+            yield* Option.match(existing, {
+              onNone: () => repo.enrolments.insert(i.tenantId, enrolment),
+              onSome: (e) => repo.enrolments.update(i.tenantId, enrolment, e.version)
+            })
+            yield* repo.courses.update(
+              i.tenantId,
+              new CourseModel.Course({
+                ...course,
+                taken: course.taken + Capacity.occupiedDelta([decision.change]),
+                waiting: course.waiting + waitingDelta([decision.change]),
+                nextSeq: course.nextSeq + 1
+              }),
+              current.version
+            )
+            const key = EnrolmentModel.waitKey(enrolment)
+            const position =
+              key === null
+                ? 0
+                : 1 +
+                  (yield* repo.enrolments.count(i.tenantId, {
+                    course_id: course.id,
+                    state: "waitlisted",
+                    wait_key: { lt: key }
+                  }))
             yield* emit(ctx, i.tenantId, [
               {
-                _tag: "WaitlistPromoted",
+                _tag: "EnrolmentConfirmed",
                 courseId: course.id,
-                workerId: decision.promoted,
+                workerId,
                 title: course.title,
-                startsAt: CourseModel.startsAt(course)
+                startsAt: enrolment.startsAt,
+                state: decision.state,
+                position
               }
             ])
-          }
-          yield* ctx.audit({
-            tenantId: i.tenantId,
-            action: "enrolment.cancel",
-            targetType: "Course",
-            targetId: course.id,
-            details: { workerId, promoted: decision.promoted }
+            yield* ctx.audit({
+              tenantId: i.tenantId,
+              action: "enrolment.enrol",
+              targetType: "Course",
+              targetId: course.id,
+              details: { workerId, state: decision.state }
+            })
+            return { courseId: course.id, workerId, state: decision.state, position }
           })
-          return { courseId: course.id, workerId, promoted: decision.promoted }
-        })
-    })
+      })
+    )
+
+  const cancelEnrolment = (actor: Actor.Actor, input: typeof EnrolmentModel.CourseWorker.Encoded) =>
+    queued(input)(
+      deps.commands.run({
+        name: "cancelEnrolment",
+        title: "取消报名",
+        input: EnrolmentModel.CourseWorker,
+        raw: input,
+        actor,
+        body: (i, ctx) =>
+          Effect.gen(function* () {
+            const current = yield* loadCourse(i.tenantId, i.courseId)
+            const course = current.value
+            const workerId = yield* subjectFor(deps, ctx.actor, courseTarget(course), Permission.enrol, i.workerId)
+            if (course.status !== "open") return yield* refuse(course.id, workerId, "CourseNotOpen")
+            const mine = yield* repo.enrolments.get(i.tenantId, EnrolmentModel.idOf(course.id, workerId))
+            if (Option.isNone(mine)) return yield* refuse(course.id, workerId, "NotEnrolled")
+            if (
+              mine.value.value.state === "confirmed" &&
+              ctx.now.getTime() > CourseModel.cancellationDeadline(course).getTime()
+            ) {
+              return yield* refuse(course.id, workerId, "CancellationDeadlinePassed")
+            }
+            const head = yield* repo.enrolments.page(i.tenantId, {
+              where: { course_id: course.id, state: "waitlisted" },
+              orderBy: "wait_key",
+              limit: 1
+            })
+            const rows: ReadonlyArray<Repository.Versioned<EnrolmentModel.Enrolment>> = [mine.value, ...head.items]
+            const decision = yield* decide(
+              course.id,
+              workerId,
+              Capacity.leave(
+                {
+                  capacity: course.capacity,
+                  occupied: course.taken,
+                  seats: rows.map((r) => EnrolmentModel.seat(r.value))
+                },
+                workerId
+              )
+            )
+            for (const change of decision.changes) {
+              const row = rows.find((r) => r.value.workerId === change.holder)
+              if (row === undefined) continue
+              const next = new EnrolmentModel.Enrolment({
+                ...row.value,
+                state: change.to,
+                ...(change.to === "cancelled" ? { cancelledAt: ctx.now } : { promotedAt: ctx.now })
+              })
+              yield* repo.enrolments.update(i.tenantId, next, row.version)
+            }
+            yield* repo.courses.update(
+              i.tenantId,
+              new CourseModel.Course({
+                ...course,
+                taken: course.taken + Capacity.occupiedDelta(decision.changes),
+                waiting: course.waiting + waitingDelta(decision.changes)
+              }),
+              current.version
+            )
+            if (decision.promoted !== undefined) {
+              yield* emit(ctx, i.tenantId, [
+                {
+                  _tag: "WaitlistPromoted",
+                  courseId: course.id,
+                  workerId: decision.promoted,
+                  title: course.title,
+                  startsAt: CourseModel.startsAt(course)
+                }
+              ])
+            }
+            yield* ctx.audit({
+              tenantId: i.tenantId,
+              action: "enrolment.cancel",
+              targetType: "Course",
+              targetId: course.id,
+              details: { workerId, promoted: decision.promoted }
+            })
+            return { courseId: course.id, workerId, promoted: decision.promoted }
+          })
+      })
+    )
 
   /** A worker's enrolments (their own; staff with `courses.desk` for anyone). */
   const listEnrolments = (actor: Actor.Actor, input: typeof ListEnrolments.Encoded) =>
