@@ -419,6 +419,15 @@ export * as Repository from "./Repository.js"
 export * as ResidentId from "./ResidentId.js"
 
 /**
+ * Named sequences (序号) kept in a repository: volunteer numbers, certificate numbers per year, worker
+ * numbers. {@link next} draws the next value (1, 2, 3, …) in the caller's transaction; two transactions
+ * racing for the same value make one of them fail with `VersionConflict`, which a `Command` retries.
+ *
+ * @since 0.1.0
+ */
+export * as Sequence from "./Sequence.js"
+
+/**
  * Unified social credit code (统一社会信用代码, GB 32100-2015 with Amendment No. 1): the 18-character
  * identifier of every legal person and other organisation in mainland China.
  *

@@ -8,7 +8,17 @@ import * as EnrolmentModel from "../../Enrolment.js"
 import * as Otp from "../../Otp.js"
 import { Permission } from "../../Permissions.js"
 import * as WorkerModel from "../../Worker.js"
-import { authorizeCourse, courseTarget, type Deps, emit, load, subjectFor, workerOf } from "./context.js"
+import {
+  authorizeCourse,
+  courseTarget,
+  type Deps,
+  emit,
+  load,
+  loadCourse as loadCourseOf,
+  subjectFor,
+  upsert,
+  workerOf
+} from "./context.js"
 import { decide } from "./enrolment.js"
 
 /** A session of a course. */
@@ -26,8 +36,7 @@ export const make = (
 ) => {
   const { repo, settings } = deps
 
-  const loadCourse = (tenantId: TenantId, courseId: string) =>
-    load("Course", courseId, repo.courses.get(tenantId, courseId))
+  const loadCourse = (tenantId: TenantId, courseId: string) => loadCourseOf(deps, tenantId, courseId)
 
   const sessionOf = (course: CourseModel.Course, sessionId: string) =>
     Option.fromNullable(course.sessions.find((s) => s.id === sessionId))
@@ -64,10 +73,7 @@ export const make = (
             sends: [ctx.now]
           })
           const before = yield* repo.otp.get(i.tenantId, id)
-          yield* Option.match(before, {
-            onNone: () => repo.otp.insert(i.tenantId, record),
-            onSome: (b) => repo.otp.update(i.tenantId, record, b.version)
-          })
+          yield* upsert(repo.otp, i.tenantId, before, record)
           yield* ctx.audit({
             tenantId: i.tenantId,
             action: "session.code",
@@ -168,10 +174,7 @@ export const make = (
                   attempts: Option.match(lock, { onNone: () => 1, onSome: (l) => l.value.attempts + 1 }),
                   sends: []
                 })
-                yield* Option.match(lock, {
-                  onNone: () => repo.otp.insert(tenantId, record),
-                  onSome: (l) => repo.otp.update(tenantId, record, l.version)
-                })
+                yield* upsert(repo.otp, tenantId, lock, record)
               })
             )
             .pipe(Effect.ignore)

@@ -72,6 +72,22 @@ export const load = <A, E>(
     Option.match({ onNone: () => Effect.fail(new EntityNotFound({ entity, id })), onSome: Effect.succeed })
   )
 
+/** Inserts a row, or updates it from the version read before. */
+export const upsert = <A>(
+  repository: Repository.Repository<A>,
+  tenantId: TenantId,
+  before: Option.Option<{ readonly version: number }>,
+  value: A
+) =>
+  Option.match(before, {
+    onNone: () => repository.insert(tenantId, value),
+    onSome: (b) => repository.update(tenantId, value, b.version)
+  })
+
+/** Loads a course. */
+export const loadCourse = (deps: Deps, tenantId: TenantId, courseId: string) =>
+  load("Course", courseId, deps.repo.courses.get(tenantId, courseId))
+
 export const courseTarget = (course: Course): Authorization.Target => ({
   tenantId: course.tenantId,
   regionCode: course.communityCode

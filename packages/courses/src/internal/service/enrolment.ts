@@ -8,7 +8,16 @@ import { type EnrolmentRefusalReason, EnrolmentRefused } from "../../CourseError
 import * as EnrolmentModel from "../../Enrolment.js"
 import { Permission } from "../../Permissions.js"
 import * as WorkerModel from "../../Worker.js"
-import { authorizeCourse, courseTarget, type Deps, emit, load, subjectFor } from "./context.js"
+import {
+  authorizeCourse,
+  courseTarget,
+  type Deps,
+  emit,
+  load,
+  loadCourse as loadCourseOf,
+  subjectFor,
+  upsert
+} from "./context.js"
 
 /** The input of `listEnrolments` (a worker's own, or staff for a worker). */
 export const ListEnrolments = Schema.Struct({ tenantId: TenantId, workerId: Schema.optional(Schema.String) })
@@ -57,8 +66,7 @@ export const make = (deps: Deps) => {
       return queue.withPermits(1)(self)
     }
 
-  const loadCourse = (tenantId: TenantId, courseId: string) =>
-    load("Course", courseId, repo.courses.get(tenantId, courseId))
+  const loadCourse = (tenantId: TenantId, courseId: string) => loadCourseOf(deps, tenantId, courseId)
 
   const enrol = (actor: Actor.Actor, input: typeof EnrolmentModel.CourseWorker.Encoded) =>
     queued(input)(
@@ -109,10 +117,7 @@ export const make = (deps: Deps) => {
               communityCode: course.communityCode,
               startsAt: CourseModel.startsAt(course)
             })
-            yield* Option.match(existing, {
-              onNone: () => repo.enrolments.insert(i.tenantId, enrolment),
-              onSome: (e) => repo.enrolments.update(i.tenantId, enrolment, e.version)
-            })
+            yield* upsert(repo.enrolments, i.tenantId, existing, enrolment)
             yield* repo.courses.update(
               i.tenantId,
               new CourseModel.Course({

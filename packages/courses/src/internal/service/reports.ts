@@ -8,7 +8,7 @@ import * as EnrolmentModel from "../../Enrolment.js"
 import * as FeedbackModel from "../../Feedback.js"
 import { Permission } from "../../Permissions.js"
 import * as Statistics from "../../Statistics.js"
-import { courseTarget, type Deps, load, selfTarget, subjectFor, workerOf } from "./context.js"
+import { courseTarget, type Deps, load, selfTarget, subjectFor, upsert, workerOf } from "./context.js"
 
 /** The input of `certificate`. */
 export const CertificateRef = Schema.Struct({
@@ -102,10 +102,7 @@ export const make = (deps: Deps) => {
             at: ctx.now
           })
           const before = yield* repo.feedback.get(i.tenantId, feedback.id)
-          yield* Option.match(before, {
-            onNone: () => repo.feedback.insert(i.tenantId, feedback),
-            onSome: (b) => repo.feedback.update(i.tenantId, feedback, b.version)
-          })
+          yield* upsert(repo.feedback, i.tenantId, before, feedback)
           return { courseId: course.id, rating: i.rating }
         })
     })

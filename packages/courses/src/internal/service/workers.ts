@@ -9,7 +9,7 @@ import { AlreadyRegistered, type CodeRefused } from "../../CourseErrors.js"
 import * as Otp from "../../Otp.js"
 import { Permission } from "../../Permissions.js"
 import * as WorkerModel from "../../Worker.js"
-import { type Deps, load, selfTarget, workerOf } from "./context.js"
+import { type Deps, load, selfTarget, upsert, workerOf } from "./context.js"
 
 const MOBILE = "courses.mobile"
 
@@ -36,10 +36,7 @@ export const make = (deps: Deps) => {
   const newCode = (digits: number) => Array.from({ length: digits }, () => String(randomInt(10))).join("")
 
   const saveOtp = (before: Option.Option<{ readonly version: number }>, record: Otp.OtpRecord) =>
-    Option.match(before, {
-      onNone: () => repo.otp.insert(record.tenantId, record),
-      onSome: (b) => repo.otp.update(record.tenantId, record, b.version)
-    })
+    upsert(repo.otp, record.tenantId, before, record)
 
   /** Sends a registration code to a number (rate-limited per number and per client key). */
   const requestCode = (actor: Actor.Actor, input: typeof RequestCode.Encoded) =>
