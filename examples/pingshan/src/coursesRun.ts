@@ -291,9 +291,6 @@ export const run = (print: (line: string) => void, options: CoursesRunOptions) =
     print(
       `按类别满班率：${byCategory.rows.map((r) => `${r.key} ${pct(r.fillRate)}`).join("、")}；服务职工 ${total.workers} 人`
     )
-    print(
-      `反馈 ${themes.count} 条，平均 ${themes.averageRating} 分；职工最想要：${themes.themes.map((t) => `${t.word}(${t.count})`).join("、")}`
-    )
     Fs.writeFileSync(Path.join(options.outDir, "courses-statistics.csv"), Statistics.toCsv(byCategory))
     Fs.writeFileSync(Path.join(options.outDir, "courses-statistics-month.csv"), Statistics.toCsv(byMonth))
     Fs.writeFileSync(
