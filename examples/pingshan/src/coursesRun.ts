@@ -299,7 +299,7 @@ export const run = (print: (line: string) => void, options: CoursesRunOptions) =
     )
     Fs.writeFileSync(Path.join(options.outDir, "courses-certificate.html"), html)
     print(
-      `明细：out/courses-statistics.csv、courses-statistics-month.csv、courses-statistics.xlsx、courses-certificate.html`
+      `反馈 ${themes.count} 条，平均 ${themes.averageRating} 分；职工最想要：${themes.themes.map((t) => `${t.word}(${t.count})`).join("、")}（明细：out/courses-*.csv、.xlsx、.html）`
     )
   })
   return program.pipe(Effect.withClock(sim.clock), Effect.provide(layer))
