@@ -4,6 +4,7 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Logger, LogLevel } from "effect"
+import * as CoursesRun from "./coursesRun.js"
 import * as CreditCity from "./creditCity.js"
 import * as CreditInquiry from "./creditInquiry.js"
 import { runCreditRepair } from "./creditRepair.js"
@@ -21,6 +22,7 @@ NodeRuntime.runMain(
     Effect.zipLeft(runCreditRepair((line) => console.log(line))),
     Effect.zipLeft(CreditInquiry.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.zipLeft(CreditCity.run((line) => console.log(line), { outDir: defaultOutDir })),
+    Effect.zipLeft(CoursesRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.zipLeft(ServerRun.run((line) => console.log(line), { outDir: defaultOutDir })),
     Effect.tap(() => Effect.sync(() => console.log(`\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`))),
     // the run prints what matters; the store's information logs (each migration applied) would drown it

@@ -95,6 +95,32 @@ export * as Calendar from "./Calendar.js"
 export * as CanonicalJson from "./CanonicalJson.js"
 
 /**
+ * Capacity and waitlists (名额与候补): the seat-keeping rules shared by every domain that hands out a
+ * limited number of places — volunteers' shifts, course sessions. A {@link Roster} is a capacity and
+ * the seats taken or asked for; each decision here is a pure function that returns the
+ * {@link Change}s to apply (or a {@link Refusal}), so a domain keeps its own richer entries
+ * (timestamps, methods) and only asks this module *who* moves *where*.
+ *
+ * The rules, proved by property tests in `core/test/Capacity.test.ts`:
+ * - never more occupied seats (`confirmed`, `checked-in`, `checked-out`) than the capacity;
+ * - the waitlist (候补) is served by priority (higher first; a no-show penalty lowers it), then first
+ *   come first served (`seq`), and joining or leaving never reorders the others;
+ * - a cancellation promotes at most one person, and only when it freed an occupied seat.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Capacity } from "@gongzhi/core"
+ *
+ * import { Either } from "effect"
+ *
+ * const empty: Capacity.Roster = { capacity: 1, seats: [] }
+ * const a = Either.getOrThrow(Capacity.join(empty, "a")) // state "confirmed"
+ * const one = Capacity.apply(empty, [a.change], { seq: 0 })
+ * Capacity.join(one, "b") // Right: state "waitlisted", position 1
+ */
+export * as Capacity from "./Capacity.js"
+
+/**
  * Commands (命令): the one way a domain service changes or reads its data. A command runner decodes
  * the input once (after bounding its size, so a hostile payload fails as {@link InvalidInput}
  * instead of exhausting the stack), takes `now` from `Clock`, checks the input's tenant against the
@@ -434,6 +460,15 @@ export * as Repository from "./Repository.js"
  * @since 0.1.0
  */
 export * as ResidentId from "./ResidentId.js"
+
+/**
+ * Named sequences (序号) kept in a repository: volunteer numbers, certificate numbers per year, worker
+ * numbers. {@link next} draws the next value (1, 2, 3, …) in the caller's transaction; two transactions
+ * racing for the same value make one of them fail with `VersionConflict`, which a `Command` retries.
+ *
+ * @since 0.1.0
+ */
+export * as Sequence from "./Sequence.js"
 
 /**
  * Unified social credit code (统一社会信用代码, GB 32100-2015 with Amendment No. 1): the 18-character

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { VolunteerId } from "@gongzhi/core/Actor"
+import * as Capacity from "@gongzhi/core/Capacity"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Either, Schema } from "effect"
@@ -60,15 +61,13 @@ export {
   shiftStatusLabel
 } from "./internal/activitySchema.js"
 
-const OCCUPYING: ReadonlySet<ParticipantState> = new Set(["confirmed", "checked-in", "checked-out"])
-
 /**
  * How many places are taken (confirmed, checked in or checked out).
  *
  * @since 0.1.0
  * @category accessors
  */
-export const occupied = (shift: Shift): number => shift.participants.filter((p) => OCCUPYING.has(p.state)).length
+export const occupied = (shift: Shift): number => Capacity.occupied(shift.participants)
 
 /**
  * The waitlist, first come first served.
@@ -76,8 +75,7 @@ export const occupied = (shift: Shift): number => shift.participants.filter((p) 
  * @since 0.1.0
  * @category accessors
  */
-export const waitlist = (shift: Shift): ReadonlyArray<Participant> =>
-  shift.participants.filter((p) => p.state === "waitlisted").sort((a, b) => a.seq - b.seq)
+export const waitlist = (shift: Shift): ReadonlyArray<Participant> => Capacity.waitlist(shift.participants)
 
 /**
  * The participant entry of a volunteer, if any.
@@ -90,6 +88,27 @@ export const participant = (shift: Shift, volunteerId: string): Participant | un
 
 const refuse = (shift: Shift, volunteerId: string, reason: ShiftRefusalReason) =>
   Either.left(new ShiftRefused({ shiftId: shift.id, volunteerId, reason }))
+
+/** The shift's roster as the shared capacity rules see it (core `Capacity`). */
+const rosterOf = (shift: Shift): Capacity.Roster => ({
+  capacity: shift.capacity,
+  seats: shift.participants.map((p) => ({ holder: p.volunteerId, state: p.state, seq: p.seq }))
+})
+
+const refusalReasons: Record<Capacity.Refusal, ShiftRefusalReason> = {
+  AlreadyJoined: "AlreadySignedUp",
+  NotJoined: "NotSignedUp",
+  Full: "Full",
+  AlreadyCheckedIn: "AlreadyCheckedIn",
+  NotCheckedIn: "NotCheckedIn",
+  AlreadyCheckedOut: "AlreadyCheckedOut"
+}
+
+const decide = <A>(shift: Shift, volunteerId: string, decision: Either.Either<A, Capacity.Refusal>) =>
+  Either.mapLeft(
+    decision,
+    (reason) => new ShiftRefused({ shiftId: shift.id, volunteerId, reason: refusalReasons[reason] })
+  )
 
 const withParticipant = (shift: Shift, next: Participant, extra: Partial<Shift> = {}): Shift => {
   const exists = shift.participants.some((p) => p.volunteerId === next.volunteerId)
@@ -120,21 +139,19 @@ export const signUp = (
 > => {
   if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
   if (at.getTime() >= shift.startsAt.getTime()) return refuse(shift, volunteerId, "ShiftStarted")
-  const existing = participant(shift, volunteerId)
-  if (existing !== undefined && existing.state !== "cancelled") return refuse(shift, volunteerId, "AlreadySignedUp")
-  const confirmed = occupied(shift) < shift.capacity
-  const next = new Participant({
-    volunteerId,
-    state: confirmed ? "confirmed" : "waitlisted",
-    seq: shift.nextSeq,
-    signedUpAt: at,
-    walkIn: false
-  })
-  const updated = withParticipant(shift, next, { nextSeq: shift.nextSeq + 1 })
-  return Either.right({
-    shift: updated,
-    outcome: confirmed ? "confirmed" : "waitlisted",
-    position: confirmed ? 0 : waitlist(updated).length
+  return Either.map(decide(shift, volunteerId, Capacity.join(rosterOf(shift), volunteerId)), (decision) => {
+    const next = new Participant({
+      volunteerId,
+      state: decision.state,
+      seq: shift.nextSeq,
+      signedUpAt: at,
+      walkIn: false
+    })
+    return {
+      shift: withParticipant(shift, next, { nextSeq: shift.nextSeq + 1 }),
+      outcome: decision.state,
+      position: decision.position
+    }
   })
 }
 
@@ -152,20 +169,21 @@ export const cancelSignUp = (
 ): Either.Either<{ readonly shift: Shift; readonly promoted: VolunteerId | undefined }, ShiftRefused> => {
   if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
   if (at.getTime() >= shift.startsAt.getTime()) return refuse(shift, volunteerId, "ShiftStarted")
-  const existing = participant(shift, volunteerId)
-  if (existing === undefined || (existing.state !== "confirmed" && existing.state !== "waitlisted")) {
-    return refuse(shift, volunteerId, "NotSignedUp")
-  }
-  let updated = withParticipant(shift, new Participant({ ...existing, state: "cancelled", cancelledAt: at }))
-  let promoted: VolunteerId | undefined
-  if (existing.state === "confirmed") {
-    const first = waitlist(updated)[0]
-    if (first !== undefined && occupied(updated) < updated.capacity) {
-      promoted = first.volunteerId
-      updated = withParticipant(updated, new Participant({ ...first, state: "confirmed", promotedAt: at }))
+  return Either.map(decide(shift, volunteerId, Capacity.leave(rosterOf(shift), volunteerId)), (decision) => {
+    let updated = shift
+    let promoted: VolunteerId | undefined
+    for (const change of decision.changes) {
+      const entry = participant(updated, change.holder)
+      if (entry === undefined) continue
+      if (change.to === "cancelled") {
+        updated = withParticipant(updated, new Participant({ ...entry, state: "cancelled", cancelledAt: at }))
+      } else {
+        promoted = entry.volunteerId
+        updated = withParticipant(updated, new Participant({ ...entry, state: "confirmed", promotedAt: at }))
+      }
     }
-  }
-  return Either.right({ shift: updated, promoted })
+    return { shift: updated, promoted }
+  })
 }
 
 const checkWindow = (
@@ -196,14 +214,15 @@ export const checkIn = (
 ): Either.Either<Shift, ShiftRefused> =>
   Either.flatMap(checkWindow(shift, volunteerId, at, options.opensMinutesBefore), () => {
     const existing = participant(shift, volunteerId)
-    if (existing?.state === "checked-in" || existing?.state === "checked-out") {
-      return refuse(shift, volunteerId, "AlreadyCheckedIn")
-    }
-    if (existing?.state !== "confirmed") return refuse(shift, volunteerId, "NotSignedUp")
-    return Either.right(
+    return Either.map(decide(shift, volunteerId, Capacity.checkIn(rosterOf(shift), volunteerId)), () =>
       withParticipant(
         shift,
-        new Participant({ ...existing, state: "checked-in", checkedInAt: at, checkInMethod: options.method })
+        new Participant({
+          ...(existing as Participant),
+          state: "checked-in",
+          checkedInAt: at,
+          checkInMethod: options.method
+        })
       )
     )
   })
@@ -223,14 +242,11 @@ export const walkIn = (
   options: { readonly opensMinutesBefore: number }
 ): Either.Either<Shift, ShiftRefused> =>
   Either.flatMap(checkWindow(shift, volunteerId, at, options.opensMinutesBefore), () => {
-    const existing = participant(shift, volunteerId)
-    if (existing?.state === "confirmed") {
+    const decision = decide(shift, volunteerId, Capacity.walkIn(rosterOf(shift), volunteerId))
+    if (Either.isLeft(decision)) return Either.left(decision.left)
+    if (decision.right.walkIn !== true) {
       return checkIn(shift, volunteerId, at, { method: "staff", opensMinutesBefore: options.opensMinutesBefore })
     }
-    if (existing?.state === "checked-in" || existing?.state === "checked-out") {
-      return refuse(shift, volunteerId, "AlreadyCheckedIn")
-    }
-    if (occupied(shift) >= shift.capacity) return refuse(shift, volunteerId, "Full")
     const next = new Participant({
       volunteerId,
       state: "checked-in",
@@ -257,10 +273,9 @@ export const checkOut = (
 ): Either.Either<{ readonly shift: Shift; readonly participant: Participant }, ShiftRefused> => {
   if (shift.status !== "open") return refuse(shift, volunteerId, "ShiftNotOpen")
   const existing = participant(shift, volunteerId)
-  if (existing?.state === "checked-out") return refuse(shift, volunteerId, "AlreadyCheckedOut")
-  if (existing?.state !== "checked-in" || existing.checkedInAt === undefined) {
-    return refuse(shift, volunteerId, "NotCheckedIn")
-  }
+  const decision = decide(shift, volunteerId, Capacity.checkOut(rosterOf(shift), volunteerId))
+  if (Either.isLeft(decision)) return Either.left(decision.left)
+  if (existing?.checkedInAt === undefined) return refuse(shift, volunteerId, "NotCheckedIn")
   const checkedOutAt = at.getTime() <= existing.checkedInAt.getTime() ? existing.checkedInAt : at
   const next = new Participant({ ...existing, state: "checked-out", checkedOutAt })
   return Either.right({ shift: withParticipant(shift, next), participant: next })
@@ -308,19 +323,15 @@ export const close = (
       })
     )
   }
-  const noShows: Array<VolunteerId> = []
-  const noCheckout: Array<VolunteerId> = []
+  const changes = new Map(Capacity.close(rosterOf(shift)).map((c) => [c.holder, c.to]))
   const participants = shift.participants.map((p) => {
-    if (p.state === "confirmed") {
-      noShows.push(p.volunteerId)
-      return new Participant({ ...p, state: "no-show" })
-    }
-    if (p.state === "checked-in") {
-      noCheckout.push(p.volunteerId)
-      return new Participant({ ...p, state: "no-checkout" })
-    }
-    return p
+    const to = changes.get(p.volunteerId)
+    return to === undefined ? p : new Participant({ ...p, state: to })
   })
+  const moved = (to: Capacity.SeatState) =>
+    participants.filter((p) => changes.get(p.volunteerId) === to).map((p) => p.volunteerId)
+  const noShows = moved("no-show")
+  const noCheckout = moved("no-checkout")
   return Either.right({
     shift: new Shift({ ...shift, status: "closed", participants, codes: [] }),
     noShows,

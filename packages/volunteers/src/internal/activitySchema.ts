@@ -1,6 +1,7 @@
 // The schemas of `Activity`: activities, shifts, participants and check codes. Re-exported by
 // `Activity.ts`, which documents them as its own.
 import { VolunteerId } from "@gongzhi/core/Actor"
+import * as Capacity from "@gongzhi/core/Capacity"
 import { RegionCode } from "@gongzhi/core/Region"
 import { TenantId } from "@gongzhi/core/Tenant"
 import { Schema } from "effect"
@@ -63,20 +64,12 @@ export class Activity extends Schema.Class<Activity>("@gongzhi/volunteers/Activi
 /**
  * Where a volunteer stands on a shift's roster: `confirmed` (has a place), `waitlisted` (候补),
  * `cancelled`, `checked-in`, `checked-out`, `no-show` (never came) or `no-checkout` (came but never
- * checked out; staff record the hours by hand).
+ * checked out; staff record the hours by hand) — core `Capacity.SeatState`.
  *
  * @since 0.1.0
  * @category models
  */
-export const ParticipantState = Schema.Literal(
-  "confirmed",
-  "waitlisted",
-  "cancelled",
-  "checked-in",
-  "checked-out",
-  "no-show",
-  "no-checkout"
-)
+export const ParticipantState = Capacity.SeatState
 
 /**
  * @since 0.1.0
