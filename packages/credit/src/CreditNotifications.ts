@@ -111,6 +111,18 @@ export const templates = {
       subject: "Credit repair {{applicationId}}: {{result}}",
       text: "Your credit repair application {{applicationId}}: {{result}}. {{details}}"
     }
+  }),
+  sharedRepaired: Template.make({
+    id: "credit.sharedRepaired",
+    data: Schema.Struct({ subjectId: text, count: Schema.Number, on: text, recordIds: text }),
+    zh: {
+      subject: "【信用修复告知】主体 {{subjectId}} 的 {{count}} 条信用信息已修复，请停止使用",
+      text: "经认定单位准予信用修复，主体 {{subjectId}} 的信用记录 {{recordIds}} 自 {{on}} 起停止公示、共享和使用。贵单位曾经共享接口获取上述信息，请即停止使用并更新本单位系统。"
+    },
+    en: {
+      subject: "Subject {{subjectId}}: {{count}} shared records repaired, stop using them",
+      text: "Records {{recordIds}} of subject {{subjectId}} were repaired on {{on}}; your unit received them through the sharing interface: stop using them."
+    }
   })
 } as const
 
@@ -132,6 +144,12 @@ export interface RecipientDirectory<R> {
    * not notified by these defaults.
    */
   readonly subject?: ((subjectId: string) => Recipients<R>) | undefined
+  /**
+   * The units that received a subject's records through the sharing interface (find them with
+   * `Credits.recipientsOf`, which reads the share log), told when those records are repaired; without it they
+   * are not notified by these defaults.
+   */
+  readonly receivingUnits?: ((subjectId: string, recordIds: ReadonlyArray<string>) => Recipients<R>) | undefined
 }
 
 /**
@@ -157,7 +175,9 @@ export interface Options<R> {
  * - `credit.gradeDropped` — `GradeChanged` to a watched grade, to the credit office;
  * - `credit.objectionDecided` — `ObjectionDecided` to the subject (when the directory knows subjects);
  * - `credit.objectionOverdue` — `ObjectionOverdue` to the credit office, high priority;
- * - `credit.repairGranted` / `credit.repairRefused` — the decision on a repair to the subject.
+ * - `credit.repairGranted` / `credit.repairRefused` — the decision on a repair to the subject;
+ * - `credit.repairShared` — a granted repair to the units that received the records through the sharing
+ *   interface (when the directory has `receivingUnits`), high priority: they must stop using them.
  *
  * @since 0.1.0
  * @category constructors
@@ -289,6 +309,24 @@ export const defaultSubscriptions = <R>(options: Options<R>): ReadonlyArray<Subs
         details: `自 ${payload.on} 起，${payload.recordIds.length} 条信用记录停止公示、共享和使用${payload.removedDecisionIds.length > 0 ? "，相关名单已移出" : ""}。`
       }),
       channels
+    }),
+    Subscription.make({
+      id: "credit.repairShared",
+      event: CreditEvents.eventType("RepairGranted"),
+      payload: CreditEvents.RepairGranted,
+      recipients: ({ payload }) =>
+        recipients.receivingUnits === undefined
+          ? none
+          : recipients.receivingUnits(payload.subjectId, payload.recordIds),
+      template: templates.sharedRepaired,
+      data: ({ payload }) => ({
+        subjectId: payload.subjectId,
+        count: payload.recordIds.length,
+        on: payload.on,
+        recordIds: payload.recordIds.join("、")
+      }),
+      channels,
+      priority: "high"
     }),
     Subscription.make({
       id: "credit.repairRefused",

@@ -14,7 +14,12 @@ const subscriptions = CreditNotifications.defaultSubscriptions({
   recipients: {
     sourceUnit: (unit) => Effect.succeed([{ id: `unit-${unit}`, addresses: { wecom: unit } }]),
     creditOffice: () => Effect.succeed([{ id: "xyb", addresses: { wecom: "xyb" } }]),
-    subject: (subjectId) => Effect.succeed([{ id: `subject-${subjectId}`, addresses: { wecom: subjectId } }])
+    subject: (subjectId) => Effect.succeed([{ id: `subject-${subjectId}`, addresses: { wecom: subjectId } }]),
+    // the units that received the records through the sharing interface (from Credits.recipientsOf in a district)
+    receivingUnits: (subjectId, recordIds) =>
+      Effect.succeed(
+        subjectId === "S-1" && recordIds.includes("R-1") ? [{ id: "unit-RSJ", addresses: { wecom: "RSJ" } }] : []
+      )
   }
 })
 
@@ -110,7 +115,10 @@ describe("CreditNotifications", () => {
             removedDecisionIds: ["LD-1"],
             liftedMeasures: []
           })
-        ).toEqual([["subject-S-1", "【信用修复】您的信用修复申请 RA-1 已准予修复"]])
+        ).toEqual([
+          ["subject-S-1", "【信用修复】您的信用修复申请 RA-1 已准予修复"],
+          ["unit-RSJ", "【信用修复告知】主体 S-1 的 1 条信用信息已修复，请停止使用"]
+        ])
         expect(yield* deliver({ _tag: "RepairRefused", ...repair, reasons: ["未履行"] })).toEqual([
           ["subject-S-1", "【信用修复】您的信用修复申请 RA-1 不予修复"]
         ])
