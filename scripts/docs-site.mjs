@@ -54,14 +54,17 @@ const pages = (dir) =>
         : []
   )
 const html = pages(dist)
-const missing = new Set()
+const missing = new Map()
 for (const page of html) {
   for (const [, href] of readFileSync(page, "utf8").matchAll(/href="(\/api\/[^"#?]*)/g)) {
     const target = join(dist, href.endsWith("/") ? `${href}index.html` : href)
-    if (!existsSync(target)) missing.add(`${href} (in ${relative(dist, page)})`)
+    if (!existsSync(target) && !missing.has(href)) missing.set(href, relative(dist, page))
   }
 }
-if (missing.size > 0) fail(`${missing.size} /api/ link(s) with no page: ${[...missing].join(", ")}`)
+if (missing.size > 0)
+  fail(
+    `${missing.size} /api/ link(s) with no page: ${[...missing].map(([href, page]) => `${href} (in ${page})`).join(", ")}`
+  )
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1)
 console.log(`docs-site: ${html.length} pages + API reference in ${relative(root, dist)} (${seconds} s)`)

@@ -49,12 +49,12 @@ const allGroups = [
   { zh: "其他", en: "More", slugs: guides.filter((slug) => !grouped.has(slug)) }
 ].filter((group) => group.slugs.length > 0)
 
-/** The typedoc reference per package (docs/api/<package>/, see typedoc.json); checked by scripts/docs-site.mjs. */
+/** The typedoc reference per package (docs/api/modules/_gongzhi_<name>.html, see typedoc.json); checked by scripts/docs-site.mjs. */
 const packages = readdirSync(`${docs}/../packages`, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(`${docs}/../packages/${entry.name}/package.json`))
   .map((entry) => JSON.parse(readFileSync(`${docs}/../packages/${entry.name}/package.json`, "utf8")).name as string)
   .sort()
-const apiLink = (name: string) => `/api/${name.replace("@", "_").replace("/", "_").replaceAll("-", "_")}/`
+const apiLink = (name: string) => `/api/modules/${name.replace("@", "_").replace("/", "_")}.html`
 const apiItems: Array<DefaultTheme.SidebarItem> = [
   { text: "index", link: "/api/", target: "_self" },
   ...packages.map((name) => ({ text: name, link: apiLink(name), target: "_self" }))
