@@ -2,7 +2,8 @@
 // Rehearses a release without a registry account and without touching the work tree. One result line each.
 //
 //   node scripts/release-dry-run.mjs publish     `npm publish --dry-run` for every publishable package, in one npm
-//                                                run (needs `npm run build` first: prepack checks dist/)
+//                                                run (needs `npm run build` first: prepack checks dist/). No credentials;
+//                                                npm does ask the registry (about 10 s here), so it needs the network
 //   node scripts/release-dry-run.mjs changelog   `changeset version` in a throwaway git worktree of HEAD; every
 //                                                package named by a pending changeset must get a non-empty CHANGELOG
 //                                                entry for its new version. Warns when a 0.x package would jump
@@ -39,7 +40,8 @@ const packages = readdirSync(join(root, "packages"))
 if (mode === "publish") {
   const workspaces = packages.flatMap((pkg) => ["--workspace", `packages/${pkg.dir}`])
   const output = run("npm", ["publish", "--dry-run", "--json", ...workspaces])
-  const published = JSON.parse(output.slice(output.indexOf("{")))
+  // npm prints one JSON object per workspace, one after the other: each opens with "{" and closes with "}" alone on a line
+  const published = Object.assign({}, ...(output.match(/^\{$[\s\S]*?^\}$/gm) ?? []).map((json) => JSON.parse(json)))
   const missing = packages.filter((pkg) => !published[pkg.name])
   if (missing.length > 0) fail(`no dry-run result for ${missing.map((pkg) => pkg.name).join(", ")}`)
   const files = Object.values(published).reduce((sum, result) => sum + result.entryCount, 0)
