@@ -73,6 +73,15 @@ const sidebar = (locale: "zh" | "en"): Array<DefaultTheme.SidebarItem> => [
   { text: locale === "zh" ? "API 参考" : "API reference", collapsed: true, items: apiItems }
 ]
 
+/** The top bar (guides, API) of a locale; both sidebars in each, chosen by the page's path. */
+const navigation = (guidesText: string, apiText: string, prefix: string) => ({
+  nav: [
+    { text: guidesText, link: `${prefix}/start-a-district` },
+    { text: apiText, link: "/api/", target: "_self" }
+  ],
+  sidebar: { "/en/": sidebar("en"), "/": sidebar("zh") }
+})
+
 export default defineConfig({
   title: "共治 Gongzhi",
   description: "面向区县基层社会治理的 TypeScript 开发包 / A TypeScript SDK for district-level social governance",
@@ -115,11 +124,7 @@ export default defineConfig({
       label: "简体中文",
       lang: "zh-CN",
       themeConfig: {
-        nav: [
-          { text: "指南", link: "/start-a-district" },
-          { text: "API 参考", link: "/api/", target: "_self" }
-        ],
-        sidebar: { "/en/": sidebar("en"), "/": sidebar("zh") },
+        ...navigation("指南", "API 参考", ""),
         outline: { label: "本页目录" },
         docFooter: { prev: "上一页", next: "下一页" },
         langMenuLabel: "语言",
@@ -133,11 +138,7 @@ export default defineConfig({
       lang: "en",
       link: "/en/",
       themeConfig: {
-        nav: [
-          { text: "Guides", link: "/en/start-a-district" },
-          { text: "API reference", link: "/api/", target: "_self" }
-        ],
-        sidebar: { "/en/": sidebar("en"), "/": sidebar("zh") }
+        ...navigation("Guides", "API reference", "/en")
       }
     }
   }
