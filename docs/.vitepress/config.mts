@@ -116,7 +116,22 @@ export default defineConfig({
     }
   },
   themeConfig: {
-    search: { provider: "local" },
+    search: {
+      provider: "local",
+      options: {
+        // MiniSearch splits on spaces and punctuation only, so a Chinese sentence would be one term: split words with
+        // Intl.Segmenter instead (in Node for the index, in the browser for the query — VitePress ships the function
+        // as its source text, so it must not refer to anything outside itself).
+        miniSearch: {
+          options: {
+            tokenize: (text: string) =>
+              Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(text))
+                .filter((part) => part.isWordLike)
+                .map((part) => part.segment)
+          }
+        }
+      }
+    },
     socialLinks: []
   },
   locales: {
