@@ -332,6 +332,8 @@ export const run = (print: (line: string) => void, options: CoursesRunOptions) =
       const fake = yield* SmsTesting.makeFakeAliyun({
         ...credentials,
         signNames: ["坪工学堂"],
+        // the template as approved at the vendor: Alibaba's placeholders are ${name}
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the vendor's placeholder syntax, not a JS template
         templates: { SMS_80010001: "您的验证码是${code}，${ttlMinutes}分钟内有效，请勿告诉他人。" },
         now: sim.now
       })
